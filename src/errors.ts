@@ -1,0 +1,105 @@
+// Error classes with stable codes and exit codes: the one vocabulary every stage uses to say what went wrong.
+// The CLI's single top-level catch prints `message` (+ `hint`) as one paragraph and exits with `exitCode`.
+
+/** Process exit codes, documented in README and docs/reports.md. */
+export const ExitCode = {
+  pass: 0,
+  thresholdFailed: 1,
+  invalidInput: 2,
+  infrastructure: 3,
+  invalidRun: 4,
+  aborted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface AuthbenchErrorOptions {
+  /** What the user can do about it, one sentence. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/** Base class: every error a user may see. `code` is stable and matchable (like undici's UND_ERR_*). */
+export abstract class AuthbenchError extends Error {
+  abstract readonly code: string;
+  abstract readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+
+  constructor(message: string, options: AuthbenchErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options.hint;
+  }
+
+  /** One paragraph for the console: message, then the hint. Never a stack trace. */
+  toUserText(): string {
+    return this.hint ? `${this.message} ${this.hint}` : this.message;
+  }
+}
+
+/** One problem found in user input, with where it is. */
+export interface InputIssue {
+  /** File the problem is in, when there is one. */
+  file?: string;
+  /** 1-based line in that file, when known. */
+  line?: number;
+  /** Dotted path of the field, e.g. `load.rate` or `--rate`. */
+  path: string;
+  message: string;
+}
+
+export function formatInputIssue(issue: InputIssue): string {
+  const where = issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ''} ` : '';
+  return `${where}${issue.path}: ${issue.message}`;
+}
+
+/** Invalid input (scenario, flag, URL, results file): exit 2. Carries every problem found, not only the first. */
+export class InvalidInputError extends AuthbenchError {
+  readonly code: string;
+  readonly exitCode = ExitCode.invalidInput;
+  readonly issues: readonly InputIssue[];
+
+  constructor(issues: readonly InputIssue[] | string, options: AuthbenchErrorOptions & { code?: string } = {}) {
+    const list: InputIssue[] = typeof issues === 'string' ? [{ path: '', message: issues }] : [...issues];
+    super(list.map((i) => (i.path || i.file ? formatInputIssue(i) : i.message)).join('\n'), options);
+    this.issues = list;
+    this.code = options.code ?? 'AB_ERR_INVALID_INPUT';
+  }
+}
+
+/** Infrastructure failure (server unreachable, wrong credentials, binary missing, port in use): exit 3. */
+export class InfrastructureError extends AuthbenchError {
+  readonly code: string;
+  readonly exitCode = ExitCode.infrastructure;
+
+  constructor(code: string, message: string, options: AuthbenchErrorOptions = {}) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Stable infrastructure codes. Add here, never inline a new string elsewhere. */
+export const InfraCode = {
+  pgUnreachable: 'AB_ERR_PG_UNREACHABLE',
+  pgAuthFailed: 'AB_ERR_PG_AUTH',
+  pgTooOld: 'AB_ERR_PG_VERSION',
+  pgTlsRequired: 'AB_ERR_PG_TLS',
+  pgStartFailed: 'AB_ERR_PG_START',
+  redisUnreachable: 'AB_ERR_REDIS_UNREACHABLE',
+  redisMissing: 'AB_ERR_REDIS_MISSING',
+  redisStartFailed: 'AB_ERR_REDIS_START',
+  portInUse: 'AB_ERR_PORT_IN_USE',
+  dockerUnavailable: 'AB_ERR_DOCKER_UNAVAILABLE',
+  databaseNotEmpty: 'AB_ERR_DB_NOT_EMPTY',
+  migrationChanged: 'AB_ERR_MIGRATION_CHANGED',
+  workerCrashed: 'AB_ERR_WORKER_CRASHED',
+} as const;
+
+/** The run was interrupted (Ctrl-C / SIGTERM). Partial results are still written. */
+export class AbortedError extends AuthbenchError {
+  readonly code = 'AB_ERR_ABORTED';
+  readonly exitCode = ExitCode.aborted;
+}
+
+export function isAuthbenchError(err: unknown): err is AuthbenchError {
+  return err instanceof AuthbenchError;
+}
