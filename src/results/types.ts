@@ -1,0 +1,178 @@
+// The results of one run as written to results.json (versioned; documented in docs/results.md).
+// Produced by src/run/, read by thresholds evaluation, reporters, `authbench report` and `authbench compare`.
+import type { ThresholdVerdict } from '../thresholds/types.js';
+
+export const RESULTS_SCHEMA_VERSION = 1 as const;
+
+/**
+ * Why an iteration did not succeed. Outcomes the system answered correctly (a wrong password refused, a
+ * rate-limited login) are not errors: they are counted in `outcomes`.
+ * - connection: could not reach the server / connection lost / backend terminated
+ * - timeout: no answer within the operation's timeout
+ * - server: the server answered with an error (SQL error, Redis error reply)
+ * - wrong_answer: the server answered, but wrongly (a revoked token accepted, a granted permission denied)
+ * - cache: the Redis layer was unavailable (the operation may still have succeeded through the database)
+ * - interrupted: still in flight when the run stopped
+ * - client: a bug or failure in the generator itself
+ */
+export const ERROR_KINDS = ['connection', 'timeout', 'server', 'wrong_answer', 'cache', 'interrupted', 'client'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** Latency percentiles in milliseconds, from an HDR histogram recorded in microseconds. */
+export interface LatencySummary {
+  readonly count: number;
+  readonly minMs: number;
+  readonly meanMs: number;
+  readonly stdDevMs: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly p999Ms: number;
+  readonly maxMs: number;
+}
+
+/** One operation (`auth.login`) or one phase of it (`auth.login/db`), over the measured window. */
+export interface OperationResult {
+  /** `auth.login` or `auth.login/db`. */
+  readonly key: string;
+  readonly operation: string;
+  readonly phase?: string;
+  /** Iterations that finished in the measured window: successes + errors. */
+  readonly count: number;
+  readonly errors: Readonly<Partial<Record<ErrorKind, number>>>;
+  /** Correct answers by kind, e.g. { granted: 9500, denied: 500 } or { hit: 900, miss: 100 }. */
+  readonly outcomes: Readonly<Record<string, number>>;
+  /** count ÷ measured seconds. */
+  readonly throughputPerSec: number;
+  /** Open model: from the intended start (coordinated omission corrected). Closed: from the actual start. */
+  readonly latency: LatencySummary;
+  /** From the actual start (service time). Equal to `latency` in the closed model. */
+  readonly service: LatencySummary;
+  /** Base64 compressed HDR histogram of `latency` in µs (HdrHistogram's standard encoding). */
+  readonly latencyHistogram: string;
+  readonly serviceHistogram: string;
+}
+
+/** Per-operation figures of one interval (normally one second). */
+export interface IntervalOperation {
+  readonly count: number;
+  readonly errors: Readonly<Partial<Record<ErrorKind, number>>>;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** One point of the time series. Times are ms since the load started (warm-up included). */
+export interface IntervalPoint {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly warmup: boolean;
+  /** Scheduled arrivals per second (open model). */
+  readonly targetRate?: number;
+  /** Iterations finished per second. */
+  readonly achievedRate: number;
+  /** Arrivals that could not start (no free connection / max in flight reached). */
+  readonly dropped: number;
+  readonly inFlight: number;
+  readonly operations: Readonly<Record<string, IntervalOperation>>;
+  /** Server-side connection count sampled in this interval (pg_stat_activity), when sampled. */
+  readonly serverConnections?: number;
+  readonly serverActiveConnections?: number;
+  readonly eventLoopLagMaxMs: number;
+}
+
+/** Whether the generator kept its schedule. An invalid run says nothing about the database. */
+export interface GeneratorHealth {
+  readonly scheduled: number;
+  readonly started: number;
+  readonly dropped: number;
+  /** Started later than the lateness bound after their intended time. */
+  readonly late: number;
+  readonly latenessBoundMs: number;
+  readonly scheduleLagP99Ms: number;
+  readonly scheduleLagMaxMs: number;
+  readonly eventLoopLagP99Ms: number;
+  readonly eventLoopLagMaxMs: number;
+  readonly valid: boolean;
+  readonly invalidReasons: readonly string[];
+}
+
+/** A statement's activity during the run window (pg_stat_statements delta). */
+export interface StatementActivity {
+  readonly query: string;
+  readonly calls: number;
+  readonly totalMs: number;
+  readonly meanMs: number;
+  readonly rows: number;
+}
+
+/** Database-side evidence for the run window. */
+export interface ServerEvidence {
+  readonly connectionsPeak: number;
+  readonly activeConnectionsPeak: number;
+  readonly statements: readonly StatementActivity[];
+  /** shared buffer hits ÷ (hits + reads) over the window, 0..1. */
+  readonly bufferHitRatio: number | null;
+  readonly commits: number;
+  readonly rollbacks: number;
+  readonly redis: {
+    readonly keyspaceHits: number;
+    readonly keyspaceMisses: number;
+    readonly hitRatio: number | null;
+    readonly commandsProcessed: number;
+  } | null;
+}
+
+export type RunStatus = 'completed' | 'aborted' | 'failed';
+export type RunVerdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'INVALID' | 'ABORTED';
+
+export interface RunResults {
+  readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  readonly authbench: { readonly version: string; readonly gitCommit: string | null };
+  readonly scenario: { readonly name: string; readonly description: string; readonly file: string; readonly text: string };
+  readonly status: RunStatus;
+  readonly abortReason?: string;
+  /** ISO timestamps. */
+  readonly startedAt: string;
+  readonly endedAt: string;
+  /** The measured window, ms since load start (warm-up excluded). */
+  readonly measuredWindow: { readonly startMs: number; readonly endMs: number };
+  readonly load: {
+    readonly model: 'open' | 'closed';
+    /** Peak scheduled rate (open model). */
+    readonly targetRate?: number;
+    readonly vus?: number;
+    readonly durationMs: number;
+    readonly warmupMs: number;
+    readonly connections: number;
+    readonly workers: number;
+  };
+  readonly target: {
+    readonly kind: 'embedded' | 'docker' | 'external';
+    /** Always redacted. */
+    readonly pgUrl: string;
+    readonly redisUrl: string;
+    readonly serverVersion: string;
+    readonly redisVersion: string;
+    /** Relevant server settings (synchronous_commit, shared_buffers, max_connections, …). */
+    readonly settings: Readonly<Record<string, string>>;
+  };
+  readonly dataset: { readonly users: number; readonly seed: number; readonly fingerprint: string; readonly reused: boolean };
+  readonly environment: {
+    readonly node: string;
+    readonly os: string;
+    readonly cpuModel: string;
+    readonly cpus: number;
+    readonly memoryBytes: number;
+  };
+  readonly operations: readonly OperationResult[];
+  readonly intervals: readonly IntervalPoint[];
+  readonly generator: GeneratorHealth;
+  readonly server: ServerEvidence | null;
+  readonly thresholds: readonly ThresholdVerdict[];
+  readonly verdict: RunVerdict;
+  /** Files written beside results.json (relative names), e.g. the .hlog. */
+  readonly artifacts: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,115 @@
+// The frozen plan of one run: what a scenario file says, validated, in program units (ms, per second, 0..1).
+// Produced once by the scenario parser; every later stage reads it and none changes it.
+import type { Threshold } from '../thresholds/types.js';
+
+export type { Threshold } from '../thresholds/types.js';
+
+/** Where the databases come from. Maps onto the provisioning TargetSpec in src/target/. */
+export interface PlanTarget {
+  readonly kind: 'embedded' | 'docker' | 'external';
+  /** External/admin PostgreSQL URL (only for kind 'external', or from flags/env). */
+  readonly pgUrl?: string;
+  readonly redisUrl?: string;
+  /** Durable commits. Default true; a scenario must say `synchronous_commit: off` to trade durability. */
+  readonly synchronousCommit: boolean;
+  /** Extra PostgreSQL settings (name → value) for servers authbench starts. */
+  readonly serverSettings: Readonly<Record<string, string>>;
+  /** Allow writing into an existing non-empty database (external targets). */
+  readonly allowNonEmpty: boolean;
+}
+
+/** The dataset to seed (or reuse when its fingerprint matches). */
+export interface PlanDataset {
+  readonly users: number;
+  readonly seed: number;
+  readonly sessionsPerUser: number;
+  /** Share of seeded sessions that are revoked, 0..1. */
+  readonly revokedShare: number;
+  /** Share of users that are agents (many agent roles), 0..1. */
+  readonly agentShare: number;
+}
+
+/** One segment of an open-model schedule: the rate moves linearly from the previous target to `targetRate`. */
+export interface RateStage {
+  readonly durationMs: number;
+  /** Iterations per second at the end of the stage. */
+  readonly targetRate: number;
+}
+
+interface LoadCommon {
+  /** Measured time, after warm-up. For open models it equals the sum of the stages' durations. */
+  readonly durationMs: number;
+  /** Run before measuring; excluded from results but shown in the time series. */
+  readonly warmupMs: number;
+  /** PostgreSQL connections in total, spread evenly over workers. */
+  readonly connections: number;
+  /** Redis connections in total (one per worker is usually enough: ioredis pipelines). */
+  readonly redisConnections: number;
+  /** Worker threads; resolved from 'auto' (core count) by the parser. */
+  readonly workers: number;
+  /** How long in-flight iterations may finish after the end before they are cut off and counted as interrupted. */
+  readonly gracefulStopMs: number;
+}
+
+/** Open model: iterations arrive on a schedule, whether or not earlier ones finished (wrk2, k6 arrival-rate). */
+export interface OpenLoad extends LoadCommon {
+  readonly model: 'open';
+  /** Rate at the start of the first stage (and during warm-up). */
+  readonly startRate: number;
+  readonly stages: readonly RateStage[];
+  /** Iterations that may be in flight at once; beyond it new arrivals are dropped and counted. Default: connections. */
+  readonly maxInFlight: number;
+}
+
+/** Closed model: a fixed number of virtual users, each owning a connection, looping with optional think time. */
+export interface ClosedLoad extends LoadCommon {
+  readonly model: 'closed';
+  readonly vus: number;
+  readonly thinkTime: { readonly minMs: number; readonly maxMs: number };
+}
+
+export type LoadPlan = OpenLoad | ClosedLoad;
+
+/** A parameter value drawn per iteration, deterministic from the run's seed. */
+export type ParamGenerator =
+  | { readonly kind: 'const'; readonly value: string | number | boolean }
+  | { readonly kind: 'uniform'; readonly min: number; readonly max: number }
+  /** Zipf over ranks 1..n with exponent s: rank 1 is the hottest. */
+  | { readonly kind: 'zipf'; readonly s: number; readonly n: number }
+  | { readonly kind: 'sequential'; readonly start: number; readonly end: number }
+  | { readonly kind: 'list'; readonly values: readonly (string | number | boolean)[] };
+
+/** One operation call inside a mix entry. `op` names an operation in the registry (e.g. `auth.login`, `sql`). */
+export interface Step {
+  readonly op: string;
+  /** Generated parameters, by name (e.g. `user: zipf(1.1)`). */
+  readonly params: Readonly<Record<string, ParamGenerator>>;
+  /** Operation options, validated by the operation's own option schema (e.g. `wrongPasswordShare`, `query`). */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** A weighted entry of the traffic mix: one operation, or an ordered flow of operations run as one iteration. */
+export interface MixEntry {
+  readonly name: string;
+  readonly weight: number;
+  readonly steps: readonly Step[];
+}
+
+export interface Plan {
+  readonly name: string;
+  readonly description: string;
+  /** The scenario file and its full text (copied into the report). */
+  readonly source: { readonly file: string; readonly text: string };
+  /** Seed for every random choice of the run (parameters, mix picks, wrong passwords). */
+  readonly seed: number;
+  readonly target: PlanTarget;
+  readonly dataset: PlanDataset;
+  readonly load: LoadPlan;
+  readonly mix: readonly MixEntry[];
+  readonly thresholds: readonly Threshold[];
+}
+
+/** Key of an operation or phase in results: `auth.login`, or `auth.login/db` for a phase. */
+export function metricKey(operation: string, phase?: string): string {
+  return phase ? `${operation}/${phase}` : operation;
+}
