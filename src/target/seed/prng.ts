@@ -1,0 +1,72 @@
+// Counter-based pseudo-random numbers: every value is a pure hash of (seed, stream, index, sub-index).
+// No sequential state, so any row can be regenerated alone (the load generator does) and order never matters.
+
+/** Distinct stream ids keep the values of different columns/tables independent. Never renumber: it changes datasets. */
+export const Stream = {
+  firstName: 1,
+  lastName: 2,
+  password: 3,
+  wrongPassword: 4,
+  salt: 5,
+  createdAt: 6,
+  roleCount: 7,
+  roleChoice: 8,
+  agent: 9,
+  sessionCount: 10,
+  sessionState: 11,
+  sessionToken: 12,
+  sessionTime: 13,
+  rolePermissions: 14,
+  userAgent: 15,
+  ipAddress: 16,
+  lastLogin: 17,
+  status: 18,
+} as const;
+
+/** 32-bit integer finalizer (lowbias32, C. Wellons): full avalanche, cheap with Math.imul. */
+function mix(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Uniform uint32 from (seed, stream, i, j). */
+export function hash32(seed: number, stream: number, i: number, j = 0): number {
+  let h = mix(seed ^ 0x9e3779b9);
+  h = mix(h ^ Math.imul(stream, 0x85ebca6b));
+  // Indexes above 2^32 are not expected (datasets are at most tens of millions of rows).
+  h = mix((h + i) >>> 0);
+  return mix((h ^ Math.imul(j + 1, 0xc2b2ae35)) >>> 0);
+}
+
+/** Uniform float in [0, 1). */
+export function unit(seed: number, stream: number, i: number, j = 0): number {
+  return hash32(seed, stream, i, j) / 4294967296;
+}
+
+/** Uniform integer in [0, n). */
+export function below(n: number, seed: number, stream: number, i: number, j = 0): number {
+  return Math.floor(unit(seed, stream, i, j) * n);
+}
+
+/** Uniform integer in [lo, hi] (both inclusive). */
+export function between(lo: number, hi: number, seed: number, stream: number, i: number, j = 0): number {
+  return lo + below(hi - lo + 1, seed, stream, i, j);
+}
+
+/** `bytes` pseudo-random bytes as lowercase hex (bytes must be a multiple of 4). */
+export function hexBytes(bytes: number, seed: number, stream: number, i: number, j = 0): string {
+  let out = '';
+  for (let w = 0; w < bytes / 4; w++) out += hash32(seed, stream, i, j * 64 + w).toString(16).padStart(8, '0');
+  return out;
+}
+
+/** `bytes` pseudo-random bytes. */
+export function randomBytesFor(bytes: number, seed: number, stream: number, i: number, j = 0): Buffer {
+  const buf = Buffer.alloc(Math.ceil(bytes / 4) * 4);
+  for (let w = 0; w < buf.length / 4; w++) buf.writeUInt32BE(hash32(seed, stream, i, j * 64 + w), w * 4);
+  return buf.subarray(0, bytes);
+}
