@@ -1,6 +1,6 @@
-// Who user i is: username, email, known password, wrong passwords and session tokens, as pure functions of (seed, i).
+// Who user i is: id, username, email, known password and wrong passwords, as pure functions of (seed, i).
 // The load generator logs in as any user with these, without reading the database; the seeder stores the same values.
-import { Stream, below, hash32, hexBytes } from './prng.js';
+import { Stream, below, hash32 } from './prng.js';
 
 /** Default number of distinct known passwords (each hashed once at full Argon2id cost). */
 export const DEFAULT_PASSWORD_COUNT = 64;
@@ -29,9 +29,21 @@ const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz2345
  * suffix is the index, so two indexes never give the same string. Lowercase ASCII, at most 30 characters.
  */
 export function usernameForUser(seed: number, userIndex: number): string {
-  const first = FIRST_NAMES[below(FIRST_NAMES.length, seed, Stream.firstName, userIndex)];
-  const last = LAST_NAMES[below(LAST_NAMES.length, seed, Stream.lastName, userIndex)];
+  const [first, last] = namesOf(seed, userIndex);
   return `${first}.${last}${userIndex}`;
+}
+
+/** Display name of user `userIndex`, e.g. `Olivia Martin`. */
+export function displayNameForUser(seed: number, userIndex: number): string {
+  const [first, last] = namesOf(seed, userIndex);
+  return `${first[0]!.toUpperCase()}${first.slice(1)} ${last[0]!.toUpperCase()}${last.slice(1)}`;
+}
+
+function namesOf(seed: number, userIndex: number): [string, string] {
+  return [
+    FIRST_NAMES[below(FIRST_NAMES.length, seed, Stream.firstName, userIndex)]!,
+    LAST_NAMES[below(LAST_NAMES.length, seed, Stream.lastName, userIndex)]!,
+  ];
 }
 
 /** Email of user `userIndex`: the username at the reserved `example.test` domain (RFC 2606), so never deliverable. */
@@ -67,12 +79,9 @@ export function wrongPasswordForUser(seed: number, userIndex: number, attempt = 
   return right.slice(0, -1) + others[below(others.length, seed, Stream.wrongPassword, userIndex, attempt)];
 }
 
-/**
- * The bearer token of the user's `sessionIndex`-th seeded session: 32 random bytes as 64 hex characters.
- * The database stores only its SHA-256 (see `sessionTokenHash`).
- */
-export function sessionTokenForUser(seed: number, userIndex: number, sessionIndex: number): string {
-  return hexBytes(32, seed, Stream.sessionToken, userIndex, sessionIndex);
+/** Database id (auth.users.id) of user index `userIndex`: ids are 1-based and dense. */
+export function userIdForIndex(userIndex: number): number {
+  return userIndex + 1;
 }
 
 /** Deterministic 16-byte salt of the k-th known password. */

@@ -1,0 +1,205 @@
+// seedDataset(): fills auth.users, credentials, user_roles and sessions with a deterministic dataset in one
+// transaction (TRUNCATE, COPY FREEZE, rebuild keys, record fingerprint), or reuses it when the fingerprint matches.
+import pg from 'pg';
+import { AbortedError, InfraCode, InfrastructureError } from '../../errors.js';
+import { SEEDED_TABLES, dropKeysAndIndexes, readRoleCatalog, referencingTables, schemaChecksum } from './catalog.js';
+import { copyLines } from './copy-stream.js';
+import { datasetFingerprint, GENERATOR_VERSION } from './fingerprint.js';
+import { credentialsTable, sessionsTable, userRolesTable, usersTable, type TableData } from './generators.js';
+import { hashKnownPasswords } from './password-hashes.js';
+import { resolveDatasetSpec } from './spec.js';
+import type { DatasetSpec, SeedPhase, SeedProgress, SeedReport, TableLoad } from './types.js';
+
+export interface SeedOptions {
+  onProgress?: (progress: SeedProgress) => void;
+  /** Aborting rolls the load back: the database keeps the dataset it had before (or none). */
+  signal?: AbortSignal;
+  /** Reseed even when the fingerprint matches. */
+  force?: boolean;
+}
+
+/** Where the fingerprint of the loaded dataset is kept; outside `auth` so the schema's owner stays in charge of it. */
+const DATASET_DDL = `
+  CREATE SCHEMA IF NOT EXISTS authbench;
+  CREATE TABLE IF NOT EXISTS authbench.dataset (
+    singleton         boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
+    fingerprint       text        NOT NULL,
+    generator_version integer     NOT NULL,
+    spec              jsonb       NOT NULL,
+    counts            jsonb       NOT NULL,
+    seeded_at         timestamptz NOT NULL DEFAULT now()
+  );`;
+
+/** Key of the advisory lock that keeps two seeders off one database. */
+const SEED_LOCK_KEY = 0x5eed_ab;
+
+const PROGRESS_INTERVAL_MS = 250;
+
+export async function seedDataset(target: pg.Client | string, spec: DatasetSpec, opts: SeedOptions = {}): Promise<SeedReport> {
+  const resolved = resolveDatasetSpec(spec);
+  const started = performance.now();
+  const signal = opts.signal;
+  const progress = (phase: SeedPhase, extra: Partial<SeedProgress> = {}): void =>
+    opts.onProgress?.({ phase, elapsedMs: performance.now() - started, ...extra });
+  const checkAbort = (): void => {
+    if (signal?.aborted) throw new AbortedError('Seeding was interrupted; the database keeps its previous dataset.');
+  };
+
+  const owned = typeof target === 'string';
+  const client = owned ? new pg.Client({ connectionString: target }) : target;
+  if (owned) {
+    try {
+      await client.connect();
+    } catch (cause) {
+      throw new InfrastructureError(InfraCode.pgUnreachable, `Cannot connect to PostgreSQL to seed the dataset: ${(cause as Error).message}`, {
+        hint: 'Check that the server is running (authbench provision) and the URL is right.',
+        cause,
+      });
+    }
+  }
+  try {
+    progress('check');
+    if ((await client.query("SELECT to_regclass('auth.users') AS t")).rows[0]?.t === null) {
+      throw new InfrastructureError(InfraCode.migrationChanged, 'The auth schema is not applied to this database, so there is nothing to seed.', {
+        hint: 'Apply the migrations first (authbench provision or authbench run do it).',
+      });
+    }
+    await client.query(DATASET_DDL);
+    // Session-level lock: a concurrent seeder waits, then finds the fingerprint and reuses.
+    await client.query('SELECT pg_advisory_lock($1)', [SEED_LOCK_KEY]);
+    try {
+      const fingerprint = datasetFingerprint(resolved, await schemaChecksum(client));
+      if (!opts.force) {
+        const existing = await client.query<{ fingerprint: string; counts: Record<string, number> }>('SELECT fingerprint, counts FROM authbench.dataset');
+        const row = existing.rows[0];
+        if (row && row.fingerprint === fingerprint) {
+          const users = await client.query<{ n: string }>('SELECT count(*) AS n FROM auth.users');
+          // A cheap guard against someone emptying the tables behind the fingerprint's back.
+          if (Number(users.rows[0]?.n) === resolved.users) {
+            progress('done');
+            return { reused: true, fingerprint, spec: resolved, counts: row.counts, tables: [], hashMs: 0, indexMs: 0, analyzeMs: 0, totalMs: performance.now() - started };
+          }
+        }
+      }
+
+      progress('hash');
+      const hashStart = performance.now();
+      const hashes = await hashKnownPasswords(resolved.seed, resolved.passwordCount, resolved.hashParams, signal ? { signal } : {}).catch((err: unknown) => {
+        checkAbort();
+        throw err;
+      });
+      const hashMs = performance.now() - hashStart;
+      checkAbort();
+
+      const catalog = await readRoleCatalog(client);
+      const tables: TableData[] = [usersTable(resolved), credentialsTable(resolved, hashes), userRolesTable(resolved, catalog), sessionsTable(resolved)];
+      const loads: TableLoad[] = [];
+      let indexMs = 0;
+      const cancel = signal ? cancelOnAbort(client, signal) : undefined;
+      await client.query('BEGIN');
+      try {
+        progress('prepare');
+        await client.query("SET LOCAL maintenance_work_mem = '512MB'");
+        await client.query("SET LOCAL synchronous_commit = 'off'");
+        const truncate = [...SEEDED_TABLES, ...(await referencingTables(client, SEEDED_TABLES))];
+        await client.query(`TRUNCATE ${truncate.join(', ')}`);
+        const deferred = await dropKeysAndIndexes(client, SEEDED_TABLES);
+        checkAbort();
+
+        for (const t of tables) {
+          const tableStart = performance.now();
+          let lastReport = 0;
+          const rows = await copyLines(client, t.table, t.columns, t.lines(), {
+            // FREEZE needs a plain table truncated in this transaction; a partitioned parent does not qualify.
+            freeze: !(await isPartitioned(client, t.table)),
+            ...(signal ? { signal } : {}),
+            onRows: (n) => {
+              const now = performance.now();
+              if (now - lastReport >= PROGRESS_INTERVAL_MS) {
+                lastReport = now;
+                progress('copy', { table: t.table, rows: n });
+              }
+            },
+          }).catch((err: unknown) => {
+            checkAbort();
+            throw err;
+          });
+          progress('copy', { table: t.table, rows });
+          loads.push({ table: t.table, rows, durationMs: performance.now() - tableStart });
+          checkAbort();
+        }
+
+        progress('index');
+        const indexStart = performance.now();
+        for (const ddl of [...deferred.keysAndIndexes, ...deferred.foreignKeys]) {
+          await client.query(ddl);
+          checkAbort();
+        }
+        if ((await client.query("SELECT to_regprocedure('auth.reset_identity_sequences()') AS f")).rows[0]?.f !== null) {
+          await client.query('SELECT auth.reset_identity_sequences()');
+        }
+        if ((await client.query("SELECT to_regclass('auth.user_permission_masks') AS v")).rows[0]?.v !== null) {
+          await client.query('REFRESH MATERIALIZED VIEW auth.user_permission_masks');
+        }
+        indexMs = performance.now() - indexStart;
+        checkAbort();
+
+        const counts = Object.fromEntries(loads.map((l) => [l.table, l.rows]));
+        await client.query(
+          `INSERT INTO authbench.dataset (singleton, fingerprint, generator_version, spec, counts, seeded_at)
+           VALUES (true, $1, $2, $3, $4, now())
+           ON CONFLICT (singleton) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, generator_version = EXCLUDED.generator_version,
+             spec = EXCLUDED.spec, counts = EXCLUDED.counts, seeded_at = EXCLUDED.seeded_at`,
+          [fingerprint, GENERATOR_VERSION, JSON.stringify(resolved), JSON.stringify(counts)],
+        );
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (signal?.aborted) throw new AbortedError('Seeding was interrupted; the database keeps its previous dataset.', { cause: err });
+        throw err;
+      } finally {
+        cancel?.dispose();
+      }
+
+      progress('analyze');
+      const analyzeStart = performance.now();
+      await client.query(`ANALYZE ${SEEDED_TABLES.join(', ')}`);
+      const analyzeMs = performance.now() - analyzeStart;
+      progress('done');
+      const counts = Object.fromEntries(loads.map((l) => [l.table, l.rows]));
+      return { reused: false, fingerprint, spec: resolved, counts, tables: loads, hashMs, indexMs, analyzeMs, totalMs: performance.now() - started };
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK_KEY]).catch(() => undefined);
+    }
+  } finally {
+    if (owned) await client.end().catch(() => undefined);
+  }
+}
+
+async function isPartitioned(client: pg.Client, table: string): Promise<boolean> {
+  const { rows } = await client.query<{ kind: string }>('SELECT relkind AS kind FROM pg_class WHERE oid = $1::regclass', [table]);
+  return rows[0]?.kind === 'p';
+}
+
+/**
+ * On abort, cancels the statement running on `client` (an index build or REFRESH can take seconds) from a
+ * second connection with the same settings; COPY is stopped by its stream instead.
+ */
+function cancelOnAbort(client: pg.Client, signal: AbortSignal): { dispose(): void } {
+  let pid: number | undefined;
+  client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then(
+    (r) => (pid = r.rows[0]?.pid),
+    () => undefined,
+  );
+  const onAbort = (): void => {
+    if (pid === undefined) return;
+    const side = new pg.Client({ host: client.host, port: client.port, user: client.user, password: client.password, database: client.database });
+    side
+      .connect()
+      .then(() => side.query('SELECT pg_cancel_backend($1)', [pid]))
+      .catch(() => undefined)
+      .finally(() => void side.end().catch(() => undefined));
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return { dispose: () => signal.removeEventListener('abort', onAbort) };
+}
