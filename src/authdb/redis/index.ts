@@ -53,6 +53,7 @@ export function createRedisLayer(redis: Redis, opts: RedisLayerOptions = {}): Re
   });
   const permissions = createPermissionCache(redis, keys, counter, {
     ttlMs: opts.permissionTtlMs ?? 15 * 60_000,
+    now,
     onLostInvalidation,
   });
   const rateLimiter = createRateLimiter(redis, keys, counter, opts.rateLimits);
@@ -76,7 +77,7 @@ export { connectRedis, fastFailOptions, redactRedisUrl, type ConnectRedisOptions
 export { isUnavailable, type Unavailable } from './availability.js';
 export type { KeySpace, UserId } from './keys.js';
 export type { CachedSession, TokenCheck, WriteResult } from './token-cache.js';
-export type { PermissionLoader, PermissionLookup, PermissionCheck } from './permission-cache.js';
+export type { PermissionGrant, PermissionLoader, PermissionLookup, PermissionCheck } from './permission-cache.js';
 export type {
   RateLimiter,
   RateLimitOptions,

@@ -4,8 +4,17 @@ import type { Redis } from 'ioredis';
 import { guarded, isUnavailable, type Unavailable, type UnavailableCounter } from './availability.js';
 import type { KeySpace, UserId } from './keys.js';
 
+/** A mask that must not be trusted past `validUntilMs` (a time-limited role grant expires then). */
+export interface PermissionGrant {
+  mask: bigint;
+  /** ms since the epoch; null/undefined = no grant expires. */
+  validUntilMs?: number | null;
+}
+
 /** The application's database read: effective permission bitmask per user; absent users are left out. */
-export type PermissionLoader = (userIds: readonly UserId[]) => Promise<Map<UserId, bigint>>;
+export type PermissionLoader = (userIds: readonly UserId[]) => Promise<Map<UserId, bigint | PermissionGrant>>;
+
+const maskOf = (loaded: bigint | PermissionGrant): bigint => (typeof loaded === 'bigint' ? loaded : loaded.mask);
 
 export interface PermissionLookup {
   masks: Map<UserId, bigint>;
@@ -25,6 +34,7 @@ export interface PermissionCheck {
 export interface PermissionCacheOptions {
   /** Safety-net expiry of a cached mask (ms); invalidation, not this, is what keeps it fresh. */
   ttlMs: number;
+  now: () => number;
   onLostInvalidation: (replay: (redis: Redis) => Promise<unknown>) => void;
 }
 
@@ -36,19 +46,19 @@ export interface PermissionCache {
   /** Call after the role change is committed: bumps the version and drops the cached mask. */
   invalidateUsers(userIds: readonly UserId[]): Promise<{ status: 'ok' } | Unavailable>;
   /** Writes masks loaded under `versions` (as read by `readVersions`) unless a newer invalidation happened. */
-  fill(masks: Map<UserId, bigint>, versions: Map<UserId, string>): Promise<number | Unavailable>;
+  fill(masks: Map<UserId, bigint | PermissionGrant>, versions: Map<UserId, string>): Promise<number | Unavailable>;
   /** Current version per user ('0' when never invalidated); read BEFORE calling the loader. */
   readVersions(userIds: readonly UserId[]): Promise<Map<UserId, string> | Unavailable>;
 }
 
-/** KEYS: (perm, permv) pairs. ARGV: ttlMs, then (version, mask) per pair. Returns how many were written. */
+/** KEYS: (perm, permv) pairs. ARGV: (version, mask, expireAtMs) per pair. Returns how many were written. */
 export const fillIfVersionScript = `
 local written = 0
 for i = 1, #KEYS, 2 do
   local current = redis.call('GET', KEYS[i + 1]) or '0'
-  local j = i + 1
+  local j = (i - 1) / 2 * 3 + 1
   if current == ARGV[j] then
-    redis.call('SET', KEYS[i], ARGV[j + 1], 'PX', ARGV[1])
+    redis.call('SET', KEYS[i], ARGV[j + 1], 'PXAT', ARGV[j + 2])
     written = written + 1
   end
 end
@@ -94,7 +104,9 @@ export function createPermissionCache(
       if (ids.length === 0) return { masks, hits: 0, loaded: 0, cache: 'ok' };
       const reply = await guarded('permissions', counter, () => redis.mget(pairKeys(ids)));
       if (isUnavailable(reply)) {
-        return { masks: await loader(ids), hits: 0, loaded: ids.length, cache: 'unavailable' };
+        const loaded = await loader(ids);
+        for (const [id, grant] of loaded) masks.set(id, maskOf(grant));
+        return { masks, hits: 0, loaded: ids.length, cache: 'unavailable' };
       }
       const missing: UserId[] = [];
       const versions = new Map<UserId, string>();
@@ -108,7 +120,7 @@ export function createPermissionCache(
       });
       if (missing.length === 0) return { masks, hits: ids.length, loaded: 0, cache: 'ok' };
       const loaded = await loader(missing);
-      for (const [id, mask] of loaded) masks.set(id, mask);
+      for (const [id, grant] of loaded) masks.set(id, maskOf(grant));
       // A failed fill costs one more load later, nothing else; it is counted, not reported.
       await cache.fill(loaded, versions);
       return { masks, hits: ids.length - missing.length, loaded: missing.length, cache: 'ok' };
@@ -135,13 +147,17 @@ export function createPermissionCache(
 
     async fill(masks, versions) {
       const args: (string | number)[] = [];
-      const values: string[] = [String(opts.ttlMs)];
-      for (const [id, mask] of masks) {
+      const values: string[] = [];
+      const now = opts.now();
+      for (const [id, grant] of masks) {
         const version = versions.get(id);
         // Without the version read before the load, the fill cannot be proven fresh: skip it.
         if (version === undefined) continue;
+        const validUntil = typeof grant === 'bigint' ? undefined : grant.validUntilMs;
+        const expireAt = Math.min(now + opts.ttlMs, validUntil ?? Number.POSITIVE_INFINITY);
+        if (expireAt <= now) continue;
         args.push(keys.permissions(id), keys.permissionVersion(id));
-        values.push(version, mask.toString());
+        values.push(version, maskOf(grant).toString(), String(Math.floor(expireAt)));
       }
       if (args.length === 0) return 0;
       return guarded('permissionFill', counter, () => scripted.authbenchPermFill(args.length, ...args, ...values));

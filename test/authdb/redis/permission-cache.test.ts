@@ -84,6 +84,18 @@ describe('permission cache', () => {
     expect((await layer.getPermissions(['20'], loader)).masks.get('20')).toBe(8n);
   });
 
+  it('never caches a mask past the earliest expiry of its role grants', async () => {
+    const validUntilMs = Date.now() + 5_000;
+    const loader: PermissionLoader = async (ids) =>
+      new Map(ids.map((id) => [id, id === '31' ? { mask: 4n, validUntilMs } : { mask: 4n, validUntilMs: Date.now() - 1 }]));
+    const lookup = await layer.getPermissions(['31', '32'], loader);
+    expect(lookup.masks).toEqual(new Map([['31', 4n], ['32', 4n]]));
+    const ttl = await client.pttl('perm-test:perm:31');
+    expect(ttl).toBeGreaterThan(3_000);
+    expect(ttl).toBeLessThanOrEqual(5_000);
+    expect(await client.exists('perm-test:perm:32')).toBe(0);
+  });
+
   it('warms every given user in batches from a real PostgreSQL table', async () => {
     db = await createTestDatabase('perm');
     const sql = new pg.Client({ connectionString: db.url });
