@@ -7,12 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { initCluster, startServer, stopServer } from '../../src/target/embedded-postgres.js';
 import { findFreePort } from '../../src/target/free-port.js';
+import './provided-context.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgAdminUrl: string;
-  }
-}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-test-pg-'));

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { findFreePort } from '../../src/target/free-port.js';
 import { startRedisServer, stopRedisServer } from '../../src/target/redis-server.js';
+import './provided-context.js';
 
 export interface TestDatabase {
   /** Superuser URL of the new, empty database. */
