@@ -94,6 +94,7 @@ export const InfraCode = {
   dockerUnavailable: 'AB_ERR_DOCKER_UNAVAILABLE',
   databaseNotEmpty: 'AB_ERR_DB_NOT_EMPTY',
   migrationChanged: 'AB_ERR_MIGRATION_CHANGED',
+  migrationFailed: 'AB_ERR_MIGRATION_FAILED',
   workerCrashed: 'AB_ERR_WORKER_CRASHED',
 } as const;
 
