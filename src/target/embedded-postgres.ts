@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InfraCode, InfrastructureError } from '../errors.js';
+import { isRunning } from './process-alive.js';
 
 export interface PostgresBinaries {
   initdb: string;
@@ -115,6 +116,8 @@ export async function startServer(opts: StartOptions): Promise<RunningPostgres> 
   const args = ['-D', opts.dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${opts.dataDir}`];
   for (const [name, value] of Object.entries(opts.settings)) args.push('-c', `${name}=${String(value)}`);
   const log = await fs.open(logFile, 'a');
+  // The log is appended to across starts: only what this start writes counts.
+  const logStart = (await log.stat()).size;
   if (owner) await fs.chown(logFile, owner.uid, owner.gid);
   const child = spawn(bin.postgres, args, {
     ...(owner ?? {}),
@@ -124,12 +127,17 @@ export async function startServer(opts: StartOptions): Promise<RunningPostgres> 
   });
   await log.close();
   if (opts.detached) child.unref();
-  const ready = await waitForLog(logFile, child, /database system is ready to accept connections/, 30_000);
+  const ready = await waitForLog(logFile, logStart, child, /database system is ready to accept connections/, 30_000);
   if (!ready.ok) {
     const tail = ready.tail.trim().split('\n').slice(-5).join(' | ');
     if (/could not bind|Address already in use/i.test(ready.tail)) {
       throw new InfrastructureError(InfraCode.portInUse, `PostgreSQL could not listen on port ${opts.port}: it is already in use.`, {
         hint: 'Choose another port (--pg-port) or stop the process using it.',
+      });
+    }
+    if (/lock file "postmaster\.pid" already exists/i.test(ready.tail)) {
+      throw new InfrastructureError(InfraCode.pgStartFailed, `Another PostgreSQL server is already using the data directory ${opts.dataDir}.`, {
+        hint: 'Stop it first (`authbench teardown`, or wait for the other authbench run to finish), or use another --data-dir.',
       });
     }
     throw new InfrastructureError(InfraCode.pgStartFailed, `The embedded PostgreSQL server did not start: ${tail}`, {
@@ -141,14 +149,7 @@ export async function startServer(opts: StartOptions): Promise<RunningPostgres> 
 
 /** Stops a server by pid: fast shutdown (SIGINT), then immediate (SIGQUIT), then SIGKILL. */
 export async function stopServer(pid: number, timeoutMs = 10_000): Promise<void> {
-  const alive = (): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const alive = (): boolean => isRunning(pid);
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGKILL'];
   for (const signal of signals) {
     if (!alive()) return;
@@ -166,7 +167,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-async function waitForLog(file: string, child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<{ ok: boolean; tail: string }> {
+async function waitForLog(file: string, offset: number, child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<{ ok: boolean; tail: string }> {
   let exited = false;
   child.once('exit', () => {
     exited = true;
@@ -174,16 +175,21 @@ async function waitForLog(file: string, child: ChildProcess, pattern: RegExp, ti
   const deadline = Date.now() + timeoutMs;
   let text = '';
   while (Date.now() < deadline) {
-    text = await fs.readFile(file, 'utf8').catch(() => '');
+    text = await readFrom(file, offset).catch(() => '');
     if (pattern.test(text)) return { ok: true, tail: text };
     if (exited) {
       await sleep(50);
-      text = await fs.readFile(file, 'utf8').catch(() => text);
+      text = await readFrom(file, offset).catch(() => text);
       return { ok: false, tail: text };
     }
     await sleep(25);
   }
   return { ok: false, tail: `${text}\n(timed out after ${timeoutMs} ms)` };
+}
+
+async function readFrom(file: string, offset: number): Promise<string> {
+  const buffer = await fs.readFile(file);
+  return buffer.subarray(offset).toString('utf8');
 }
 
 function runToCompletion(cmd: string, args: string[], owner: OsUser | undefined): Promise<void> {

@@ -1,8 +1,10 @@
 // Runs a local redis-server from PATH on a loopback port, with no persistence, and stops it.
 // A missing binary is an infrastructure error that names the install command.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
 import net from 'node:net';
 import { InfraCode, InfrastructureError } from '../errors.js';
+import { isRunning } from './process-alive.js';
 
 export interface RedisStartOptions {
   port: number;
@@ -11,6 +13,8 @@ export interface RedisStartOptions {
   detached?: boolean;
   /** Working directory (for any dump files); defaults to the OS temp dir. */
   dir?: string;
+  /** Write the server's log here instead of a pipe (needed for detached servers, which outlive the pipe). */
+  logFile?: string;
 }
 
 export interface RunningRedis {
@@ -45,10 +49,18 @@ export async function startRedisServer(opts: RedisStartOptions): Promise<Running
     ...(opts.dir ? ['--dir', opts.dir] : []),
   ];
   for (const [name, value] of Object.entries(opts.settings ?? {})) args.push(`--${name}`, String(value));
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
+  const log = opts.logFile ? await fs.open(opts.logFile, 'a') : undefined;
+  const logStart = log ? (await log.stat()).size : 0;
+  const child = spawn(bin, args, { stdio: log ? ['ignore', log.fd, log.fd] : ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
+  await log?.close();
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const readLog = async (): Promise<void> => {
+    if (!opts.logFile) return;
+    const text = await fs.readFile(opts.logFile, 'utf8').catch(() => '');
+    output = text.slice(logStart);
+  };
   let exited = false;
   child.once('exit', () => (exited = true));
   const deadline = Date.now() + 10_000;
@@ -65,6 +77,8 @@ export async function startRedisServer(opts: RedisStartOptions): Promise<Running
     await new Promise((r) => setTimeout(r, 20));
   }
   child.kill('SIGKILL');
+  await new Promise((r) => setTimeout(r, exited ? 0 : 50));
+  await readLog();
   if (/Address already in use/i.test(output)) {
     throw new InfrastructureError(InfraCode.portInUse, `redis-server could not listen on port ${opts.port}: it is already in use.`, {
       hint: 'Choose another port (--redis-port) or stop the process using it.',
@@ -90,14 +104,7 @@ function ping(port: number): Promise<boolean> {
 
 /** Stops redis-server by pid (SIGTERM, then SIGKILL) and waits until it is gone. */
 export async function stopRedisServer(pid: number, timeoutMs = 5_000): Promise<void> {
-  const alive = (): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const alive = (): boolean => isRunning(pid);
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     if (!alive()) return;
     try {

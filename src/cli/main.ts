@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// The authbench command line: parses argv with yargs (strict), runs one command, and is the single place
+// that turns an error into a message on stderr and an exit code. Commands lazy-import their real work.
+import yargs, { type CommandModule } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ExitCode, InvalidInputError, isAuthbenchError } from '../errors.js';
+
+// Each command module types its own arguments; the list only needs them to be command modules.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyCommand = CommandModule<object, any>;
+
+/** Every command, one line each (src/cli/commands/<name>.ts, default export). */
+const commands: AnyCommand[] = [
+  (await import('./commands/doctor.js')).default,
+  (await import('./commands/provision.js')).default,
+  (await import('./commands/teardown.js')).default,
+  (await import('./commands/env.js')).default,
+];
+
+/** A yargs usage problem (unknown flag, missing argument): input error, exit 2. */
+function usageError(message: string): InvalidInputError {
+  const sentence = /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
+  return new InvalidInputError(sentence, { code: 'AB_ERR_USAGE', hint: 'Run `authbench --help` (or `authbench <command> --help`) for usage.' });
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const debug = process.env.AUTHBENCH_DEBUG === '1';
+  try {
+    let parser = yargs(argv)
+      .scriptName('authbench')
+      .usage('$0 <command> [options]')
+      .strict()
+      .demandCommand(1, 'Name a command.')
+      .recommendCommands()
+      .exitProcess(false)
+      .fail((message: string | null, err: Error | undefined) => {
+        throw err ?? usageError(message ?? 'invalid command line');
+      })
+      .help()
+      .alias('h', 'help')
+      .version()
+      .wrap(Math.min(110, process.stdout.columns || 100))
+      .epilog('Exit codes: 0 pass, 1 threshold failed, 2 invalid input, 3 infrastructure, 4 invalid run, 130 interrupted.');
+    for (const command of commands) parser = parser.command(command);
+    await parser.parseAsync();
+  } catch (err) {
+    if (isAuthbenchError(err)) {
+      process.stderr.write(`authbench: ${err.toUserText()} [${err.code}]\n`);
+      if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`authbench: unexpected error: ${message.split('\n')[0]}. This is a bug; please report it (set AUTHBENCH_DEBUG=1 for the stack trace).\n`);
+      if (debug) process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = ExitCode.infrastructure;
+    }
+  }
+}
+
+await main(hideBin(process.argv));

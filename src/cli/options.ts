@@ -1,0 +1,49 @@
+// Flags shared by commands that need a target (provision, run, seed, env): declared once, turned into a TargetSpec once.
+import type { Argv } from 'yargs';
+import { InvalidInputError, type InputIssue } from '../errors.js';
+import type { TargetKind, TargetSpec } from '../target/types.js';
+
+export interface TargetArgs {
+  target: TargetKind;
+  'pg-url'?: string;
+  'redis-url'?: string;
+  'data-dir'?: string;
+  'pg-port'?: number;
+  'redis-port'?: number;
+  'allow-non-empty': boolean;
+}
+
+export function withDataDir<T>(yargs: Argv<T>): Argv<T & { 'data-dir'?: string }> {
+  return yargs.option('data-dir', {
+    type: 'string',
+    describe: 'Directory for servers authbench starts (state.json, pg17/, redis/)',
+    defaultDescription: '.authbench in the current directory',
+  });
+}
+
+export function withTargetOptions<T>(yargs: Argv<T>): Argv<T & TargetArgs> {
+  return withDataDir(yargs)
+    .option('target', { choices: ['embedded', 'docker', 'external'] as const, default: 'embedded' as TargetKind, describe: 'Where the databases come from' })
+    .option('pg-url', { type: 'string', describe: 'PostgreSQL admin URL for --target external (default: $DATABASE_URL)' })
+    .option('redis-url', { type: 'string', describe: 'Redis URL for --target external (default: $REDIS_URL)' })
+    .option('pg-port', { type: 'number', describe: 'Port for the embedded PostgreSQL (default: a free port)' })
+    .option('redis-port', { type: 'number', describe: 'Port for the embedded redis-server (default: a free port)' })
+    .option('allow-non-empty', { type: 'boolean', default: false, describe: 'Allow writing into a database that holds other tables' }) as Argv<T & TargetArgs>;
+}
+
+/** The TargetSpec the flags describe (URLs are validated later, by provisioning, with the flag names). */
+export function targetSpecFromArgs(args: TargetArgs): TargetSpec {
+  const issues: InputIssue[] = [];
+  for (const flag of ['pg-port', 'redis-port'] as const) {
+    const port = args[flag];
+    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) issues.push({ path: `--${flag}`, message: 'must be a port number between 1 and 65535' });
+  }
+  if (issues.length > 0) throw new InvalidInputError(issues);
+  const spec: TargetSpec = { kind: args.target, allowNonEmpty: args['allow-non-empty'] };
+  if (args['pg-url'] !== undefined) spec.pgUrl = args['pg-url'];
+  if (args['redis-url'] !== undefined) spec.redisUrl = args['redis-url'];
+  if (args['data-dir'] !== undefined) spec.dataDir = args['data-dir'];
+  if (args['pg-port'] !== undefined) spec.pgPort = args['pg-port'];
+  if (args['redis-port'] !== undefined) spec.redisPort = args['redis-port'];
+  return spec;
+}

@@ -1,0 +1,191 @@
+// Connection checks for any target: reach PostgreSQL and Redis, read their versions and settings, and turn
+// driver errors into InfrastructureErrors with a stable code, the redacted URL and what to do about it.
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { InfraCode, InfrastructureError } from '../errors.js';
+import { REPORTED_POSTGRES_SETTINGS } from './settings.js';
+import { hostPort, redactUrl } from './url.js';
+
+export const MIN_POSTGRES_MAJOR = 17;
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** Major version of a `server_version` string ('17.10', '15.18 (Debian 15.18-0+deb12u1)', '18beta1'). */
+export function postgresMajor(serverVersion: string): number {
+  const match = /^(\d+)/.exec(serverVersion.trim());
+  if (!match) throw new Error(`unrecognised PostgreSQL version "${serverVersion}"`);
+  return Number(match[1]);
+}
+
+/** Throws pgTooOld when the server is older than PostgreSQL 17. */
+export function assertSupportedVersion(serverVersion: string, url: string): void {
+  if (postgresMajor(serverVersion) < MIN_POSTGRES_MAJOR) {
+    throw new InfrastructureError(InfraCode.pgTooOld, `authbench needs PostgreSQL ${MIN_POSTGRES_MAJOR} or newer; ${redactUrl(url)} runs ${serverVersion.split(' ')[0]}.`, {
+      hint: 'Upgrade the server, or let authbench start its own PostgreSQL 17 (--target embedded).',
+    });
+  }
+}
+
+/** Maps a node-postgres connect error to an InfrastructureError naming the redacted URL. */
+export function classifyPostgresError(err: unknown, url: string): InfrastructureError {
+  const e = err as { code?: string; message?: string };
+  const message = e.message ?? String(err);
+  const where = `${hostPort(url)} (${redactUrl(url)})`;
+  const cause = err;
+  if (e.code === '28P01' || (e.code === '28000' && !/no encryption/i.test(message))) {
+    return new InfrastructureError(InfraCode.pgAuthFailed, `PostgreSQL at ${where} rejected the credentials: ${message}.`, {
+      hint: 'Check the user name and password in --pg-url / DATABASE_URL.',
+      cause,
+    });
+  }
+  if (e.code === '28000' && /no encryption/i.test(message)) {
+    return new InfrastructureError(InfraCode.pgTlsRequired, `PostgreSQL at ${where} requires TLS: ${message}.`, {
+      hint: 'Add ?sslmode=require (or sslmode=verify-full with sslrootcert=...) to the URL.',
+      cause,
+    });
+  }
+  if (/does not support SSL/i.test(message)) {
+    return new InfrastructureError(InfraCode.pgTlsRequired, `The URL asks for TLS but PostgreSQL at ${where} does not support it.`, {
+      hint: 'Remove sslmode from the URL or use sslmode=disable.',
+      cause,
+    });
+  }
+  if (/certificate|SSL|TLS/i.test(message) || /^(ERR_TLS|ERR_SSL|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|CERT_)/.test(e.code ?? '')) {
+    return new InfrastructureError(InfraCode.pgTlsRequired, `TLS handshake with PostgreSQL at ${where} failed: ${message}.`, {
+      hint: 'Use sslmode=verify-full with the server CA (sslrootcert=...), or sslmode=no-verify to skip certificate checks.',
+      cause,
+    });
+  }
+  if (e.code === '3D000') {
+    return new InfrastructureError(InfraCode.pgDatabaseMissing, `PostgreSQL at ${where}: ${message}.`, {
+      hint: 'Create the database first (createdb) or name an existing one in the URL path.',
+      cause,
+    });
+  }
+  return new InfrastructureError(InfraCode.pgUnreachable, `Cannot reach PostgreSQL at ${where}: ${message || e.code || 'connection failed'}.`, {
+    hint: 'Check that the server is running and the host, port and firewall allow the connection.',
+    cause,
+  });
+}
+
+export interface PostgresFacts {
+  serverVersion: string;
+  settings: Record<string, string>;
+}
+
+/** Opens a client with a connect timeout; errors are classified (pgUnreachable, pgAuthFailed, pgTlsRequired, ...). */
+export async function connectPostgres(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'authbench' });
+  // An error after connect (server shutdown) must not crash the process; queries still reject.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw classifyPostgresError(err, url);
+  }
+  return client;
+}
+
+/** Connects, checks the version is >= 17 and reads the settings that matter to results. */
+export async function checkPostgres(url: string): Promise<PostgresFacts> {
+  const client = await connectPostgres(url);
+  try {
+    return await readPostgresFacts(client, url);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function readPostgresFacts(client: pg.Client, url: string): Promise<PostgresFacts> {
+  const version = await client.query<{ server_version: string }>('SHOW server_version');
+  const serverVersion = version.rows[0]?.server_version ?? 'unknown';
+  assertSupportedVersion(serverVersion, url);
+  const rows = await client.query<{ name: string; setting: string; unit: string | null }>(
+    'SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name',
+    [REPORTED_POSTGRES_SETTINGS],
+  );
+  return { serverVersion, settings: Object.fromEntries(rows.rows.map((r) => [r.name, r.setting])) };
+}
+
+/** Schemas authbench's migrations own by name (the migration-tracking schema); tables there are authbench's. */
+export const AUTHBENCH_SCHEMAS: readonly string[] = ['authbench'];
+/** Role that owns authbench's data schema (`auth`, sql/001): a schema it owns is authbench's, whatever its name. */
+export const AUTHBENCH_OWNER_ROLE = 'authbench_owner';
+
+/**
+ * Refuses to touch a database that holds tables authbench does not own, unless allowNonEmpty.
+ * "Non-empty" = an ordinary or partitioned table, not part of an extension, in a schema other than the system
+ * schemas, AUTHBENCH_SCHEMAS and schemas owned by authbench_owner (so someone else's `auth` schema still counts).
+ * Throws InfrastructureError databaseNotEmpty (exit 3): the target, not the input, is wrong.
+ */
+export async function assertDatabaseUsable(client: pg.Client, allowNonEmpty: boolean, ownSchemas: readonly string[] = AUTHBENCH_SCHEMAS): Promise<void> {
+  if (allowNonEmpty) return;
+  const found = await client.query<{ name: string }>(
+    `SELECT format('%I.%I', n.nspname, c.relname) AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+        AND n.nspname <> ALL($1::text[])
+        AND n.nspowner IS DISTINCT FROM (SELECT oid FROM pg_roles WHERE rolname = $2)
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+      ORDER BY 1 LIMIT 4`,
+    [ownSchemas, AUTHBENCH_OWNER_ROLE],
+  );
+  if (found.rows.length === 0) return;
+  const names = found.rows.slice(0, 3).map((r) => r.name).join(', ');
+  const db = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]?.db ?? '?';
+  throw new InfrastructureError(
+    InfraCode.databaseNotEmpty,
+    `Database "${db}" already holds tables authbench does not own (${names}${found.rows.length > 3 ? ', ...' : ''}); authbench will not write into it.`,
+    { hint: 'Point authbench at an empty database, or pass --allow-non-empty to let it add its own schema next to them.' },
+  );
+}
+
+/** Opens a Redis client that fails fast (no retries, no offline queue). */
+export async function connectRedis(url: string): Promise<Redis> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    client.disconnect();
+    throw classifyRedisError(err, url);
+  }
+  return client;
+}
+
+export function classifyRedisError(err: unknown, url: string): InfrastructureError {
+  const message = (err as Error).message ?? String(err);
+  const where = `${hostPort(url)} (${redactUrl(url)})`;
+  if (/NOAUTH|WRONGPASS|invalid password|invalid username-password/i.test(message)) {
+    return new InfrastructureError(InfraCode.redisAuthFailed, `Redis at ${where} rejected the credentials: ${message}.`, {
+      hint: 'Check the password (redis://:password@host:6379) or user in --redis-url / REDIS_URL.',
+      cause: err,
+    });
+  }
+  return new InfrastructureError(InfraCode.redisUnreachable, `Cannot reach Redis at ${where}: ${message}.`, {
+    hint: 'Check that redis-server is running and the URL is right (use rediss:// for TLS).',
+    cause: err,
+  });
+}
+
+/** Connects, PINGs, and returns redis_version. */
+export async function checkRedis(url: string): Promise<{ redisVersion: string }> {
+  const client = await connectRedis(url);
+  try {
+    const info = await client.info('server');
+    return { redisVersion: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown' };
+  } catch (err) {
+    throw classifyRedisError(err, url);
+  } finally {
+    client.disconnect();
+  }
+}

@@ -1,0 +1,46 @@
+// The external target: servers the user already runs, named by --pg-url/--redis-url or DATABASE_URL/REDIS_URL.
+// authbench only checks them (reachable, credentials, PostgreSQL >= 17, emptiness) and never stops them.
+import { InvalidInputError } from '../errors.js';
+import { assertDatabaseUsable, checkRedis, connectPostgres, readPostgresFacts } from './check.js';
+import { APP_ROLE } from './embedded.js';
+import { generatePassword } from './state.js';
+import type { Target, TargetSpec } from './types.js';
+import { resolveExternalUrls } from './url.js';
+
+export async function provisionExternal(spec: TargetSpec, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
+  const urls = resolveExternalUrls({ pgUrl: spec.pgUrl, redisUrl: spec.redisUrl }, env);
+  const missing = [
+    ...(urls.pgUrl === undefined ? [{ path: '--pg-url', message: 'is required for --target external (or set DATABASE_URL)' }] : []),
+    ...(urls.redisUrl === undefined ? [{ path: '--redis-url', message: 'is required for --target external (or set REDIS_URL)' }] : []),
+  ];
+  if (missing.length > 0 || urls.pgUrl === undefined || urls.redisUrl === undefined) throw new InvalidInputError(missing);
+  const pgUrl = urls.pgUrl;
+  const client = await connectPostgres(pgUrl);
+  let facts;
+  try {
+    facts = await readPostgresFacts(client, pgUrl);
+    await assertDatabaseUsable(client, spec.allowNonEmpty ?? false);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const { redisVersion } = await checkRedis(urls.redisUrl);
+  // A fresh password per run: prepare.ts sets it on authbench_app after migrations.
+  const appPassword = generatePassword();
+  const app = new URL(pgUrl);
+  app.username = APP_ROLE;
+  app.password = appPassword;
+  return {
+    kind: 'external',
+    pgUrl,
+    appPgUrl: app.toString(),
+    appPassword,
+    redisUrl: urls.redisUrl,
+    serverVersion: facts.serverVersion,
+    redisVersion,
+    settings: facts.settings,
+    started: false,
+    async [Symbol.asyncDispose]() {
+      // Not ours to stop.
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// Types shared by every target kind: what the user asks for (TargetSpec), the tuned server settings,
+// and the started handle (Target) that later stages connect through and dispose when done.
+
+export type TargetKind = 'embedded' | 'docker' | 'external';
+
+/**
+ * Server settings for servers authbench starts (embedded and docker). One object drives both, so the
+ * docker/ config files and the embedded command line cannot drift apart (see settings.ts).
+ */
+export interface ServerSettings {
+  /** PostgreSQL max_connections; >= 1000 so the 750-connection target fits with room for admin/monitoring. */
+  maxConnections: number;
+  /** PostgreSQL shared_buffers, e.g. '4GB'. Default: 25% of RAM, capped at 4GB. */
+  sharedBuffers: string;
+  /** PostgreSQL effective_cache_size, e.g. '12GB'. Default: 50% of RAM. */
+  effectiveCacheSize: string;
+  /** Durable commits (synchronous_commit=on). Default true; off trades durability for throughput. */
+  synchronousCommit: boolean;
+  /** wal_buffers, e.g. '64MB'. */
+  walBuffers: string;
+  /** max_wal_size: large so no checkpoint is triggered by WAL volume during a short run. */
+  maxWalSize: string;
+  /** checkpoint_timeout: long so timed checkpoints do not distort short runs. */
+  checkpointTimeout: string;
+  /** commit_delay in microseconds (group commit); 0 disables. */
+  commitDelay: number;
+  /** commit_siblings: open transactions needed before commit_delay applies. */
+  commitSiblings: number;
+  hugePages: 'off' | 'try';
+  /** Extra PostgreSQL settings (name → value), applied last; they win over the fields above. */
+  postgresOptions: Readonly<Record<string, string>>;
+  /** redis maxmemory, e.g. '2gb'. */
+  redisMaxmemory: string;
+  /** redis maxclients; needs an open-files limit above it (doctor checks). */
+  redisMaxclients: number;
+}
+
+/** What the user asked for: produced by the scenario parser and CLI flags. */
+export interface TargetSpec {
+  kind: TargetKind;
+  /** Admin (superuser) PostgreSQL URL, for kind 'external'. */
+  pgUrl?: string;
+  /** Redis URL, for kind 'external'. */
+  redisUrl?: string;
+  /** authbench's home for servers it starts (state.json, pg/, redis/). Default: `.authbench` in the cwd. */
+  dataDir?: string;
+  /** Fixed ports for servers authbench starts; free ports are picked when absent. */
+  pgPort?: number;
+  redisPort?: number;
+  settings?: Partial<ServerSettings>;
+  /** Allow writing into a database that already holds tables authbench does not own. */
+  allowNonEmpty?: boolean;
+  /** Leave the servers running after dispose (authbench provision). */
+  keepRunning?: boolean;
+}
+
+/** A provisioned target: connection URLs and facts. Dispose stops what authbench started (unless kept running). */
+export interface Target {
+  readonly kind: TargetKind;
+  /** Superuser/admin URL (contains a password: show it through redactUrl only). */
+  readonly pgUrl: string;
+  /** URL for the application role `authbench_app`, when authbench knows its password. */
+  readonly appPgUrl?: string;
+  /** Password for `authbench_app`: set on the role after migrations (see prepare.ts). */
+  readonly appPassword?: string;
+  readonly redisUrl: string;
+  /** PostgreSQL server_version, e.g. '17.10'. */
+  readonly serverVersion: string;
+  readonly redisVersion: string;
+  /** Effective server settings that matter to the results (SHOW name → value), recorded in reports. */
+  readonly settings: Readonly<Record<string, string>>;
+  /** True when authbench started these servers in this process or via `authbench provision`. */
+  readonly started: boolean;
+  [Symbol.asyncDispose](): Promise<void>;
+}
