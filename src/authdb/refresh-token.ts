@@ -1,0 +1,36 @@
+// Refresh tokens are "<jti>.<secret>": the database keeps only sha256(secret) and finds the row by jti
+// (its primary key), so refresh needs no extra index. Pure helpers, no I/O.
+import { createHash, randomBytes } from 'node:crypto';
+
+export interface RefreshSecret {
+  /** Goes to the client, after the jti: `${jti}.${secret}`. */
+  secret: string;
+  /** sha256(secret): what the database stores and compares. */
+  hash: Buffer;
+}
+
+export function hashRefreshSecret(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+/** A new random secret (256 bits, base64url) and its hash. */
+export function createRefreshSecret(): RefreshSecret {
+  const secret = randomBytes(32).toString('base64url');
+  return { secret, hash: hashRefreshSecret(secret) };
+}
+
+export function formatRefreshToken(jti: string, secret: string): string {
+  return `${jti}.${secret}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Splits a presented refresh token; null when it is not `<uuid>.<secret>`. */
+export function parseRefreshToken(token: string): { jti: string; hash: Buffer } | null {
+  const dot = token.indexOf('.');
+  if (dot <= 0) return null;
+  const jti = token.slice(0, dot);
+  const secret = token.slice(dot + 1);
+  if (!UUID.test(jti) || secret.length === 0) return null;
+  return { jti, hash: hashRefreshSecret(secret) };
+}
