@@ -1,0 +1,162 @@
+// Validates the `mix` section: weighted entries, each one operation or an ordered flow of steps, with
+// params and options checked against the operations catalog.
+import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './defaults.js';
+import { childPath, describe, type Issues, type MapReader, readMap, readNumber, readString } from './fields.js';
+import { OPERATIONS, type OperationContext, unknownOperationMessage, validateOperationOptions, validateOperationParams } from './operations.js';
+import type { MixEntry, Step } from './plan.js';
+import type { SourceNode } from './source-tree.js';
+
+export const MIX_ENTRY_KEYS: readonly string[] = ['name', 'weight', 'op', 'steps', 'params', 'options'];
+export const STEP_KEYS: readonly string[] = ['name', 'op', 'params', 'options'];
+/** Names key results and thresholds (`name/phase`), so no `/`; `run` is the run-wide scope. */
+const NAME_PATTERN = /^[A-Za-z0-9][\w.:+-]*$/;
+const RESERVED_NAMES = ['run'];
+
+/** A validated entry plus what threshold scopes need to resolve against it. */
+export interface ParsedMixEntry extends MixEntry {
+  /** Phases a threshold may name under this entry: the operation's phases, or for a flow its step names. */
+  readonly phases: readonly string[];
+  /** Set for a single-operation entry. */
+  readonly op?: string;
+}
+
+export function parseMix(node: SourceNode | undefined, parentLine: number | undefined, issues: Issues, context: OperationContext): { entries: ParsedMixEntry[]; complete: boolean } {
+  const before = issues.count;
+  const entries: ParsedMixEntry[] = [];
+  if (node === undefined) {
+    issues.add('mix', parentLine, 'required: at least one operation, e.g. [ { op: auth.login } ]');
+    return { entries, complete: false };
+  }
+  if (node.kind !== 'seq') {
+    issues.add('mix', node.line, `expected a list of operations, got ${describe(node)}`);
+    return { entries, complete: false };
+  }
+  if (node.items.length === 0 || node.items.length > SCENARIO_LIMITS.maxMixEntries) {
+    issues.add('mix', node.line, `must have from 1 to ${SCENARIO_LIMITS.maxMixEntries} entries, got ${node.items.length}`);
+    return { entries, complete: false };
+  }
+  const seen = new Map<string, number>();
+  node.items.forEach((item, i) => {
+    const entry = parseEntry(item, `mix[${i}]`, issues, context);
+    if (!entry) return;
+    const first = seen.get(entry.name);
+    if (first !== undefined) {
+      issues.add(`mix[${i}].name`, item.line, `"${entry.name}" is already the name of mix[${first}]; give each entry its own name`);
+      return;
+    }
+    seen.set(entry.name, i);
+    entries.push(entry);
+  });
+  return { entries, complete: issues.count === before };
+}
+
+function parseEntry(node: SourceNode, path: string, issues: Issues, context: OperationContext): ParsedMixEntry | undefined {
+  const map = readMap(node, path, issues, MIX_ENTRY_KEYS, 'a mix entry { op, weight, params, options } or { steps, weight }');
+  if (!map) return undefined;
+  const before = issues.count;
+  const weightNode = map.get('weight');
+  const weight = weightNode === undefined ? SCENARIO_DEFAULTS.mixWeight : readNumber(weightNode, map.child('weight'), issues, { min: 0, max: SCENARIO_LIMITS.maxWeight, exclusiveMin: true });
+  const opNode = map.get('op');
+  const stepsNode = map.get('steps');
+
+  let steps: NamedStep[] = [];
+  let op: string | undefined;
+  if (opNode !== undefined && stepsNode !== undefined) {
+    issues.add(map.child('steps'), map.keyLine('steps'), 'use either op (one operation) or steps (a flow), not both');
+  } else if (opNode !== undefined) {
+    const step = parseStep(map, path, issues, context, false);
+    if (step) {
+      steps = [step];
+      op = step.op;
+    }
+  } else if (stepsNode !== undefined) {
+    for (const key of ['params', 'options']) {
+      if (map.has(key)) issues.add(map.child(key), map.keyLine(key), `with steps, put ${key} on each step`);
+    }
+    steps = parseSteps(stepsNode, map.child('steps'), issues, context);
+  } else {
+    issues.add(map.child('op'), node.line, 'required: the operation to run (e.g. op: auth.login), or steps for a flow');
+  }
+
+  const nameNode = map.get('name');
+  let name = op ?? steps.map((s) => s.name).join('+');
+  if (nameNode !== undefined) name = readName(nameNode, map.child('name'), issues) ?? name;
+  if (issues.count > before || weight === undefined) return undefined;
+  const phases = op !== undefined ? OPERATIONS[op]!.phases : steps.map((s) => s.name);
+  // The step's display name only matters inside flows; a single-operation entry's step is the entry itself.
+  const planSteps: Step[] = steps.map(({ op: stepOp, params, options }) => ({ op: stepOp, params, options }));
+  return { name, weight, steps: planSteps, phases, ...(op === undefined ? {} : { op }) };
+}
+
+interface NamedStep extends Step {
+  readonly name: string;
+}
+
+function parseSteps(node: SourceNode, path: string, issues: Issues, context: OperationContext): NamedStep[] {
+  if (node.kind !== 'seq') {
+    issues.add(path, node.line, `expected a list of steps { op, params, options }, got ${describe(node)}`);
+    return [];
+  }
+  if (node.items.length === 0 || node.items.length > SCENARIO_LIMITS.maxSteps) {
+    issues.add(path, node.line, `must have from 1 to ${SCENARIO_LIMITS.maxSteps} steps, got ${node.items.length}`);
+    return [];
+  }
+  const steps: NamedStep[] = [];
+  const seen = new Set<string>();
+  node.items.forEach((item, i) => {
+    const stepPath = childPath(path, i);
+    const map = readMap(item, stepPath, issues, STEP_KEYS, 'a step { op, params, options }');
+    if (!map) return;
+    if (!map.has('op')) {
+      issues.add(childPath(stepPath, 'op'), item.line, 'required: the operation of this step, e.g. op: session.validate');
+      return;
+    }
+    const step = parseStep(map, stepPath, issues, context, true);
+    if (!step) return;
+    if (seen.has(step.name)) {
+      issues.add(childPath(stepPath, 'name'), item.line, `a step named "${step.name}" is already in this flow; give this step its own name`);
+      return;
+    }
+    seen.add(step.name);
+    steps.push(step);
+  });
+  return steps;
+}
+
+/** Reads op, params and options (and a step's own name) from a map that holds them. */
+function parseStep(map: MapReader, path: string, issues: Issues, context: OperationContext, inFlow: boolean): NamedStep | undefined {
+  const opNode = map.get('op')!;
+  const op = readString(opNode, childPath(path, 'op'), issues, { nonEmpty: true });
+  if (op === undefined) return undefined;
+  if (!OPERATIONS[op]) {
+    issues.add(childPath(path, 'op'), opNode.line, unknownOperationMessage(op));
+    return undefined;
+  }
+  const params = validateOperationParams(op, map.get('params'), childPath(path, 'params'), context, issues);
+  const optionsPath = childPath(path, 'options');
+  const optionsNode = map.get('options');
+  const validated = validateOperationOptions(op, optionsNode, optionsPath, context, issues.file);
+  for (const issue of validated.issues) {
+    // Missing required options are reported on the step when there is no options map to point at.
+    issues.addIssue(issue.line === undefined && optionsNode === undefined ? { ...issue, ...(map.node.line === undefined ? {} : { line: map.node.line }) } : issue);
+  }
+  // Inside a flow, steps may be named; a single-operation entry's `name` is the entry's name, read by the caller.
+  const nameNode = inFlow ? map.get('name') : undefined;
+  const name = nameNode === undefined ? op : readName(nameNode, childPath(path, 'name'), issues);
+  if (name === undefined) return undefined;
+  return { name, op, params, options: validated.options };
+}
+
+function readName(node: SourceNode, path: string, issues: Issues): string | undefined {
+  const name = readString(node, path, issues, { nonEmpty: true, maxLength: 100 });
+  if (name === undefined) return undefined;
+  if (!NAME_PATTERN.test(name)) {
+    issues.add(path, node.line, `must start with a letter or digit and use only letters, digits and . _ : + - (it names results and thresholds), got ${JSON.stringify(name)}`);
+    return undefined;
+  }
+  if (RESERVED_NAMES.includes(name)) {
+    issues.add(path, node.line, `"${name}" is reserved for run-wide thresholds; choose another name`);
+    return undefined;
+  }
+  return name;
+}

@@ -1,0 +1,196 @@
+// Scenario file → validated, frozen Plan. Every problem in the file is collected (with file, line and path)
+// and thrown together as one InvalidInputError (exit 2) before anything starts.
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, extname } from 'node:path';
+import { InvalidInputError, type InputIssue } from '../errors.js';
+import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './defaults.js';
+import { describe, Issues, type MapReader, readBoolean, readEnum, readInteger, readMap, readNumber, readRatio, readString } from './fields.js';
+import { parseLoad } from './load-section.js';
+import { parseMix } from './mix-section.js';
+import { deepFreeze } from './operations.js';
+import type { Plan, PlanDataset, PlanTarget } from './plan.js';
+import { parseYamlSource, type SourceNode } from './source-tree.js';
+import { parseThresholds } from './thresholds-section.js';
+
+export const TOP_LEVEL_KEYS: readonly string[] = ['name', 'description', 'seed', 'target', 'dataset', 'load', 'mix', 'thresholds'];
+export const TARGET_KEYS: readonly string[] = ['kind', 'synchronousCommit', 'serverSettings', 'pgUrl', 'redisUrl', 'allowNonEmpty'];
+export const DATASET_KEYS: readonly string[] = ['users', 'seed', 'sessionsPerUser', 'revokedShare', 'agentShare'];
+
+/** Scenario files bigger than this are not scenarios (and would make a YAML parser slow). */
+const MAX_FILE_BYTES = 1_000_000;
+
+export interface ParseScenarioOptions {
+  /** Core count for `workers: auto` and `maxConcurrentHashes`; default os.availableParallelism(). */
+  readonly cores?: number;
+}
+
+export type ScenarioValidation = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: readonly InputIssue[] };
+
+/** Reads and validates a scenario file. Throws InvalidInputError with every issue. */
+export async function loadScenario(file: string, options: ParseScenarioOptions = {}): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : `cannot be read (${code ?? String(err)})`;
+    throw new InvalidInputError([{ file, path: '(file)', message: why }], { hint: 'Pass the path of a scenario YAML file, e.g. scenarios/login.yaml.' });
+  }
+  return parseScenario(text, file, options);
+}
+
+/** Validates scenario text. Throws InvalidInputError with every issue. */
+export function parseScenario(text: string, file: string, options: ParseScenarioOptions = {}): Plan {
+  const result = validateScenario(text, file, options);
+  if (!result.ok) throw new InvalidInputError(result.issues);
+  return result.plan;
+}
+
+/** Validates scenario text without throwing (for `authbench validate` and editors). */
+export function validateScenario(text: string, file: string, options: ParseScenarioOptions = {}): ScenarioValidation {
+  const issues = new Issues(file);
+  if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
+    issues.add('(file)', undefined, `is larger than ${MAX_FILE_BYTES} bytes; a scenario is a short YAML file`);
+    return { ok: false, issues: issues.list };
+  }
+  const source = parseYamlSource(text, file);
+  if (source.issues.length > 0) return { ok: false, issues: source.issues };
+  if (source.root === undefined) {
+    issues.add('(file)', undefined, 'is empty; a scenario needs at least load and mix');
+    return { ok: false, issues: issues.list };
+  }
+  const plan = buildPlan(source.root, text, file, issues, options.cores ?? availableParallelism());
+  return plan && issues.count === 0 ? { ok: true, plan } : { ok: false, issues: issues.list };
+}
+
+function buildPlan(root: SourceNode, text: string, file: string, issues: Issues, cores: number): Plan | undefined {
+  const map = readMap(root, '', issues, TOP_LEVEL_KEYS, 'a map of scenario fields (name, load, mix, …)');
+  if (!map) return undefined;
+  const line = root.line;
+  const get = <T>(key: string, read: (node: SourceNode, path: string) => T | undefined): T | undefined => {
+    const node = map.get(key);
+    return node === undefined ? undefined : read(node, key);
+  };
+
+  const name = get('name', (n, p) => readScenarioName(n, p, issues)) ?? defaultName(file);
+  const description = get('description', (n, p) => readString(n, p, issues)) ?? '';
+  const seed = get('seed', (n, p) => readInteger(n, p, issues, { min: 0, max: SCENARIO_LIMITS.maxSeed })) ?? SCENARIO_DEFAULTS.seed;
+  const target = parseTarget(map.get('target'), issues);
+  const dataset = parseDataset(map.get('dataset'), issues);
+  const load = parseLoad(map.get('load'), line, issues, cores);
+  const mix = parseMix(map.get('mix'), line, issues, { datasetUsers: dataset?.users ?? SCENARIO_DEFAULTS.dataset.users, cores });
+  const thresholds = parseThresholds(map.get('thresholds'), issues, mix.entries, mix.complete);
+  if (issues.count > 0 || !target || !dataset || !load) return undefined;
+  return deepFreeze({
+    name,
+    description,
+    source: { file, text },
+    seed,
+    target,
+    dataset,
+    load,
+    mix: mix.entries.map(({ name: entryName, weight, steps }) => ({ name: entryName, weight, steps })),
+    thresholds,
+  });
+}
+
+function defaultName(file: string): string {
+  return basename(file, extname(file)) || 'scenario';
+}
+
+function readScenarioName(node: SourceNode, path: string, issues: Issues): string | undefined {
+  const name = readString(node, path, issues, { nonEmpty: true, maxLength: 100 });
+  if (name !== undefined && !/^[A-Za-z0-9][\w.-]*$/.test(name)) {
+    issues.add(path, node.line, `must start with a letter or digit and use only letters, digits and . _ - (it names report files), got ${JSON.stringify(name)}`);
+    return undefined;
+  }
+  return name;
+}
+
+function field<T>(map: MapReader | undefined, key: string, read: (node: SourceNode, path: string) => T | undefined): T | undefined {
+  const node = map?.get(key);
+  return node === undefined || !map ? undefined : read(node, map.child(key));
+}
+
+function parseTarget(node: SourceNode | undefined, issues: Issues): PlanTarget | undefined {
+  const before = issues.count;
+  const map = node === undefined ? undefined : readMap(node, 'target', issues, TARGET_KEYS, 'the target section (a map)');
+  if (node !== undefined && !map) return undefined;
+  const defaults = SCENARIO_DEFAULTS.target;
+  const kind = field(map, 'kind', (n, p) => readEnum(n, p, issues, ['embedded', 'docker', 'external'] as const)) ?? defaults.kind;
+  const synchronousCommit = field(map, 'synchronousCommit', (n, p) => readBoolean(n, p, issues)) ?? defaults.synchronousCommit;
+  const allowNonEmpty = field(map, 'allowNonEmpty', (n, p) => readBoolean(n, p, issues)) ?? defaults.allowNonEmpty;
+  const pgUrl = field(map, 'pgUrl', (n, p) => readUrl(n, p, issues, ['postgres:', 'postgresql:'], 'a PostgreSQL URL like postgres://user:password@host:5432/db'));
+  const redisUrl = field(map, 'redisUrl', (n, p) => readUrl(n, p, issues, ['redis:', 'rediss:'], 'a Redis URL like redis://host:6379'));
+  for (const key of ['pgUrl', 'redisUrl'] as const) {
+    if (map?.has(key) && kind !== 'external') issues.add(map.child(key), map.keyLine(key), `only with kind: external (authbench starts its own servers for kind: ${kind})`);
+  }
+  const serverSettings = field(map, 'serverSettings', (n, p) => readServerSettings(n, p, issues)) ?? {};
+  if (issues.count > before) return undefined;
+  return {
+    kind,
+    ...(pgUrl === undefined ? {} : { pgUrl }),
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+    synchronousCommit,
+    serverSettings,
+    allowNonEmpty,
+  };
+}
+
+/** The URL is never echoed back: it may hold a password. */
+function readUrl(node: SourceNode, path: string, issues: Issues, protocols: readonly string[], expected: string): string | undefined {
+  const text = readString(node, path, issues, { nonEmpty: true });
+  if (text === undefined) return undefined;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol === undefined || !protocols.includes(protocol)) {
+    issues.add(path, node.line, `expected ${expected}${protocol ? `, got a ${protocol}// URL` : ''}`);
+    return undefined;
+  }
+  return text;
+}
+
+/** PostgreSQL setting name → value. synchronous_commit has its own field because results record it. */
+function readServerSettings(node: SourceNode, path: string, issues: Issues): Record<string, string> | undefined {
+  const map = readMap(node, path, issues, null, 'a map of PostgreSQL setting → value');
+  if (!map) return undefined;
+  const settings: Record<string, string> = {};
+  for (const entry of map.entries) {
+    const at = map.child(entry.key);
+    if (!/^[a-z_][a-z0-9_.]*$/.test(entry.key)) {
+      issues.add(at, entry.keyLine, 'expected a PostgreSQL setting name in lower case, like shared_buffers');
+      continue;
+    }
+    if (entry.key === 'synchronous_commit') {
+      issues.add(at, entry.keyLine, 'set target.synchronousCommit instead (results record it)');
+      continue;
+    }
+    const value = entry.value;
+    if (value.kind !== 'scalar' || value.value === null) {
+      issues.add(at, value.line, `expected a setting value (text, number or boolean), got ${describe(value)}`);
+      continue;
+    }
+    settings[entry.key] = typeof value.value === 'boolean' ? (value.value ? 'on' : 'off') : String(value.value);
+  }
+  return settings;
+}
+
+function parseDataset(node: SourceNode | undefined, issues: Issues): PlanDataset | undefined {
+  const before = issues.count;
+  const map = node === undefined ? undefined : readMap(node, 'dataset', issues, DATASET_KEYS, 'the dataset section (a map)');
+  if (node !== undefined && !map) return undefined;
+  const d = SCENARIO_DEFAULTS.dataset;
+  const dataset: PlanDataset = {
+    users: field(map, 'users', (n, p) => readInteger(n, p, issues, { min: 1, max: SCENARIO_LIMITS.maxUsers })) ?? d.users,
+    seed: field(map, 'seed', (n, p) => readInteger(n, p, issues, { min: 0, max: SCENARIO_LIMITS.maxSeed })) ?? d.seed,
+    sessionsPerUser: field(map, 'sessionsPerUser', (n, p) => readNumber(n, p, issues, { min: 0, max: SCENARIO_LIMITS.maxSessionsPerUser })) ?? d.sessionsPerUser,
+    revokedShare: field(map, 'revokedShare', (n, p) => readRatio(n, p, issues)) ?? d.revokedShare,
+    agentShare: field(map, 'agentShare', (n, p) => readRatio(n, p, issues)) ?? d.agentShare,
+  };
+  return issues.count > before ? undefined : dataset;
+}

@@ -1,0 +1,108 @@
+// Validates the `thresholds` section: scope keys resolved against the mix and the operations catalog,
+// each threshold parsed by the grammar in src/thresholds/, so that nothing starts with a threshold that cannot be judged.
+import { parseScopeKey, parseThreshold } from '../thresholds/parse.js';
+import type { Threshold, ThresholdScope } from '../thresholds/types.js';
+import { SCENARIO_LIMITS } from './defaults.js';
+import { didYouMean, listWords } from './did-you-mean.js';
+import { childPath, describe, type Issues, readBoolean, readDuration, readInteger, readMap, readString } from './fields.js';
+import type { ParsedMixEntry } from './mix-section.js';
+import { OPERATIONS, unknownOperationMessage } from './operations.js';
+import type { SourceNode } from './source-tree.js';
+
+export const THRESHOLD_OBJECT_KEYS: readonly string[] = ['threshold', 'abortOnFail', 'grace', 'minSamples'];
+
+/**
+ * `mix` is the validated mix; `mixComplete` is false when the mix itself had problems, in which case scopes
+ * that do not resolve are not reported again (the mix's own issue already says what is wrong).
+ */
+export function parseThresholds(node: SourceNode | undefined, issues: Issues, mix: readonly ParsedMixEntry[], mixComplete: boolean): Threshold[] {
+  if (node === undefined) return [];
+  const map = readMap(node, 'thresholds', issues, null, 'a map of scope → list of thresholds, e.g. { auth.login: ["p95 < 25ms"] }');
+  if (!map) return [];
+  const thresholds: Threshold[] = [];
+  for (const entry of map.entries) {
+    const path = childPath('thresholds', entry.key);
+    const scope = resolveScope(entry.key, mix);
+    if (typeof scope === 'string') {
+      if (mixComplete) issues.add(path, entry.keyLine, scope);
+    }
+    const items = entry.value.kind === 'seq' ? entry.value.items.map((item, i) => ({ item, itemPath: childPath(path, i) })) : [{ item: entry.value, itemPath: path }];
+    for (const { item, itemPath } of items) {
+      const threshold = parseOne(item, itemPath, issues, typeof scope === 'string' ? parseScopeKey(entry.key) : scope);
+      if (threshold && typeof scope !== 'string') thresholds.push(threshold);
+    }
+  }
+  return thresholds;
+}
+
+function parseOne(node: SourceNode, path: string, issues: Issues, scope: ThresholdScope): Threshold | undefined {
+  let textNode = node;
+  let minSamples: number | undefined;
+  let abortOnFail: { graceMs: number } | undefined;
+  if (node.kind === 'map') {
+    const map = readMap(node, path, issues, THRESHOLD_OBJECT_KEYS, 'a threshold');
+    if (!map) return undefined;
+    const thresholdNode = map.get('threshold');
+    if (thresholdNode === undefined) {
+      issues.add(childPath(path, 'threshold'), node.line, 'required: the threshold text, e.g. threshold: "p99 < 100ms"');
+      return undefined;
+    }
+    textNode = thresholdNode;
+    path = childPath(path, 'threshold');
+    const minNode = map.get('minSamples');
+    if (minNode !== undefined) minSamples = readInteger(minNode, childPath(map.path, 'minSamples'), issues, { min: 0, max: SCENARIO_LIMITS.maxMinSamples });
+    const abortNode = map.get('abortOnFail');
+    const abort = abortNode === undefined ? false : readBoolean(abortNode, childPath(map.path, 'abortOnFail'), issues);
+    const graceNode = map.get('grace');
+    const graceMs = graceNode === undefined ? 0 : readDuration(graceNode, childPath(map.path, 'grace'), issues, { positive: false, maxMs: SCENARIO_LIMITS.maxDurationMs });
+    if (graceNode !== undefined && abort === false) issues.add(childPath(map.path, 'grace'), graceNode.line, 'only with abortOnFail: true (it delays the abort)');
+    if (abort && graceMs !== undefined) abortOnFail = { graceMs };
+  }
+  if (textNode.kind !== 'scalar' || typeof textNode.value !== 'string') {
+    issues.add(path, textNode.line, `expected a threshold like "p95 < 25ms", got ${describe(textNode)}`);
+    return undefined;
+  }
+  const text = readString(textNode, path, issues)!;
+  const parsed = parseThreshold(text, scope, { path, ...(issues.file === undefined ? {} : { file: issues.file }), ...(textNode.line === undefined ? {} : { line: textNode.line }) }, {
+    ...(minSamples === undefined ? {} : { minSamples }),
+    ...(abortOnFail === undefined ? {} : { abortOnFail }),
+  });
+  if ('message' in parsed) {
+    issues.addIssue(parsed);
+    return undefined;
+  }
+  return parsed;
+}
+
+/**
+ * `run`; a mix entry name (`login`, `login/db`); or an operation used by exactly one single-operation entry
+ * (`auth.login/db` when the entry is named `login`), which resolves to that entry's name. Returns a message when it does not resolve.
+ */
+export function resolveScope(key: string, mix: readonly ParsedMixEntry[]): ThresholdScope | string {
+  const scope = parseScopeKey(key);
+  if (scope.kind === 'run') return scope;
+  const { operation: name, phase } = scope;
+  let entry = mix.find((e) => e.name === name);
+  if (!entry) {
+    const users = mix.filter((e) => e.op === name);
+    if (users.length > 1) return `${name} is used by several mix entries (${listWords(users.map((e) => e.name), 'and')}); name the one this threshold is for`;
+    entry = users[0];
+  }
+  if (!entry) {
+    const flows = mix.filter((e) => e.op === undefined && e.steps.some((s) => s.op === name));
+    if (flows.length > 0) return `${name} runs only inside the flow "${flows[0]!.name}"; use "${flows[0]!.name}/${flows[0]!.phases[flows[0]!.steps.findIndex((s) => s.op === name)]}"`;
+    if (OPERATIONS[name]) return `${name} is not in the mix; the mix has ${listWords(mix.map((e) => e.name))}`;
+    const candidates = [...mix.map((e) => e.name), ...mix.flatMap((e) => (e.op ? [e.op] : []))];
+    const suggestion = didYouMean(name, candidates);
+    if (suggestion) return `unknown operation "${name}" (did you mean "${suggestion}"?); the mix has ${listWords(mix.map((e) => e.name))}`;
+    return `${unknownOperationMessage(name)}; the mix has ${listWords(mix.map((e) => e.name))}`;
+  }
+  if (phase === undefined) return { kind: 'operation', operation: entry.name };
+  if (!entry.phases.includes(phase)) {
+    const what = entry.op === undefined ? `step of the flow ${entry.name}` : `phase of ${entry.op}`;
+    if (entry.phases.length === 0) return `${entry.op ?? entry.name} has no phases; use "${name}" for the whole operation`;
+    const suggestion = didYouMean(phase, entry.phases);
+    return `unknown ${what}: "${phase}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; expected ${listWords(entry.phases)}`;
+  }
+  return { kind: 'operation', operation: entry.name, phase };
+}

@@ -1,0 +1,136 @@
+// Pure evaluation of parsed thresholds against run results (final, or a partial snapshot during the run),
+// and the run's overall verdict. Summary in, verdicts out: no I/O, no clocks.
+import type { GeneratorHealth, LatencySummary, OperationResult, RunResults, RunStatus, RunVerdict } from '../results/types.js';
+import { formatThresholdValue, scopeKey } from './parse.js';
+import type { Comparator, Threshold, ThresholdMetric, ThresholdVerdict } from './types.js';
+
+/** What evaluation reads: the final RunResults satisfy it, and so does a snapshot taken during the run. */
+export type ThresholdInput = Pick<RunResults, 'operations' | 'server'>;
+
+export interface EvaluateOptions {
+  /**
+   * The results are a snapshot of an unfinished run (abort-on-fail checks). Counts only grow, so a
+   * `count >=`/`count >` threshold cannot fail yet: it stays INCONCLUSIVE until the end.
+   */
+  readonly partial?: boolean;
+}
+
+const LATENCY_FIELD: Partial<Record<ThresholdMetric, keyof LatencySummary>> = {
+  p50: 'p50Ms', p90: 'p90Ms', p95: 'p95Ms', p99: 'p99Ms', 'p99.9': 'p999Ms', max: 'maxMs', mean: 'meanMs',
+};
+
+interface Measurement {
+  readonly measured: number | null;
+  readonly samples: number;
+  /** Set when there is nothing to measure. */
+  readonly missing?: string;
+}
+
+/** One verdict per threshold, in the same order. */
+export function evaluateThresholds(thresholds: readonly Threshold[], results: ThresholdInput, options: EvaluateOptions = {}): ThresholdVerdict[] {
+  const byKey = new Map(results.operations.map((o) => [o.key, o]));
+  const topLevel = results.operations.filter((o) => o.phase === undefined);
+  return thresholds.map((threshold) => {
+    const key = scopeKey(threshold.scope);
+    const m = threshold.scope.kind === 'run' ? measureRun(threshold.metric, topLevel, results.server) : measureOperation(threshold.metric, byKey.get(key), key);
+    const base = { source: threshold.source, scopeKey: key, metric: threshold.metric, comparator: threshold.comparator, target: threshold.value, measured: m.measured, samples: m.samples };
+    if (m.missing !== undefined || m.measured === null || !Number.isFinite(m.measured)) {
+      return { ...base, measured: null, status: 'INCONCLUSIVE', reason: m.missing ?? 'nothing was measured' };
+    }
+    if (m.samples < threshold.minSamples) {
+      return { ...base, status: 'INCONCLUSIVE', reason: `only ${m.samples} samples; at least ${threshold.minSamples} needed for ${threshold.metric}` };
+    }
+    if (compare(m.measured, threshold.comparator, threshold.value)) return { ...base, status: 'PASS' };
+    if (options.partial && threshold.metric === 'count' && (threshold.comparator === '>' || threshold.comparator === '>=')) {
+      return { ...base, status: 'INCONCLUSIVE', reason: 'the run is not finished; counts only grow' };
+    }
+    const shown = (v: number): string => formatThresholdValue(threshold.metric, v);
+    return { ...base, status: 'FAIL', reason: `${threshold.metric} was ${shown(m.measured)}, required ${threshold.comparator} ${shown(threshold.value)}` };
+  });
+}
+
+/**
+ * Thresholds with abortOnFail whose verdict is FAIL once their grace period has passed: the run should stop.
+ * `verdicts` are evaluateThresholds(thresholds, snapshot, { partial: true }); `elapsedMs` counts from load start.
+ */
+export function thresholdsToAbortOn(thresholds: readonly Threshold[], verdicts: readonly ThresholdVerdict[], elapsedMs: number): Threshold[] {
+  return thresholds.filter((t, i) => t.abortOnFail !== undefined && verdicts[i]?.status === 'FAIL' && elapsedMs >= t.abortOnFail.graceMs);
+}
+
+function measureOperation(metric: ThresholdMetric, result: OperationResult | undefined, key: string): Measurement {
+  if (!result) return { measured: null, samples: 0, missing: `no results for ${key}` };
+  const field = LATENCY_FIELD[metric];
+  if (field) {
+    const samples = result.latency.count;
+    return samples === 0 ? { measured: null, samples, missing: `no samples for ${key}` } : { measured: result.latency[field], samples };
+  }
+  switch (metric) {
+    case 'errors':
+      return result.count === 0 ? { measured: null, samples: 0, missing: `no iterations of ${key}` } : { measured: errorCount(result) / result.count, samples: result.count };
+    case 'throughput':
+      return { measured: result.throughputPerSec, samples: result.count };
+    case 'count':
+      return { measured: result.count, samples: result.count };
+    default:
+      return { measured: null, samples: 0, missing: `${metric} is not measured per operation` };
+  }
+}
+
+/** Run-wide figures add up top-level operations only: phases are parts of their operation, not extra work. */
+function measureRun(metric: ThresholdMetric, topLevel: readonly OperationResult[], server: ThresholdInput['server']): Measurement {
+  const count = topLevel.reduce((sum, o) => sum + o.count, 0);
+  switch (metric) {
+    case 'connections':
+      return server ? { measured: server.connectionsPeak, samples: 1 } : { measured: null, samples: 0, missing: 'no server-side evidence (connections are counted by the database, which was not sampled)' };
+    case 'errors':
+      return count === 0 ? { measured: null, samples: 0, missing: 'no iterations' } : { measured: topLevel.reduce((sum, o) => sum + errorCount(o), 0) / count, samples: count };
+    case 'throughput':
+      return topLevel.length === 0 ? { measured: null, samples: 0, missing: 'no operations' } : { measured: topLevel.reduce((sum, o) => sum + o.throughputPerSec, 0), samples: count };
+    case 'count':
+      return { measured: count, samples: count };
+    default:
+      return { measured: null, samples: 0, missing: `${metric} is not measured for the whole run` };
+  }
+}
+
+function errorCount(result: OperationResult): number {
+  return Object.values(result.errors).reduce<number>((sum, n) => sum + (n ?? 0), 0);
+}
+
+function compare(measured: number, comparator: Comparator, target: number): boolean {
+  switch (comparator) {
+    case '<':
+      return measured < target;
+    case '<=':
+      return measured <= target;
+    case '>':
+      return measured > target;
+    case '>=':
+      return measured >= target;
+  }
+}
+
+export interface OverallVerdictOptions {
+  /** The run was stopped by an abortOnFail threshold (not by the user): a FAIL is then the answer, not ABORTED. */
+  readonly stoppedByThreshold?: boolean;
+}
+
+/**
+ * The run's verdict, by precedence: aborted → ABORTED (unless stopped by a failing abortOnFail threshold);
+ * run failed or generator invalid → INVALID (the numbers say nothing about the database); any FAIL → FAIL;
+ * any INCONCLUSIVE → INCONCLUSIVE; else PASS.
+ */
+export function overallVerdict(
+  status: RunStatus,
+  generator: Pick<GeneratorHealth, 'valid'>,
+  verdicts: readonly Pick<ThresholdVerdict, 'status'>[],
+  options: OverallVerdictOptions = {},
+): RunVerdict {
+  const anyFail = verdicts.some((v) => v.status === 'FAIL');
+  if (status === 'aborted' && !(options.stoppedByThreshold && anyFail)) return 'ABORTED';
+  // An overloaded generator inflates latencies itself, so even a FAIL would say nothing about the database.
+  if (status === 'failed' || !generator.valid) return 'INVALID';
+  if (anyFail) return 'FAIL';
+  if (verdicts.some((v) => v.status === 'INCONCLUSIVE')) return 'INCONCLUSIVE';
+  return 'PASS';
+}
