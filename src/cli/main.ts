@@ -15,6 +15,7 @@ const commands: AnyCommand[] = [
   (await import('./commands/provision.js')).default,
   (await import('./commands/teardown.js')).default,
   (await import('./commands/env.js')).default,
+  (await import('./commands/validate.js')).default,
 ];
 
 /** A yargs usage problem (unknown flag, missing argument): input error, exit 2. */

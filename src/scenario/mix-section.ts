@@ -20,25 +20,38 @@ export interface ParsedMixEntry extends MixEntry {
   readonly op?: string;
 }
 
-export function parseMix(node: SourceNode | undefined, parentLine: number | undefined, issues: Issues, context: OperationContext): { entries: ParsedMixEntry[]; complete: boolean } {
-  const before = issues.count;
+/**
+ * `complete` is false when the mix could not be read at all; `failedNames` holds the names and ops written in
+ * entries that had problems, so thresholds on them are not reported a second time as unknown.
+ */
+export interface ParsedMix {
+  readonly entries: ParsedMixEntry[];
+  readonly complete: boolean;
+  readonly failedNames: ReadonlySet<string>;
+}
+
+export function parseMix(node: SourceNode | undefined, parentLine: number | undefined, issues: Issues, context: OperationContext): ParsedMix {
   const entries: ParsedMixEntry[] = [];
+  const failedNames = new Set<string>();
   if (node === undefined) {
     issues.add('mix', parentLine, 'required: at least one operation, e.g. [ { op: auth.login } ]');
-    return { entries, complete: false };
+    return { entries, complete: false, failedNames };
   }
   if (node.kind !== 'seq') {
     issues.add('mix', node.line, `expected a list of operations, got ${describe(node)}`);
-    return { entries, complete: false };
+    return { entries, complete: false, failedNames };
   }
   if (node.items.length === 0 || node.items.length > SCENARIO_LIMITS.maxMixEntries) {
     issues.add('mix', node.line, `must have from 1 to ${SCENARIO_LIMITS.maxMixEntries} entries, got ${node.items.length}`);
-    return { entries, complete: false };
+    return { entries, complete: false, failedNames };
   }
   const seen = new Map<string, number>();
   node.items.forEach((item, i) => {
     const entry = parseEntry(item, `mix[${i}]`, issues, context);
-    if (!entry) return;
+    if (!entry) {
+      for (const text of writtenNames(item)) failedNames.add(text);
+      return;
+    }
     const first = seen.get(entry.name);
     if (first !== undefined) {
       issues.add(`mix[${i}].name`, item.line, `"${entry.name}" is already the name of mix[${first}]; give each entry its own name`);
@@ -47,7 +60,18 @@ export function parseMix(node: SourceNode | undefined, parentLine: number | unde
     seen.set(entry.name, i);
     entries.push(entry);
   });
-  return { entries, complete: issues.count === before };
+  return { entries, complete: true, failedNames };
+}
+
+/** Every `name` and `op` text in an entry (and its steps), as written. */
+function writtenNames(node: SourceNode): string[] {
+  if (node.kind !== 'map') return [];
+  const names: string[] = [];
+  for (const entry of node.entries) {
+    if ((entry.key === 'name' || entry.key === 'op') && entry.value.kind === 'scalar' && typeof entry.value.value === 'string') names.push(entry.value.value);
+    if (entry.key === 'steps' && entry.value.kind === 'seq') names.push(...entry.value.items.flatMap(writtenNames));
+  }
+  return names;
 }
 
 function parseEntry(node: SourceNode, path: string, issues: Issues, context: OperationContext): ParsedMixEntry | undefined {

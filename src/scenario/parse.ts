@@ -61,7 +61,9 @@ export function validateScenario(text: string, file: string, options: ParseScena
     return { ok: false, issues: issues.list };
   }
   const plan = buildPlan(source.root, text, file, issues, options.cores ?? availableParallelism());
-  return plan && issues.count === 0 ? { ok: true, plan } : { ok: false, issues: issues.list };
+  if (plan && issues.count === 0) return { ok: true, plan };
+  // In file order, so the list reads top to bottom like the file (the sort is stable within a line).
+  return { ok: false, issues: [...issues.list].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity)) };
 }
 
 function buildPlan(root: SourceNode, text: string, file: string, issues: Issues, cores: number): Plan | undefined {
@@ -80,7 +82,7 @@ function buildPlan(root: SourceNode, text: string, file: string, issues: Issues,
   const dataset = parseDataset(map.get('dataset'), issues);
   const load = parseLoad(map.get('load'), line, issues, cores);
   const mix = parseMix(map.get('mix'), line, issues, { datasetUsers: dataset?.users ?? SCENARIO_DEFAULTS.dataset.users, cores });
-  const thresholds = parseThresholds(map.get('thresholds'), issues, mix.entries, mix.complete);
+  const thresholds = parseThresholds(map.get('thresholds'), issues, mix);
   if (issues.count > 0 || !target || !dataset || !load) return undefined;
   return deepFreeze({
     name,

@@ -5,17 +5,18 @@ import type { Threshold, ThresholdScope } from '../thresholds/types.js';
 import { SCENARIO_LIMITS } from './defaults.js';
 import { didYouMean, listWords } from './did-you-mean.js';
 import { childPath, describe, type Issues, readBoolean, readDuration, readInteger, readMap, readString } from './fields.js';
-import type { ParsedMixEntry } from './mix-section.js';
+import type { ParsedMix, ParsedMixEntry } from './mix-section.js';
 import { OPERATIONS, unknownOperationMessage } from './operations.js';
 import type { SourceNode } from './source-tree.js';
 
 export const THRESHOLD_OBJECT_KEYS: readonly string[] = ['threshold', 'abortOnFail', 'grace', 'minSamples'];
 
 /**
- * `mix` is the validated mix; `mixComplete` is false when the mix itself had problems, in which case scopes
- * that do not resolve are not reported again (the mix's own issue already says what is wrong).
+ * Scopes are resolved against the validated mix. A scope naming an entry that had problems of its own (or any
+ * scope, when the mix could not be read) is not reported again: the mix's issue already says what is wrong.
  */
-export function parseThresholds(node: SourceNode | undefined, issues: Issues, mix: readonly ParsedMixEntry[], mixComplete: boolean): Threshold[] {
+export function parseThresholds(node: SourceNode | undefined, issues: Issues, parsedMix: ParsedMix): Threshold[] {
+  const mix = parsedMix.entries;
   if (node === undefined) return [];
   const map = readMap(node, 'thresholds', issues, null, 'a map of scope → list of thresholds, e.g. { auth.login: ["p95 < 25ms"] }');
   if (!map) return [];
@@ -24,7 +25,9 @@ export function parseThresholds(node: SourceNode | undefined, issues: Issues, mi
     const path = childPath('thresholds', entry.key);
     const scope = resolveScope(entry.key, mix);
     if (typeof scope === 'string') {
-      if (mixComplete) issues.add(path, entry.keyLine, scope);
+      const name = parseScopeKey(entry.key);
+      const echo = !parsedMix.complete || (name.kind === 'operation' && parsedMix.failedNames.has(name.operation));
+      if (!echo) issues.add(path, entry.keyLine, scope);
     }
     const items = entry.value.kind === 'seq' ? entry.value.items.map((item, i) => ({ item, itemPath: childPath(path, i) })) : [{ item: entry.value, itemPath: path }];
     for (const { item, itemPath } of items) {
@@ -91,11 +94,12 @@ export function resolveScope(key: string, mix: readonly ParsedMixEntry[]): Thres
   if (!entry) {
     const flows = mix.filter((e) => e.op === undefined && e.steps.some((s) => s.op === name));
     if (flows.length > 0) return `${name} runs only inside the flow "${flows[0]!.name}"; use "${flows[0]!.name}/${flows[0]!.phases[flows[0]!.steps.findIndex((s) => s.op === name)]}"`;
-    if (OPERATIONS[name]) return `${name} is not in the mix; the mix has ${listWords(mix.map((e) => e.name))}`;
+    const has = mix.length > 0 ? `; the mix has ${listWords(mix.map((e) => e.name))}` : '';
+    if (OPERATIONS[name]) return `${name} is not in the mix${has}`;
     const candidates = [...mix.map((e) => e.name), ...mix.flatMap((e) => (e.op ? [e.op] : []))];
     const suggestion = didYouMean(name, candidates);
-    if (suggestion) return `unknown operation "${name}" (did you mean "${suggestion}"?); the mix has ${listWords(mix.map((e) => e.name))}`;
-    return `${unknownOperationMessage(name)}; the mix has ${listWords(mix.map((e) => e.name))}`;
+    if (suggestion) return `unknown operation "${name}" (did you mean "${suggestion}"?)${has}`;
+    return `${unknownOperationMessage(name)}${has}`;
   }
   if (phase === undefined) return { kind: 'operation', operation: entry.name };
   if (!entry.phases.includes(phase)) {

@@ -1,0 +1,35 @@
+// `authbench validate FILE…`: checks scenario files without running anything and prints a summary of each,
+// or every problem with file:line and path (exit 2). Nothing is provisioned.
+import type { CommandModule } from 'yargs';
+import { InvalidInputError, type InputIssue } from '../../errors.js';
+
+interface ValidateArgs {
+  files: string[];
+}
+
+const command: CommandModule<object, ValidateArgs> = {
+  command: 'validate <files..>',
+  describe: 'Check scenario files (syntax, units, bounds, operations, thresholds) without running them',
+  builder: (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario YAML files' }),
+  handler: async (args) => {
+    const { loadScenario } = await import('../../scenario/parse.js');
+    const { summarizePlan } = await import('../../scenario/summary.js');
+    const issues: InputIssue[] = [];
+    let invalidFiles = 0;
+    for (const file of args.files) {
+      try {
+        const plan = await loadScenario(file);
+        process.stdout.write(`${file}: valid (${summarizePlan(plan)})\n`);
+      } catch (err) {
+        if (!(err instanceof InvalidInputError)) throw err;
+        invalidFiles++;
+        issues.push(...err.issues);
+      }
+    }
+    if (issues.length > 0) {
+      const problems = `${issues.length} problem${issues.length === 1 ? '' : 's'} in ${invalidFiles} file${invalidFiles === 1 ? '' : 's'}`;
+      throw new InvalidInputError(issues, { hint: `(${problems}; the format is described in docs/scenarios.md.)` });
+    }
+  },
+};
+export default command;
