@@ -34,4 +34,6 @@ REVOKE ALL ON SCHEMA auth FROM PUBLIC;
 GRANT USAGE ON SCHEMA auth TO authbench_app;
 
 -- Functions are executable by PUBLIC by default; the app role gets EXECUTE on the API functions one by one.
-ALTER DEFAULT PRIVILEGES FOR ROLE authbench_owner IN SCHEMA auth REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+-- (Not "IN SCHEMA": per-schema default privileges can only add to the built-in defaults, never remove.
+-- Default privileges live in this database's catalog, so this is per database, not cluster-wide.)
+ALTER DEFAULT PRIVILEGES FOR ROLE authbench_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;

@@ -244,20 +244,32 @@ export async function readPermissionMask(client: pg.ClientBase, userId: UserId):
   return { mask: BigInt(row.mask), validUntil: row.valid_until };
 }
 
+/** A mask with the instant it stops being valid (ms since the epoch), the shape the Redis permission cache fills. */
+export interface PermissionGrantRow {
+  mask: bigint;
+  validUntilMs: number | null;
+}
+
 /**
- * Live masks of many users in one round trip; users without an active role are left out (mask 0).
- * Bound to a client it is the Redis permission cache's PermissionLoader: `(ids) => loadPermissionMasks(client, ids)`.
+ * Live masks (with expiry) of many users in one round trip; users without an active role are left out (mask 0).
+ * Bound to a client it is the Redis permission cache's PermissionLoader: `(ids) => loadPermissionGrants(client, ids)`.
  */
-export async function loadPermissionMasks(client: pg.ClientBase, userIds: readonly UserId[]): Promise<Map<UserId, bigint>> {
-  const masks = new Map<UserId, bigint>();
-  if (userIds.length === 0) return masks;
-  const result = await client.query<{ user_id: string; mask: string }>({
+export async function loadPermissionGrants(client: pg.ClientBase, userIds: readonly UserId[]): Promise<Map<UserId, PermissionGrantRow>> {
+  const grants = new Map<UserId, PermissionGrantRow>();
+  if (userIds.length === 0) return grants;
+  const result = await client.query<{ user_id: string; mask: string; valid_until: Date | null }>({
     name: 'authdb.user_permission_masks_of',
-    text: 'SELECT user_id, mask FROM auth.user_permission_masks_of($1)',
+    text: 'SELECT user_id, mask, valid_until FROM auth.user_permission_masks_of($1)',
     values: [userIds],
   });
-  for (const row of result.rows) masks.set(row.user_id, BigInt(row.mask));
-  return masks;
+  for (const row of result.rows) grants.set(row.user_id, { mask: BigInt(row.mask), validUntilMs: row.valid_until?.getTime() ?? null });
+  return grants;
+}
+
+/** As loadPermissionGrants, masks only. */
+export async function loadPermissionMasks(client: pg.ClientBase, userIds: readonly UserId[]): Promise<Map<UserId, bigint>> {
+  const grants = await loadPermissionGrants(client, userIds);
+  return new Map([...grants].map(([id, g]) => [id, g.mask]));
 }
 
 /** One page (user_id > afterUserId, ascending) of the materialized snapshot, for bulk cache warming. */
