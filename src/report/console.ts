@@ -1,0 +1,184 @@
+// The console report: per-operation latency table, every threshold with its status, generator health and one verdict line.
+// Pure: results in, a string out; the caller decides whether colors are wanted (see `shouldUseColor`).
+import Table from 'cli-table3';
+import type { ErrorKind, GeneratorHealth, OperationResult, RunResults, RunVerdict } from '../results/types.js';
+import { ERROR_KINDS } from '../results/types.js';
+import type { ThresholdStatus } from '../thresholds/types.js';
+import {
+  formatCount,
+  formatDuration,
+  formatMetricValue,
+  formatMsValue,
+  formatRateValue,
+  thresholdLabel,
+  thresholdTarget,
+} from './format.js';
+import { summarizeVerdict } from './verdict-line.js';
+
+export interface ConsoleOptions {
+  /** ANSI colors. Default false: decide with `shouldUseColor(process.stdout, process.env)` at the edge. */
+  readonly color?: boolean;
+}
+
+/** Colors only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function shouldUseColor(stream: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): boolean {
+  return stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+}
+
+type Paint = (s: string) => string;
+interface Palette {
+  readonly green: Paint;
+  readonly red: Paint;
+  readonly yellow: Paint;
+  readonly magenta: Paint;
+  readonly dim: Paint;
+  readonly bold: Paint;
+}
+
+const sgr = (open: number, close: number): Paint => (s) => `\u001b[${open}m${s}\u001b[${close}m`;
+const identity: Paint = (s) => s;
+const COLORS: Palette = { green: sgr(32, 39), red: sgr(31, 39), yellow: sgr(33, 39), magenta: sgr(35, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
+const PLAIN: Palette = { green: identity, red: identity, yellow: identity, magenta: identity, dim: identity, bold: identity };
+
+function paintStatus(p: Palette, status: ThresholdStatus | RunVerdict): string {
+  switch (status) {
+    case 'PASS':
+      return p.bold(p.green(status));
+    case 'FAIL':
+      return p.bold(p.red(status));
+    case 'INCONCLUSIVE':
+      return p.bold(p.yellow(status));
+    case 'INVALID':
+    case 'ABORTED':
+      return p.bold(p.magenta(status));
+  }
+}
+
+/** cli-table3 draws the same rule under the header as between rows; we want it only under the header. */
+function render(t: Table.Table): string {
+  const lines = t.toString().split('\n');
+  const top = lines[0] ?? '';
+  const rule = top.replace('┌', '├').replace(/┬/g, '┼').replace('┐', '┤');
+  return [lines[0], lines[1], rule, ...lines.slice(2)].join('\n');
+}
+
+function newTable(head: string[], align: ('left' | 'right')[], p: Palette): Table.Table {
+  return new Table({
+    head: head.map((h) => p.bold(h)),
+    colAligns: align,
+    // No rule between body rows: a dozen operations stay readable in one screen.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 },
+  });
+}
+
+/** `timeout 3, server 1` in the fixed kind order, or `—`. */
+export function formatErrorCounts(errors: Readonly<Partial<Record<ErrorKind, number>>>): string {
+  const parts = ERROR_KINDS.filter((k) => (errors[k] ?? 0) > 0).map((k) => `${k} ${formatCount(errors[k] ?? 0)}`);
+  return parts.length > 0 ? parts.join(', ') : '—';
+}
+
+export function formatOutcomes(outcomes: Readonly<Record<string, number>>): string {
+  const parts = Object.entries(outcomes).map(([k, n]) => `${k} ${formatCount(n)}`);
+  return parts.length > 0 ? parts.join(', ') : '—';
+}
+
+/** Operations first in the order given, each followed by its phases, so `auth.login/db` sits under `auth.login`. */
+export function orderOperations(ops: readonly OperationResult[]): OperationResult[] {
+  const firstSeen = new Map<string, number>();
+  ops.forEach((o, i) => {
+    if (!firstSeen.has(o.operation)) firstSeen.set(o.operation, i);
+  });
+  return ops
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => {
+      const byOp = (firstSeen.get(a.o.operation) ?? 0) - (firstSeen.get(b.o.operation) ?? 0);
+      if (byOp !== 0) return byOp;
+      const aPhase = a.o.phase === undefined ? 0 : 1;
+      const bPhase = b.o.phase === undefined ? 0 : 1;
+      return aPhase - bPhase || a.i - b.i;
+    })
+    .map(({ o }) => o);
+}
+
+function operationsTable(results: RunResults, p: Palette): string {
+  if (results.operations.length === 0) return p.dim('No operations finished in the measured window.');
+  const t = newTable(
+    ['operation', 'count', 'rate/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'outcomes'],
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+    p,
+  );
+  for (const o of orderOperations(results.operations)) {
+    const errorText = formatErrorCounts(o.errors);
+    t.push([
+      o.phase === undefined ? o.key : `  └ ${o.phase}`,
+      formatCount(o.count),
+      formatRateValue(o.throughputPerSec),
+      formatMsValue(o.latency.p50Ms),
+      formatMsValue(o.latency.p95Ms),
+      formatMsValue(o.latency.p99Ms),
+      formatMsValue(o.latency.maxMs),
+      errorText === '—' ? p.dim(errorText) : p.red(errorText),
+      formatOutcomes(o.outcomes),
+    ]);
+  }
+  return render(t);
+}
+
+function thresholdsTable(results: RunResults, p: Palette): string {
+  if (results.thresholds.length === 0) return p.dim('No thresholds defined.');
+  const t = newTable(['threshold', 'target', 'measured', 'samples', 'status', 'note'], ['left', 'right', 'right', 'right', 'left', 'left'], p);
+  for (const v of results.thresholds) {
+    t.push([
+      thresholdLabel(v),
+      thresholdTarget(v),
+      formatMetricValue(v.metric, v.measured),
+      formatCount(v.samples),
+      paintStatus(p, v.status),
+      v.reason ?? '',
+    ]);
+  }
+  return render(t);
+}
+
+function generatorLines(g: GeneratorHealth, p: Palette): string {
+  const lines = [
+    `scheduled ${formatCount(g.scheduled)}, started ${formatCount(g.started)}, dropped ${formatCount(g.dropped)}, ` +
+      `late ${formatCount(g.late)} (> ${formatMsValue(g.latenessBoundMs)}ms)`,
+    `schedule lag p99 ${formatMsValue(g.scheduleLagP99Ms)}ms, max ${formatMsValue(g.scheduleLagMaxMs)}ms; ` +
+      `event-loop lag p99 ${formatMsValue(g.eventLoopLagP99Ms)}ms, max ${formatMsValue(g.eventLoopLagMaxMs)}ms`,
+  ];
+  const status = g.valid ? p.green('valid') : p.bold(p.red('INVALID'));
+  const out = [`Generator health: ${status}`, ...lines.map((l) => `  ${l}`)];
+  for (const reason of g.invalidReasons) out.push(`  ${p.red('✗')} ${reason}`);
+  return out.join('\n');
+}
+
+/** The whole console report, ending with the verdict line. */
+export function renderConsole(results: RunResults, options: ConsoleOptions = {}): string {
+  const p = options.color ? COLORS : PLAIN;
+  const summary = summarizeVerdict(results);
+  const load =
+    results.load.model === 'open'
+      ? `open model, target ${formatRateValue(results.load.targetRate ?? 0)}/s`
+      : `closed model, ${formatCount(results.load.vus ?? 0)} VUs`;
+  const header =
+    `${p.bold(`authbench ${results.authbench.version}`)} — ${results.scenario.name} ` +
+    p.dim(`(${load}, ${formatDuration(results.load.durationMs)} measured after ${formatDuration(results.load.warmupMs)} warm-up, ` +
+      `${results.target.kind} PostgreSQL ${results.target.serverVersion})`);
+  const sections = [
+    header,
+    '',
+    p.bold('Operations (measured window, latency from intended start)'),
+    operationsTable(results, p),
+    '',
+    p.bold('Thresholds'),
+    thresholdsTable(results, p),
+    '',
+    generatorLines(results.generator, p),
+  ];
+  if (results.status === 'aborted' && results.abortReason) sections.push(`Aborted: ${results.abortReason}`);
+  const dash = summary.line.indexOf(' — ');
+  sections.push('', `${paintStatus(p, summary.verdict)}${summary.line.slice(dash)}`);
+  return `${sections.join('\n')}\n`;
+}
