@@ -1,0 +1,130 @@
+// Runs one iteration: picks a mix entry, runs its steps in order on the iteration's own connection, and
+// reports every step and phase as a sample. Knows nothing of schedules or thresholds (k6's executors emit only).
+import type { ErrorKind } from '../results/types.js';
+import { metricKey } from '../scenario/plan.js';
+import { breaksConnection, classifyError } from './classify-error.js';
+import { epochNowMs, msToUs } from './clock.js';
+import type { ConnectionSlots, Slot } from './connection-slots.js';
+import type { Sampler } from './engine-deps.js';
+import type { IntervalRecorder } from '../metrics/interval-recorder.js';
+import type { IterationScope, ParamValue, PreparedOperation, StepResult } from './operations/types.js';
+
+/** One step of a mix entry, ready to run. */
+export interface PreparedStep {
+  readonly operation: string;
+  readonly prepared: PreparedOperation;
+  readonly samplers: ReadonlyMap<string, Sampler>;
+}
+
+export interface PreparedEntry {
+  readonly name: string;
+  readonly steps: readonly PreparedStep[];
+}
+
+export interface IterationTiming {
+  /** When the schedule meant the iteration to start (epoch ms). Equal to `startedAtMs` in the closed model. */
+  readonly intendedStartMs: number;
+  readonly startedAtMs: number;
+}
+
+interface PhaseRecord {
+  name: string;
+  durationMs: number;
+  error?: ErrorKind;
+}
+
+/** Scope of one step: draws parameters once each and times phases. */
+class StepScope implements IterationScope {
+  readonly phases: PhaseRecord[] = [];
+  private readonly drawn = new Map<string, ParamValue>();
+
+  constructor(
+    private readonly slot: Slot,
+    private readonly samplers: ReadonlyMap<string, Sampler>,
+  ) {}
+
+  /** The slot's current client: it may have been reconnected since the iteration began. */
+  get pg(): IterationScope['pg'] {
+    return this.slot.client;
+  }
+
+  param(name: string): ParamValue | undefined {
+    const cached = this.drawn.get(name);
+    if (cached !== undefined) return cached;
+    const sampler = this.samplers.get(name);
+    if (!sampler) return undefined;
+    const value = sampler();
+    this.drawn.set(name, value);
+    return value;
+  }
+
+  async phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const start = epochNowMs();
+    try {
+      const value = await fn();
+      this.phases.push({ name, durationMs: epochNowMs() - start });
+      return value;
+    } catch (err) {
+      this.phases.push({ name, durationMs: epochNowMs() - start, error: classifyError(err) });
+      throw err;
+    }
+  }
+}
+
+export class IterationRunner {
+  /** Set once the run cuts off in-flight work: failures after it are `interrupted`, not the server's fault. */
+  cutOff = false;
+
+  constructor(
+    private readonly pickEntry: () => PreparedEntry,
+    private readonly slots: ConnectionSlots,
+    private readonly recorder: IntervalRecorder,
+  ) {}
+
+  /** Runs one iteration on `slot`. Never throws: every failure becomes a sample. Returns true when it succeeded. */
+  async run(slot: Slot, timing: IterationTiming): Promise<boolean> {
+    const entry = this.pickEntry();
+    let stepIntended = timing.intendedStartMs;
+    let stepStarted = timing.startedAtMs;
+    let allOk = true;
+    for (const step of entry.steps) {
+      const result = await this.runStep(slot, step, stepIntended, stepStarted);
+      if ('error' in result) {
+        allOk = false;
+        break; // a flow stops at its first failed step, like a user who could not log in
+      }
+      // Later steps have no schedule of their own: they are meant to start when the previous one ended.
+      stepIntended = stepStarted = epochNowMs();
+    }
+    return allOk;
+  }
+
+  private async runStep(slot: Slot, step: PreparedStep, intendedMs: number, startedMs: number): Promise<StepResult> {
+    const scope = new StepScope(slot, step.samplers);
+    let result: StepResult;
+    try {
+      if (slot.broken) await this.slots.repair(slot);
+      result = await step.prepared.run(scope);
+    } catch (err) {
+      if (breaksConnection(err)) slot.broken = true;
+      result = { error: this.cutOff ? 'interrupted' : classifyError(err), message: (err as Error)?.message ?? String(err) };
+    }
+    const end = epochNowMs();
+    const latencyUs = msToUs(end - intendedMs);
+    const serviceUs = msToUs(end - startedMs);
+    if ('error' in result) {
+      this.recorder.recordError(step.operation, result.error, latencyUs, serviceUs);
+    } else {
+      this.recorder.record(step.operation, latencyUs, serviceUs);
+      this.recorder.recordOutcome(step.operation, result.outcome);
+    }
+    // Phases have no schedule of their own: latency and service time are the phase's duration.
+    for (const phase of scope.phases) {
+      const us = msToUs(phase.durationMs);
+      const key = metricKey(step.operation, phase.name);
+      if (phase.error) this.recorder.recordError(key, this.cutOff ? 'interrupted' : phase.error, us, us);
+      else this.recorder.record(key, us, us);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,63 @@
+// The contract between the load engine and one operation (`auth.login`, `sql`, …): prepare once, run per iteration.
+// Operations return what the server answered as data (an outcome, or an error kind); the executor records it.
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+import type { RedisLayer } from '../../authdb/redis/index.js';
+import type { ErrorKind } from '../../results/types.js';
+import type { Step } from '../../scenario/plan.js';
+import type { DatasetFacts } from '../protocol.js';
+import type { Random } from '../engine-deps.js';
+
+/** A parameter value drawn for one iteration. */
+export type ParamValue = string | number | boolean;
+
+/** What one step of an iteration ended with: a correct answer of some kind, or an error. */
+export type StepResult =
+  | { readonly outcome: string }
+  | { readonly error: ErrorKind; readonly message: string };
+
+/** Per-worker resources every prepared operation may use. Owned by the worker, never closed by an operation. */
+export interface OperationEnv {
+  readonly workerId: number;
+  readonly workerCount: number;
+  readonly dataset: DatasetFacts;
+  /** The worker's Redis client (null when no operation of the plan needs Redis). */
+  readonly redis: Redis | null;
+  /** The Redis layer of the auth database over `redis`. Throws when redis is null. */
+  readonly redisLayer: () => RedisLayer;
+  /** A connection for one-off reads while preparing (e.g. the expected permission masks). Not used by iterations. */
+  readonly setupClient: pg.Client | null;
+  /** The run's seeded PRNG for this worker; operations fork their own stream from it. */
+  readonly random: Random;
+}
+
+/** Per-iteration scope: the iteration's own PostgreSQL connection and phase timing. */
+export interface IterationScope {
+  /** The connection this iteration owns (like a pgbench client). Null when the plan needs no PostgreSQL. */
+  readonly pg: pg.Client | null;
+  /** Runs `fn` and records its duration as phase `name` (e.g. `db` → `auth.login/db`). */
+  phase<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Draws the step's generated parameter `name` (from the step's `params`). */
+  param(name: string): ParamValue | undefined;
+}
+
+export interface PreparedOperation {
+  run(scope: IterationScope): Promise<StepResult>;
+}
+
+/** One operation of the registry. `prepare` validates options (defaults from the scenario catalog) and loads what it needs once. */
+export interface OperationDefinition {
+  readonly name: string;
+  /** What the operation talks to: the worker opens only what some operation needs. */
+  readonly uses: { readonly pg: boolean; readonly redis: boolean };
+  prepare(step: Step, env: OperationEnv): Promise<PreparedOperation>;
+}
+
+export const ok = (outcome: string): StepResult => ({ outcome });
+export const failed = (error: ErrorKind, message: string): StepResult => ({ error, message });
+
+/** The PostgreSQL connection of the scope, or a client error when the plan forgot to open one. */
+export function requirePg(scope: IterationScope): pg.Client {
+  if (!scope.pg) throw new Error('this operation needs a PostgreSQL connection, but none was opened');
+  return scope.pg;
+}

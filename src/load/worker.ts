@@ -1,0 +1,210 @@
+// The piscina entry of a load worker: one long task that connects, prepares the operations, waits for the shared
+// start, runs the workload model, and streams interval snapshots to the main thread until the run ends.
+import pg from 'pg';
+import type { Redis } from 'ioredis';
+import { connectRedis, createRedisLayer, type RedisLayer } from '../authdb/redis/index.js';
+import { isAuthbenchError, InfraCode } from '../errors.js';
+import type { Plan } from '../scenario/plan.js';
+import { epochNowMs } from './clock.js';
+import { ConnectionSlots } from './connection-slots.js';
+import { ControlState, RunControl } from './control.js';
+import { createMixPicker, createRandom, createSampler, type Random } from './engine-deps.js';
+import { EventLoopProbe } from './event-loop-probe.js';
+import { IntervalTicker } from './interval-ticker.js';
+import { IntervalRecorder } from '../metrics/interval-recorder.js';
+import type { IntervalRange } from '../metrics/intervals.js';
+import { createArrivalSchedule } from './schedule.js';
+import { IterationRunner, type PreparedEntry } from './iteration-runner.js';
+import { runClosedModel } from './models/closed-model.js';
+import { InFlight } from './models/in-flight.js';
+import { runOpenModel } from './models/open-model.js';
+import { StopSignal } from './models/stop-signal.js';
+import type { ModelContext } from './models/types.js';
+import { findOperation } from './operations/index.js';
+import type { OperationEnv } from './operations/types.js';
+import { plainError, type PlainError, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.js';
+
+/** Client-side bound on one query: a backend that never answers becomes a timeout error, not a hung iteration. */
+const QUERY_TIMEOUT_MS = 10_000;
+/** After an abort, in-flight iterations get this long before they are cut off (Ctrl-C must stop within a second). */
+const ABORT_GRACE_MS = 300;
+/** After the cut-off, how long closing connections may take before the worker reports anyway. */
+const CUT_OFF_SETTLE_MS = 500;
+
+/** Which servers the plan's operations talk to. */
+function serversNeeded(plan: Plan): { pg: boolean; redis: boolean } {
+  const needs = { pg: false, redis: false };
+  for (const entry of plan.mix) {
+    for (const step of entry.steps) {
+      const def = findOperation(step.op);
+      if (def?.uses.pg) needs.pg = true;
+      if (def?.uses.redis) needs.redis = true;
+    }
+  }
+  return needs;
+}
+
+/** Everything the worker opened; `close` releases it in reverse order and never throws. */
+class WorkerResources {
+  redis: Redis | null = null;
+  layer: RedisLayer | null = null;
+  setupClient: pg.Client | null = null;
+  slots: ConnectionSlots | null = null;
+
+  async close(): Promise<void> {
+    await this.slots?.close();
+    await this.setupClient?.end().catch(() => {});
+    this.layer?.dispose();
+    this.redis?.disconnect();
+  }
+}
+
+async function openResources(task: WorkerTask, res: WorkerResources): Promise<ConnectionSlots> {
+  const needs = serversNeeded(task.plan);
+  if (needs.redis) {
+    res.redis = await connectRedis(task.redisUrl, { connectionName: `authbench-w${task.workerId}` });
+  }
+  if (needs.pg) {
+    res.setupClient = new pg.Client({ connectionString: task.pgUrl, application_name: `authbench-w${task.workerId}-setup` });
+    await res.setupClient.connect();
+  }
+  res.slots = await ConnectionSlots.open({
+    url: task.pgUrl,
+    count: task.slots,
+    connect: needs.pg,
+    applicationName: `authbench-w${task.workerId}`,
+    queryTimeoutMs: QUERY_TIMEOUT_MS,
+  });
+  return res.slots;
+}
+
+async function prepareEntries(plan: Plan, env: OperationEnv, random: Random): Promise<PreparedEntry[]> {
+  const entries: PreparedEntry[] = [];
+  for (const [e, entry] of plan.mix.entries()) {
+    const steps = [];
+    for (const [s, step] of entry.steps.entries()) {
+      const def = findOperation(step.op);
+      if (!def) throw new TypeError(`unknown operation "${step.op}" in mix entry "${entry.name}"`);
+      const stepRandom = random.fork(`${e}/${s}`);
+      const samplers = new Map(Object.entries(step.params).map(([name, gen]) => [name, createSampler(gen, stepRandom.fork(name))]));
+      steps.push({ operation: step.op, prepared: await def.prepare(step, env), samplers });
+    }
+    entries.push({ name: entry.name, steps });
+  }
+  return entries;
+}
+
+/** pg / ioredis connection failures while preparing are infrastructure problems (exit 3); anything else is a bug. */
+function toPlainError(err: unknown): PlainError {
+  if (isAuthbenchError(err)) return plainError(err.exitCode === 2 ? 'input' : 'infrastructure', err.code, err.message, err.hint);
+  const e = err as { code?: string; message?: string };
+  if (e?.code === 'ECONNREFUSED' || e?.code === '28P01' || e?.code === '3D000' || e?.code === '53300') {
+    return plainError('infrastructure', InfraCode.pgUnreachable, `worker could not connect to PostgreSQL: ${e.message}`);
+  }
+  if (err instanceof TypeError || err instanceof RangeError) return plainError('input', 'AB_ERR_INVALID_INPUT', err.message);
+  return plainError('client', 'AB_ERR_WORKER', (err as Error)?.message ?? String(err));
+}
+
+export default async function runWorker(task: WorkerTask): Promise<WorkerResult> {
+  const { port, workerId } = task;
+  const post = (message: WorkerMessage): void => port.postMessage(message);
+  const control = new RunControl(task.control);
+  const res = new WorkerResources();
+  const random = createRandom(task.plan.seed).fork(`worker-${workerId}`);
+  try {
+    const slots = await openResources(task, res);
+    const env: OperationEnv = {
+      workerId,
+      workerCount: task.workerCount,
+      dataset: task.dataset,
+      redis: res.redis,
+      redisLayer: () => {
+        if (!res.redis) throw new Error('no Redis client: no operation of the plan declared it uses Redis');
+        res.layer ??= createRedisLayer(res.redis);
+        return res.layer;
+      },
+      setupClient: res.setupClient,
+      random,
+    };
+    const entries = await prepareEntries(task.plan, env, random);
+    post({ type: 'ready', workerId, connections: slots.size });
+    if ((await control.changedFrom(ControlState.preparing)) === ControlState.stopping) {
+      post({ type: 'done', workerId });
+      return { status: 'completed', workerId };
+    }
+    await runStarted(task, control, slots, entries, random, post);
+    return { status: 'completed', workerId };
+  } catch (err) {
+    const error = toPlainError(err);
+    post({ type: 'failed', workerId, error });
+    return { status: 'failed', workerId, error };
+  } finally {
+    await res.close();
+    port.close();
+  }
+}
+
+async function runStarted(
+  task: WorkerTask,
+  control: RunControl,
+  slots: ConnectionSlots,
+  entries: PreparedEntry[],
+  random: Random,
+  post: (m: WorkerMessage) => void,
+): Promise<void> {
+  const { plan, workerId } = task;
+  const load = plan.load;
+  const startAtMs = control.startAtMs;
+  const totalMs = load.warmupMs + load.durationMs;
+  const recorder = new IntervalRecorder({ workerId, latenessBoundUs: task.latenessBoundMs * 1000 });
+  const probe = new EventLoopProbe(recorder);
+  const stop = new StopSignal();
+  const inFlight = new InFlight();
+  const pick = createMixPicker(plan.mix, random.fork('mix'));
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const runner = new IterationRunner(() => byName.get(pick().name)!, slots, recorder);
+
+  const flush = (range: IntervalRange): void => {
+    probe.transfer();
+    post({ type: 'interval', workerId, snapshot: recorder.flush(range.index, range.startMs, range.endMs) });
+  };
+  const ticker = new IntervalTicker(startAtMs, { warmupMs: load.warmupMs, intervalMs: task.intervalMs }, totalMs, flush);
+  void control.changedFrom(ControlState.started).then(() => stop.trigger());
+  const crash = armCrashHook(task);
+
+  try {
+    // Every worker sleeps until the same instant, then the schedule's clock starts for all of them.
+    await stop.sleep(startAtMs - epochNowMs());
+    ticker.start();
+    const ctx: ModelContext = { workerId, workerCount: task.workerCount, startAtMs, warmupMs: load.warmupMs, totalMs, slots, runner, recorder, inFlight, stop };
+    if (load.model === 'open') {
+      await runOpenModel(ctx, { schedule: createArrivalSchedule(load), maxInFlight: task.maxInFlight });
+    } else {
+      await runClosedModel(ctx, { vus: task.slots, thinkTime: load.thinkTime, random: random.fork('think') });
+    }
+    const aborted = stop.stopped;
+    const stoppedAtMs = Math.min(totalMs, epochNowMs() - startAtMs);
+    stop.trigger();
+    // The drain: iterations that started in the window finish into its last interval (or are cut off).
+    await inFlight.settle(aborted ? ABORT_GRACE_MS : load.gracefulStopMs);
+    if (inFlight.size > 0) {
+      runner.cutOff = true;
+      await slots.close();
+      await inFlight.settle(CUT_OFF_SETTLE_MS);
+    }
+    flush(ticker.finish(aborted ? stoppedAtMs : totalMs));
+    post({ type: 'done', workerId });
+  } finally {
+    clearTimeout(crash);
+    probe.dispose();
+  }
+}
+
+/** Test hook: an uncaught error outside any iteration, to prove a crashed worker ends the run cleanly. */
+function armCrashHook(task: WorkerTask): NodeJS.Timeout | undefined {
+  const after = task.testHooks?.crashAfterMs;
+  if (after === undefined) return undefined;
+  return setTimeout(() => {
+    throw new Error('test hook: worker crashed outside an iteration');
+  }, after);
+}
