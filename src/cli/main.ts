@@ -16,6 +16,7 @@ const commands: AnyCommand[] = [
   (await import('./commands/teardown.js')).default,
   (await import('./commands/env.js')).default,
   (await import('./commands/validate.js')).default,
+  (await import('./commands/report.js')).default,
 ];
 
 /** A yargs usage problem (unknown flag, missing argument): input error, exit 2. */

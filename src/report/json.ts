@@ -115,7 +115,7 @@ export async function readResults(file: string): Promise<RunResults> {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new InvalidInputError([{ file, path: '(root)', message: `not valid JSON (truncated or corrupt): ${(err as Error).message}` }], {
+    throw new InvalidInputError([{ file, path: '(root)', message: `not valid JSON (truncated or corrupt): ${(err as Error).message}.` }], {
       code: 'AB_ERR_RESULTS_FILE',
       hint: 'Use the results.json an authbench run wrote.',
       cause: err,
