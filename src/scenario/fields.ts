@@ -97,6 +97,8 @@ export function readMap(node: SourceNode, path: string, issues: Issues, allowed:
 }
 
 export function unknownKeyMessage(key: string, allowed: readonly string[]): string {
+  // `{ user: uniform(1, 10) }`: YAML splits a flow map at the comma, leaving a key like `10)`.
+  if (/\)\s*$/.test(key)) return 'unknown key; inside { … } a generator with commas must be quoted, e.g. { user: "uniform(1, 10)" }';
   const suggestion = didYouMean(key, allowed);
   return suggestion ? `unknown key; did you mean "${suggestion}"?` : `unknown key; expected ${allowed.length === 1 ? '' : 'one of '}${listWords(allowed)}`;
 }

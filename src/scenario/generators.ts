@@ -44,7 +44,10 @@ export function parseGenerator(node: SourceNode, path: string, issues: Issues, d
   const call = /^([A-Za-z_][\w]*)\s*(?:\((.*)\))?$/s.exec(text);
   const looksLikeCall = /^[A-Za-z_][\w]*\s*\(/.test(text);
   if (!call) {
-    if (looksLikeCall) return fail(`malformed generator ${JSON.stringify(text)}; expected ${GENERATOR_FORMS}`);
+    if (looksLikeCall) {
+      const hint = text.includes(')') ? '' : ' (inside { … } or [ … ], quote generators that contain commas)';
+      return fail(`malformed generator ${JSON.stringify(text)}; expected ${GENERATOR_FORMS}${hint}`);
+    }
     return checkConst(text, domain, fail);
   }
   const name = call[1]!;

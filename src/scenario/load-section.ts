@@ -22,8 +22,9 @@ export function parseLoad(node: SourceNode | undefined, parentLine: number | und
   const before = issues.count;
 
   const modelNode = map.get('model');
-  // Without `model`, `vus` can only mean the closed model.
-  const model = modelNode ? readEnum(modelNode, 'load.model', issues, ['open', 'closed'] as const) : map.has('vus') ? 'closed' : SCENARIO_DEFAULTS.load.model;
+  // Without `model`, `vus` (and no rate or stages) can only mean the closed model.
+  const impliesClosed = map.has('vus') && !map.has('rate') && !map.has('stages');
+  const model = modelNode ? readEnum(modelNode, 'load.model', issues, ['open', 'closed'] as const) : impliesClosed ? 'closed' : SCENARIO_DEFAULTS.load.model;
   if (model === undefined) return undefined;
   for (const key of model === 'open' ? CLOSED_KEYS : OPEN_KEYS) {
     if (map.has(key)) issues.add(map.child(key), map.keyLine(key), `only for model: ${model === 'open' ? 'closed' : 'open'}`);

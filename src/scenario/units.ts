@@ -36,10 +36,11 @@ export function parseRatio(value: string | number): number | null {
   return /^[+-]?\d+(?:\.\d+)?$/.test(text) ? Number(text) : null;
 }
 
-/** Milliseconds → the shortest readable form (`60s`, `1m30s`, `500ms`, `1h`), for summaries and messages. */
+/** Milliseconds → a short readable form (`500ms`, `60s`, `2.5s`, `2m30s`, `1h`), for summaries and messages. */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
-  if (ms < 1000 || !Number.isInteger(ms / 1000)) return `${round(ms)}ms`;
+  if (ms < 1000) return `${round(ms)}ms`;
+  if (!Number.isInteger(ms / 1000)) return `${round(ms / 1000)}s`;
   let seconds = ms / 1000;
   const hours = Math.floor(seconds / 3600);
   seconds -= hours * 3600;
