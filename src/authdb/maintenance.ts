@@ -4,13 +4,13 @@ import type pg from 'pg';
 
 /** Creates the day partitions of sessions and security_events for [today - daysBack, today + daysAhead] (UTC). */
 export async function ensurePartitions(client: pg.ClientBase, daysAhead = 7, daysBack = 1): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>('SELECT auth.ensure_partitions AS name FROM auth.ensure_partitions($1, $2)', [daysAhead, daysBack]);
+  const { rows } = await client.query<{ name: string }>('SELECT p AS name FROM auth.ensure_partitions($1, $2) AS p', [daysAhead, daysBack]);
   return rows.map((r) => r.name);
 }
 
 /** Drops partitions past max_session_lifetime / audit_retention (auth.settings); returns their names. */
 export async function dropExpiredPartitions(client: pg.ClientBase): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>('SELECT auth.drop_expired_partitions AS name FROM auth.drop_expired_partitions()');
+  const { rows } = await client.query<{ name: string }>('SELECT p AS name FROM auth.drop_expired_partitions() AS p');
   return rows.map((r) => r.name);
 }
 
