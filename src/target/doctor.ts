@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import type { TargetKind } from './types.js';
+import { redactUrl, resolveExternalUrls, type ExternalUrls } from './url.js';
 
 const run = promisify(execFile);
 
@@ -132,8 +133,38 @@ async function openFilesLimit(): Promise<number | undefined> {
   return out === 'unlimited' ? Infinity : Number.isFinite(n) ? n : undefined;
 }
 
-/** Gathers every check (takes about a second: the Docker probe dominates). */
-export async function runDoctor(): Promise<DoctorReport> {
+async function checkExternal(urls: ExternalUrls): Promise<DoctorCheck[]> {
+  const { checkPostgres, checkRedis } = await import('./check.js');
+  const checks: DoctorCheck[] = [];
+  const attempt = async (name: string, url: string, probe: () => Promise<string>): Promise<void> => {
+    try {
+      checks.push({ name, ok: true, detail: `${await probe()} at ${redactUrl(url)}`, neededBy: ['external'] });
+    } catch (err) {
+      const hint = (err as { hint?: string }).hint;
+      checks.push({ name, ok: false, detail: (err as Error).message, neededBy: ['external'], ...(hint ? { fix: hint } : {}) });
+    }
+  };
+  if (urls.pgUrl !== undefined) {
+    const url = urls.pgUrl;
+    await attempt(`postgres (${urls.pgSource})`, url, async () => `PostgreSQL ${(await checkPostgres(url)).serverVersion}`);
+  }
+  if (urls.redisUrl !== undefined) {
+    const url = urls.redisUrl;
+    await attempt(`redis (${urls.redisSource})`, url, async () => `Redis ${(await checkRedis(url)).redisVersion}`);
+  }
+  return checks;
+}
+
+export interface DoctorOptions {
+  /** External servers to check (--pg-url/--redis-url); DATABASE_URL/REDIS_URL from `env` otherwise. */
+  pgUrl?: string;
+  redisUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Gathers every check (takes about a second: the Docker probe dominates). Malformed URLs: InvalidInputError. */
+export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport> {
+  const urls = resolveExternalUrls({ pgUrl: opts.pgUrl, redisUrl: opts.redisUrl }, opts.env ?? process.env);
   aptAvailable = (await which('apt-get')) !== undefined;
   const nofile = await openFilesLimit();
   const memoryGiB = os.totalmem() / 1024 ** 3;
@@ -141,6 +172,7 @@ export async function runDoctor(): Promise<DoctorReport> {
   const checks = (
     await Promise.all([checkEmbeddedPostgres(), checkPostgresUser(), checkRedisServer(), checkDocker(), checkPgbench()])
   ).filter((c): c is DoctorCheck => c !== undefined);
+  checks.push(...(await checkExternal(urls)));
   checks.push(
     { name: 'node', ok: Number(process.versions.node.split('.')[0]) >= 20, detail: process.version, neededBy: [] },
     { name: 'cpu cores', ok: true, detail: `${os.availableParallelism()} (load generator and servers share them)`, neededBy: [] },
@@ -156,6 +188,10 @@ export async function runDoctor(): Promise<DoctorReport> {
   const targets = {} as DoctorReport['targets'];
   for (const kind of ['embedded', 'docker', 'external'] as const) {
     const missing = checks.filter((c) => !c.ok && c.neededBy.includes(kind)).map((c) => c.name);
+    if (kind === 'external') {
+      if (urls.pgUrl === undefined) missing.push('--pg-url (or DATABASE_URL)');
+      if (urls.redisUrl === undefined) missing.push('--redis-url (or REDIS_URL)');
+    }
     targets[kind] = { ready: missing.length === 0, missing };
   }
   return { checks, targets };

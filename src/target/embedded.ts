@@ -254,3 +254,18 @@ async function prepareEmbeddedDatabase(state: StateFile, running: RunningServers
     await client.end().catch(() => undefined);
   }
 }
+
+/** Drops and recreates the `authbench` database of a running embedded target (`authbench provision --fresh`). */
+export async function recreateEmbeddedDatabase(target: Target): Promise<void> {
+  const maintenance = new URL(target.pgUrl);
+  maintenance.pathname = '/postgres';
+  const admin = await connectPostgres(maintenance.toString());
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${EMBEDDED_DATABASE} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
+    const sync = target.settings.synchronous_commit === 'off' ? 'off' : 'on';
+    await admin.query(`ALTER DATABASE ${EMBEDDED_DATABASE} SET synchronous_commit = ${sync}`);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}

@@ -12,8 +12,18 @@ const REDACTED = '***';
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
+    const hasParam = parsed.searchParams.has('password');
+    if (!parsed.password && !hasParam) return url; // nothing secret: keep the user's spelling
+    // Prefer an in-place edit (the URL reads as the user wrote it); fall back to the normalised form.
+    const userinfo = `${parsed.username}:${parsed.password}@`;
+    let text = parsed.password && url.includes(`//${userinfo}`) ? url.replace(`//${userinfo}`, `//${parsed.username}:${REDACTED}@`) : url;
+    if (hasParam) text = text.replace(/([?&]password=)[^&#]*/i, `$1${REDACTED}`);
+    const check = new URL(text);
+    if ((!check.password || check.password === encodeURIComponent(REDACTED) || check.password === REDACTED) && (!hasParam || check.searchParams.get('password') === REDACTED)) {
+      return text;
+    }
     if (parsed.password) parsed.password = REDACTED;
-    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', REDACTED);
+    if (hasParam) parsed.searchParams.set('password', REDACTED);
     return parsed.toString().replace(encodeURIComponent(REDACTED), REDACTED);
   } catch {
     return url
@@ -105,15 +115,15 @@ export interface ExternalUrls {
 }
 
 /**
- * Picks the URLs for an external target: flags win over DATABASE_URL / REDIS_URL.
+ * Picks the URLs for an external target: flags win over DATABASE_URL / REDIS_URL (an empty variable counts as unset).
  * Validates both and reports every problem at once (InvalidInputError, exit 2).
  */
 export function resolveExternalUrls(flags: { pgUrl?: string; redisUrl?: string }, env: NodeJS.ProcessEnv = process.env): ExternalUrls {
   const result: ExternalUrls = {};
   if (flags.pgUrl !== undefined) Object.assign(result, { pgUrl: flags.pgUrl, pgSource: '--pg-url' });
-  else if (env.DATABASE_URL !== undefined) Object.assign(result, { pgUrl: env.DATABASE_URL, pgSource: 'DATABASE_URL' });
+  else if (env.DATABASE_URL) Object.assign(result, { pgUrl: env.DATABASE_URL, pgSource: 'DATABASE_URL' });
   if (flags.redisUrl !== undefined) Object.assign(result, { redisUrl: flags.redisUrl, redisSource: '--redis-url' });
-  else if (env.REDIS_URL !== undefined) Object.assign(result, { redisUrl: env.REDIS_URL, redisSource: 'REDIS_URL' });
+  else if (env.REDIS_URL) Object.assign(result, { redisUrl: env.REDIS_URL, redisSource: 'REDIS_URL' });
   const issues = [
     ...(result.pgUrl !== undefined ? postgresUrlIssues(result.pgUrl, result.pgSource ?? '--pg-url') : []),
     ...(result.redisUrl !== undefined ? redisUrlIssues(result.redisUrl, result.redisSource ?? '--redis-url') : []),

@@ -1,11 +1,13 @@
-// `authbench doctor [--install] [--json]`: what this machine has and which targets can run. Exit 0 when the
-// embedded target can run, 3 otherwise.
+// `authbench doctor [--install] [--json] [--pg-url --redis-url]`: what this machine has and which targets can run.
+// Exit 0 when the embedded target can run, 3 otherwise; a malformed URL is exit 2.
 import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.js';
 
 interface DoctorArgs {
   install: boolean;
   json: boolean;
+  'pg-url'?: string;
+  'redis-url'?: string;
 }
 
 const command: CommandModule<object, DoctorArgs> = {
@@ -14,14 +16,17 @@ const command: CommandModule<object, DoctorArgs> = {
   builder: (y) =>
     y
       .option('install', { type: 'boolean', default: false, describe: 'Install what is missing and installable (redis-server via apt-get, as root)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }),
+      .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
+      .option('pg-url', { type: 'string', describe: 'Also check an existing PostgreSQL (default: $DATABASE_URL)' })
+      .option('redis-url', { type: 'string', describe: 'Also check an existing Redis (default: $REDIS_URL)' }),
   handler: async (args) => {
     const { runDoctor, installMissing } = await import('../../target/doctor.js');
-    let report = await runDoctor();
+    const urls = { pgUrl: args['pg-url'], redisUrl: args['redis-url'] };
+    let report = await runDoctor(urls);
     if (args.install) {
       const steps = await installMissing(report, (line) => process.stderr.write(`${line}\n`));
       for (const step of steps) process.stderr.write(`${step.ok ? 'ok  ' : 'FAIL'} ${step.name}: ${step.message}\n`);
-      if (steps.length > 0) report = await runDoctor();
+      if (steps.length > 0) report = await runDoctor(urls);
     }
     if (args.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -34,8 +39,7 @@ const command: CommandModule<object, DoctorArgs> = {
       }
       process.stdout.write('\n');
       for (const [kind, t] of Object.entries(report.targets)) {
-        const note = kind === 'external' ? ' (needs --pg-url/--redis-url or DATABASE_URL/REDIS_URL)' : '';
-        process.stdout.write(`target ${kind.padEnd(8)} ${t.ready ? 'ready' : `not ready: missing ${t.missing.join(', ')}`}${note}\n`);
+        process.stdout.write(`target ${kind.padEnd(8)} ${t.ready ? 'ready' : `not ready: missing ${t.missing.join(', ')}`}\n`);
       }
     }
     if (!report.targets.embedded.ready) process.exitCode = ExitCode.infrastructure;

@@ -8,6 +8,7 @@ interface ProvisionArgs {
   'pg-port'?: number;
   'redis-port'?: number;
   'show-url': boolean;
+  fresh: boolean;
 }
 
 const command: CommandModule<object, ProvisionArgs> = {
@@ -17,7 +18,8 @@ const command: CommandModule<object, ProvisionArgs> = {
     withDataDir(y)
       .option('pg-port', { type: 'number', describe: 'PostgreSQL port (default: a free port)' })
       .option('redis-port', { type: 'number', describe: 'redis-server port (default: a free port)' })
-      .option('show-url', { type: 'boolean', default: false, describe: 'Print the full URLs, passwords included' }),
+      .option('show-url', { type: 'boolean', default: false, describe: 'Print the full URLs, passwords included' })
+      .option('fresh', { type: 'boolean', default: false, describe: 'Drop and recreate the authbench database (schema and seeded data)' }),
   handler: async (args) => {
     const { targetSpecFromArgs } = await import('../options.js');
     const { provisionTarget } = await import('../../target/provision.js');
@@ -26,10 +28,12 @@ const command: CommandModule<object, ProvisionArgs> = {
     const spec = targetSpecFromArgs({ ...args, target: 'embedded', 'allow-non-empty': false });
     const started = Date.now();
     await using target = await provisionTarget({ ...spec, keepRunning: true });
+    if (args.fresh) await (await import('../../target/embedded.js')).recreateEmbeddedDatabase(target);
     const show = (url: string | undefined): string => (url === undefined ? '-' : args['show-url'] ? url : redactUrl(url));
     process.stdout.write(
       [
         target.started ? `Started PostgreSQL ${target.serverVersion} and redis-server ${target.redisVersion} in ${((Date.now() - started) / 1000).toFixed(1)} s.` : `Already running: PostgreSQL ${target.serverVersion} and redis-server ${target.redisVersion}.`,
+        ...(args.fresh ? ['Recreated the authbench database (empty).'] : []),
         `  postgres (admin): ${show(target.pgUrl)}`,
         `  postgres (app):   ${show(target.appPgUrl)}`,
         `  redis:            ${show(target.redisUrl)}`,
