@@ -228,7 +228,7 @@ function environmentCard(results: RunResults): string {
     : `closed model, ${formatCount(load.vus ?? 0)} VUs`;
   const mono = (s: string): string => `<span class="mono">${h(s)}</span>`;
   const run = facts([
-    ['authbench', `${h(authbench.version)}${authbench.gitCommit ? ` · commit ${mono(authbench.gitCommit)}` : ''}`],
+    ['authbench', `${h(authbench.version)}${authbench.gitCommit ? ` · commit <span class="mono" title="${h(authbench.gitCommit)}">${h(authbench.gitCommit.slice(0, 12))}</span>` : ''}`],
     ['started', h(results.startedAt)],
     ['ended', h(results.endedAt)],
     ['status', h(results.status + (results.abortReason ? ` — ${results.abortReason}` : ''))],
