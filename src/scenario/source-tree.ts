@@ -17,7 +17,7 @@ export interface MapEntry {
 }
 
 /** Aliases can expand a short file into a huge tree ("billion laughs"); no scenario needs more nodes than this. */
-const MAX_NODES = 100_000;
+const MAX_NODES = 20_000;
 /** Deeper than any scenario; also stops an alias that refers to its own ancestor. */
 const MAX_DEPTH = 64;
 

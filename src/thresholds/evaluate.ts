@@ -44,8 +44,8 @@ export function evaluateThresholds(thresholds: readonly Threshold[], results: Th
     if (options.partial && threshold.metric === 'count' && (threshold.comparator === '>' || threshold.comparator === '>=')) {
       return { ...base, status: 'INCONCLUSIVE', reason: 'the run is not finished; counts only grow' };
     }
-    const shown = (v: number): string => formatThresholdValue(threshold.metric, v);
-    return { ...base, status: 'FAIL', reason: `${threshold.metric} was ${shown(m.measured)}, required ${threshold.comparator} ${shown(threshold.value)}` };
+    const reason = `${threshold.metric} was ${formatThresholdValue(threshold.metric, m.measured, 4)}, required ${threshold.comparator} ${formatThresholdValue(threshold.metric, threshold.value)}`;
+    return { ...base, status: 'FAIL', reason };
   });
 }
 

@@ -165,9 +165,9 @@ export function formatThreshold(threshold: Pick<Threshold, 'metric' | 'comparato
   return `${threshold.metric} ${threshold.comparator} ${formatThresholdValue(threshold.metric, threshold.value)}`;
 }
 
-/** A value in the metric's display unit: `25ms`, `0.1%`, `2000/s`, `750`. */
-export function formatThresholdValue(metric: ThresholdMetric, value: number): string {
-  const clean = (n: number): string => String(Number(n.toPrecision(12)));
+/** A value in the metric's display unit: `25ms`, `0.1%`, `2000/s`, `750`. Fewer digits for measured values in messages. */
+export function formatThresholdValue(metric: ThresholdMetric, value: number, significantDigits = 12): string {
+  const clean = (n: number): string => String(Number(n.toPrecision(significantDigits)));
   if (LATENCY_METRICS.includes(metric)) return `${clean(value)}ms`;
   if (metric === 'errors') return `${clean(value * 100)}%`;
   if (metric === 'throughput') return `${clean(value)}/s`;

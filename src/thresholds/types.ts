@@ -40,7 +40,7 @@ export interface ThresholdVerdict {
   readonly comparator: Comparator;
   readonly target: number;
   readonly measured: number | null;
-  /** Samples the measurement rests on (operation count, or interval count for run-wide metrics). */
+  /** Samples the measurement rests on: iterations of the operation (run-wide: of all top-level operations); 1 for connections. */
   readonly samples: number;
   readonly status: ThresholdStatus;
   /** Why INCONCLUSIVE, or a short explanation of a FAIL. */
