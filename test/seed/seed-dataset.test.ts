@@ -10,6 +10,7 @@ import { sessionOfUser } from '../../src/target/seed/layout.js';
 import { resolveDatasetSpec } from '../../src/target/seed/spec.js';
 import type { DatasetSpec } from '../../src/target/seed/types.js';
 import { AbortedError } from '../../src/errors.js';
+import { parseRefreshToken } from '../../src/authdb/refresh-token.js';
 import type { TestDatabase } from '../support/servers.js';
 import { createSeedableDatabase } from './schema.js';
 
@@ -62,6 +63,12 @@ describe('seedDataset', () => {
     // Keys and indexes are back, and the identity sequence continues after the seeded ids.
     const idx = await a.query<{ n: string }>("SELECT count(*) AS n FROM pg_indexes WHERE schemaname = 'auth' AND tablename IN ('users', 'credentials', 'user_roles', 'sessions')");
     expect(Number(idx.rows[0]!.n)).toBeGreaterThanOrEqual(7);
+    // Every index is valid, including the per-partition children of the sessions indexes.
+    const invalid = await a.query("SELECT indexrelid::regclass::text AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = 'auth'::regnamespace AND NOT i.indisvalid");
+    expect(invalid.rows).toEqual([]);
+    const plan = await a.query("EXPLAIN SELECT * FROM auth.sessions_default WHERE user_id = 5");
+    expect(JSON.stringify(plan.rows)).toMatch(/Index|Bitmap/);
+    expect(report.tables.find((t) => t.table === 'auth.sessions')).toMatchObject({ copiedInto: 'auth.sessions_default', frozen: true });
     const ins = await a.query<{ id: string }>("INSERT INTO auth.users (username, email) VALUES ('fresh', 'fresh@example.test') RETURNING id");
     expect(ins.rows[0]!.id).toBe('10001');
     await a.query("DELETE FROM auth.users WHERE username = 'fresh'");
@@ -86,7 +93,10 @@ describe('seedDataset', () => {
       [s.jti],
     );
     expect(rows[0]!.user_id).toBe('18');
-    expect(rows[0]!.h.equals(createHash('sha256').update(s.refreshToken).digest())).toBe(true);
+    // The authdb layer's own parser must find this session's row and hash from the token the client would hold.
+    const parsed = parseRefreshToken(s.refreshToken)!;
+    expect(parsed.jti).toBe(s.jti);
+    expect(rows[0]!.h.equals(parsed.hash)).toBe(true);
     expect(rows[0]!.revoked).toBe(s.state === 'revoked');
   });
 

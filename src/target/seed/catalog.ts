@@ -16,8 +16,8 @@ export async function readRoleCatalog(client: pg.Client): Promise<RoleCatalog> {
 }
 
 /**
- * SHA-256 of the `auth` schema's shape (columns, constraints, indexes of non-partition tables) and its role and
- * permission reference data. Day partitions are left out: they are created daily and do not change the dataset.
+ * SHA-256 of the `auth` schema's shape (columns, constraints, indexes of non-partition tables), its role and
+ * permission reference data, and the applied migrations' checksums. Day partitions are left out: they are created daily and do not change the dataset.
  */
 export async function schemaChecksum(client: pg.Client): Promise<string> {
   const { rows } = await client.query<{ line: string }>(`
@@ -43,6 +43,11 @@ export async function schemaChecksum(client: pg.Client): Promise<string> {
     ) s ORDER BY line COLLATE "C"`);
   const hash = createHash('sha256');
   for (const r of rows) hash.update(r.line).update('\n');
+  // The migration runner's record (name + checksum per applied file), when present: any changed file reseeds.
+  if ((await client.query("SELECT to_regclass('authbench.schema_migrations') AS t")).rows[0]?.t !== null) {
+    const applied = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM authbench.schema_migrations ORDER BY name COLLATE "C"');
+    for (const m of applied.rows) hash.update(`migration ${m.name} ${m.checksum}\n`);
+  }
   return hash.digest('hex');
 }
 
@@ -90,7 +95,9 @@ export async function dropKeysAndIndexes(client: pg.Client, tables: readonly str
   return {
     keysAndIndexes: [
       ...keys.rows.map((k) => `ALTER TABLE ${k.tbl} ADD CONSTRAINT ${k.name} ${k.def}`),
-      ...indexes.rows.map((i) => i.def),
+      // pg_get_indexdef says `ON ONLY` for a partitioned table's index: re-run as is, it would build no partition's
+      // index and stay invalid. Without ONLY, PostgreSQL builds and attaches one per partition.
+      ...indexes.rows.map((i) => i.def.replace(/ ON ONLY /, ' ON ')),
     ],
     foreignKeys: fks.rows.map((f) => `ALTER TABLE ${f.tbl} ADD CONSTRAINT ${f.name} ${f.def}`),
   };

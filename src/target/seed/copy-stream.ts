@@ -30,6 +30,26 @@ export function copyLine(values: readonly CopyValue[]): string {
   return line + '\n';
 }
 
+const dayCache = new Map<number, string>();
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * A UTC instant as COPY text for timestamptz (`2024-10-03 14:05:09.123+00`). Several times faster than
+ * toISOString() because the date part is cached per day; seeded timestamps fall on about a thousand days.
+ */
+export function copyTimestamp(ms: number): string {
+  const day = Math.floor(ms / 86_400_000);
+  let date = dayCache.get(day);
+  if (date === undefined) {
+    date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    if (dayCache.size < 100_000) dayCache.set(day, date);
+  }
+  const t = ms - day * 86_400_000;
+  const msPart = t % 1000;
+  const sec = Math.floor(t / 1000);
+  return `${date} ${pad2(Math.floor(sec / 3600))}:${pad2(Math.floor(sec / 60) % 60)}:${pad2(sec % 60)}.${msPart < 10 ? '00' : msPart < 100 ? '0' : ''}${msPart}+00`;
+}
+
 const CHUNK_CHARS = 64 * 1024;
 
 /** Groups lines into chunks of about 64 KiB, counting rows for progress reports. */

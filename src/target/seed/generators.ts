@@ -1,10 +1,11 @@
 // Row generators for each seeded table: lazy iterables of COPY text lines, in primary-key order.
 // Every value comes from layout.ts / identities.ts, so a row depends only on (spec, row index).
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { Stream, hash32, unit } from './prng.js';
 import { displayNameForUser, emailForUser, passwordIndexForUser, userIdForIndex, usernameForUser } from './identities.js';
 import {
   DATASET_EPOCH_MS,
+  sessionJtiRange,
   rolesOfUser,
   sessionCountOfUser,
   sessionOfUser,
@@ -12,7 +13,7 @@ import {
   userStatusOf,
   type RoleCatalog,
 } from './layout.js';
-import { copyLine } from './copy-stream.js';
+import { copyLine, copyTimestamp, escapeCopyText } from './copy-stream.js';
 import type { ResolvedDatasetSpec } from './types.js';
 
 /** One table to load: where, which columns, and the lines. */
@@ -20,9 +21,14 @@ export interface TableData {
   table: string;
   columns: readonly string[];
   lines: () => Iterable<string>;
+  /**
+   * Inclusive bounds of the partition key over all generated rows, for a partitioned table: when no partition but
+   * the default one overlaps them, rows are COPYed straight into the default partition (which allows FREEZE).
+   */
+  partitionKeyRange?: { type: 'uuid'; lo: string; hi: string };
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+const iso = copyTimestamp;
 
 const LOCALES = ['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES', 'pt-BR', 'ja-JP', 'pl-PL'] as const;
 const TIMEZONES = ['America/New_York', 'Europe/London', 'Europe/Berlin', 'Europe/Paris', 'Asia/Tokyo', 'America/Sao_Paulo'] as const;
@@ -92,6 +98,7 @@ export function userRolesTable(spec: ResolvedDatasetSpec, catalog: RoleCatalog):
 export function sessionsTable(spec: ResolvedDatasetSpec): TableData {
   return {
     table: 'auth.sessions',
+    partitionKeyRange: { type: 'uuid', ...sessionJtiRange() },
     columns: ['jti', 'user_id', 'issued_at', 'expires_at', 'revoked_at', 'ip', 'user_agent', 'refresh_token_hash', 'refresh_expires_at', 'replaced_by'],
     *lines() {
       for (let i = 0; i < spec.users; i++) {
@@ -99,19 +106,10 @@ export function sessionsTable(spec: ResolvedDatasetSpec): TableData {
         const count = sessionCountOfUser(spec, i);
         for (let s = 0; s < count; s++) {
           const x = sessionOfUser(spec, i, s);
-          const refreshHash = `\\x${createHash('sha256').update(x.refreshToken).digest('hex')}`;
-          yield copyLine([
-            x.jti,
-            id,
-            iso(x.issuedAtMs),
-            iso(x.expiresAtMs),
-            x.revokedAtMs === null ? null : iso(x.revokedAtMs),
-            x.ip,
-            x.userAgent,
-            refreshHash,
-            iso(x.refreshExpiresAtMs),
-            null,
-          ]);
+          // Built by hand (not copyLine): this table has the most rows, and only user_agent is free text.
+          const refreshHash = digest('sha256', x.refreshSecret, 'hex');
+          const revoked = x.revokedAtMs === null ? '\\N' : iso(x.revokedAtMs);
+          yield `${x.jti}\t${id}\t${iso(x.issuedAtMs)}\t${iso(x.expiresAtMs)}\t${revoked}\t${x.ip}\t${escapeCopyText(x.userAgent)}\t\\\\x${refreshHash}\t${iso(x.refreshExpiresAtMs)}\t\\N\n`;
         }
       }
     },

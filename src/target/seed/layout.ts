@@ -1,6 +1,6 @@
 // The shape of a dataset as pure functions of (spec, user index): which users are agents, which roles each holds,
 // how many sessions each has and in which state. Generators write these; the load generator may read them.
-import { Stream, below, between, hash32, randomBytesFor, unit } from './prng.js';
+import { Stream, below, between, hash32, unit } from './prng.js';
 import type { ResolvedDatasetSpec } from './types.js';
 
 /** "Now" of every dataset: fixed so the same spec always yields the same timestamps. */
@@ -87,8 +87,10 @@ export interface SeededSession {
   /** Set for revoked sessions only. */
   revokedAtMs: number | null;
   refreshExpiresAtMs: number;
-  /** The refresh token the client holds, `<jti>.<secret>`; the database stores its SHA-256. */
+  /** The refresh token the client holds, `<jti>.<refreshSecret>`. */
   refreshToken: string;
+  /** The random part of the refresh token; the database stores sha256(refreshSecret) (src/authdb/refresh-token.ts). */
+  refreshSecret: string;
   ip: string;
   userAgent: string;
 }
@@ -136,22 +138,35 @@ export function sessionOfUser(spec: ResolvedDatasetSpec, i: number, s: number): 
   const window = state === 'active' ? 7 * DAY_MS : 90 * DAY_MS;
   const issuedAtMs = DATASET_EPOCH_MS - 1 - (hash32(seed, Stream.sessionTime, i, s) % window);
   const jti = uuidv7At(issuedAtMs, seed, Stream.sessionToken, i, s);
-  const refreshToken = `${jti}.${sessionSecretOf(seed, i, s)}`;
+  const refreshSecret = sessionSecretOf(seed, i, s);
+  const refreshToken = `${jti}.${refreshSecret}`;
   const ipWord = hash32(seed, Stream.ipAddress, i, s % 2);
   const ip = `10.${(ipWord >>> 16) & 0xff}.${(ipWord >>> 8) & 0xff}.${ipWord & 0xff}`;
   const userAgent = USER_AGENTS[below(USER_AGENTS.length, seed, Stream.userAgent, i, s)]!;
-  const base = { jti, issuedAtMs, refreshToken, ip, userAgent };
   if (state === 'expired') {
-    return { ...base, state, expiresAtMs: issuedAtMs + ACCESS_TTL_MS, revokedAtMs: null, refreshExpiresAtMs: issuedAtMs + REFRESH_TTL_MS };
+    const expiresAtMs = issuedAtMs + ACCESS_TTL_MS;
+    return { state, jti, issuedAtMs, expiresAtMs, revokedAtMs: null, refreshExpiresAtMs: issuedAtMs + REFRESH_TTL_MS, refreshToken, refreshSecret, ip, userAgent };
   }
   const revokedAtMs = state === 'revoked' ? issuedAtMs + (hash32(seed, Stream.sessionTime, i, s + 1_000_000) % ACCESS_TTL_MS) : null;
-  return { ...base, state, expiresAtMs: LONG_EXPIRY_MS, revokedAtMs, refreshExpiresAtMs: LONG_EXPIRY_MS };
+  return { state, jti, issuedAtMs, expiresAtMs: LONG_EXPIRY_MS, revokedAtMs, refreshExpiresAtMs: LONG_EXPIRY_MS, refreshToken, refreshSecret, ip, userAgent };
+}
+
+/** Lowest and highest possible jti of a seeded session (they are issued within 90 days before the epoch). */
+export function sessionJtiRange(): { lo: string; hi: string } {
+  const at = (ms: number, fill: string): string => {
+    const ts = ms.toString(16).padStart(12, '0');
+    return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-${fill}`;
+  };
+  return { lo: at(DATASET_EPOCH_MS - 1 - 90 * DAY_MS, '0000-0000-000000000000'), hi: at(DATASET_EPOCH_MS, 'ffff-ffff-ffffffffffff') };
 }
 
 /** The random part of the refresh token of session `s` of user `i` (32 bytes, base64url). */
 function sessionSecretOf(seed: number, i: number, s: number): string {
-  return randomBytesFor(32, seed, Stream.sessionToken, i, s + 1_000_000).toString('base64url');
+  // One scratch buffer instead of an allocation per session: this runs for every seeded session.
+  for (let w = 0; w < 8; w++) secretScratch.writeUInt32BE(hash32(seed, Stream.sessionToken, i, (s + 1_000_000) * 64 + w), w * 4);
+  return secretScratch.toString('base64url');
 }
+const secretScratch = Buffer.alloc(32);
 
 /** When user `i` registered: within the three years before the dataset epoch. */
 export function userCreatedAtMs(spec: ResolvedDatasetSpec, i: number): number {

@@ -77,24 +77,34 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
           // A cheap guard against someone emptying the tables behind the fingerprint's back.
           if (Number(users.rows[0]?.n) === resolved.users) {
             progress('done');
-            return { reused: true, fingerprint, spec: resolved, counts: row.counts, tables: [], hashMs: 0, indexMs: 0, analyzeMs: 0, totalMs: performance.now() - started };
+            return { reused: true, fingerprint, spec: resolved, counts: row.counts, tables: [], hashMs: 0, indexMs: 0, indexSteps: [], analyzeMs: 0, totalMs: performance.now() - started };
           }
         }
       }
 
+      // Hashing runs on libuv's threads while the first tables load; credentials, loaded last, wait for it.
       progress('hash');
       const hashStart = performance.now();
-      const hashes = await hashKnownPasswords(resolved.seed, resolved.passwordCount, resolved.hashParams, signal ? { signal } : {}).catch((err: unknown) => {
-        checkAbort();
-        throw err;
+      let hashMs = 0;
+      const hashing = hashKnownPasswords(resolved.seed, resolved.passwordCount, resolved.hashParams, signal ? { signal } : {}).then((h) => {
+        hashMs = performance.now() - hashStart;
+        return h;
       });
-      const hashMs = performance.now() - hashStart;
-      checkAbort();
+      hashing.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
 
       const catalog = await readRoleCatalog(client);
-      const tables: TableData[] = [usersTable(resolved), credentialsTable(resolved, hashes), userRolesTable(resolved, catalog), sessionsTable(resolved)];
+      const tables: (() => TableData | Promise<TableData>)[] = [
+        () => usersTable(resolved),
+        () => userRolesTable(resolved, catalog),
+        () => sessionsTable(resolved),
+        async () => credentialsTable(resolved, await hashing.catch((err: unknown) => {
+          checkAbort();
+          throw err;
+        })),
+      ];
       const loads: TableLoad[] = [];
       let indexMs = 0;
+      const indexSteps: { statement: string; durationMs: number }[] = [];
       const cancel = signal ? cancelOnAbort(client, signal) : undefined;
       await client.query('BEGIN');
       try {
@@ -106,12 +116,14 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
         const deferred = await dropKeysAndIndexes(client, SEEDED_TABLES);
         checkAbort();
 
-        for (const t of tables) {
+        for (const makeTable of tables) {
+          const t = await makeTable();
           const tableStart = performance.now();
           let lastReport = 0;
-          const rows = await copyLines(client, t.table, t.columns, t.lines(), {
-            // FREEZE needs a plain table truncated in this transaction; a partitioned parent does not qualify.
-            freeze: !(await isPartitioned(client, t.table)),
+          // FREEZE needs a plain table truncated in this transaction; a partitioned parent does not qualify.
+          const into = await copyTarget(client, t);
+          const rows = await copyLines(client, into.table, t.columns, t.lines(), {
+            freeze: into.freeze,
             ...(signal ? { signal } : {}),
             onRows: (n) => {
               const now = performance.now();
@@ -125,21 +137,24 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
             throw err;
           });
           progress('copy', { table: t.table, rows });
-          loads.push({ table: t.table, rows, durationMs: performance.now() - tableStart });
+          loads.push({ table: t.table, copiedInto: into.table, frozen: into.freeze, rows, durationMs: performance.now() - tableStart });
           checkAbort();
         }
 
         progress('index');
         const indexStart = performance.now();
-        for (const ddl of [...deferred.keysAndIndexes, ...deferred.foreignKeys]) {
-          await client.query(ddl);
+        const step = async (statement: string): Promise<void> => {
+          const stepStart = performance.now();
+          await client.query(statement);
+          indexSteps.push({ statement, durationMs: performance.now() - stepStart });
           checkAbort();
-        }
+        };
+        for (const ddl of [...deferred.keysAndIndexes, ...deferred.foreignKeys]) await step(ddl);
         if ((await client.query("SELECT to_regprocedure('auth.reset_identity_sequences()') AS f")).rows[0]?.f !== null) {
-          await client.query('SELECT auth.reset_identity_sequences()');
+          await step('SELECT auth.reset_identity_sequences()');
         }
         if ((await client.query("SELECT to_regclass('auth.user_permission_masks') AS v")).rows[0]?.v !== null) {
-          await client.query('REFRESH MATERIALIZED VIEW auth.user_permission_masks');
+          await step('REFRESH MATERIALIZED VIEW auth.user_permission_masks');
         }
         indexMs = performance.now() - indexStart;
         checkAbort();
@@ -167,7 +182,7 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
       const analyzeMs = performance.now() - analyzeStart;
       progress('done');
       const counts = Object.fromEntries(loads.map((l) => [l.table, l.rows]));
-      return { reused: false, fingerprint, spec: resolved, counts, tables: loads, hashMs, indexMs, analyzeMs, totalMs: performance.now() - started };
+      return { reused: false, fingerprint, spec: resolved, counts, tables: loads, hashMs, indexMs, indexSteps, analyzeMs, totalMs: performance.now() - started };
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK_KEY]).catch(() => undefined);
     }
@@ -176,9 +191,27 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
   }
 }
 
-async function isPartitioned(client: pg.Client, table: string): Promise<boolean> {
-  const { rows } = await client.query<{ kind: string }>('SELECT relkind AS kind FROM pg_class WHERE oid = $1::regclass', [table]);
-  return rows[0]?.kind === 'p';
+/**
+ * Where to COPY the rows of `t`: a plain table itself with FREEZE; a partitioned table's default partition with
+ * FREEZE when every row belongs there (no other partition overlaps the rows' key range), else the parent.
+ */
+async function copyTarget(client: pg.Client, t: TableData): Promise<{ table: string; freeze: boolean }> {
+  const kind = await client.query<{ kind: string }>('SELECT relkind AS kind FROM pg_class WHERE oid = $1::regclass', [t.table]);
+  if (kind.rows[0]?.kind !== 'p') return { table: t.table, freeze: true };
+  const range = t.partitionKeyRange;
+  if (!range) return { table: t.table, freeze: false };
+  const { rows } = await client.query<{ default_partition: string | null; overlapping: string }>(
+    `SELECT p.partdefid::regclass::text AS default_partition,
+            (SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+               LEFT JOIN LATERAL regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\) TO \\(''([^'']+)''\\)') AS m ON true
+              WHERE i.inhparent = p.partrelid AND c.oid <> p.partdefid
+                AND (m IS NULL OR (m[1]::${range.type} <= $3::${range.type} AND m[2]::${range.type} > $2::${range.type}))) AS overlapping
+       FROM pg_partitioned_table p WHERE p.partrelid = $1::regclass AND p.partdefid <> 0`,
+    [t.table, range.lo, range.hi],
+  );
+  const row = rows[0];
+  if (row?.default_partition && Number(row.overlapping) === 0) return { table: row.default_partition, freeze: true };
+  return { table: t.table, freeze: false };
 }
 
 /**

@@ -54,6 +54,10 @@ export interface SeedProgress {
 
 export interface TableLoad {
   table: string;
+  /** Where the rows went: the table itself, or a partitioned table's default partition. */
+  copiedInto: string;
+  /** Whether COPY FREEZE was used. */
+  frozen: boolean;
   rows: number;
   durationMs: number;
 }
@@ -69,8 +73,10 @@ export interface SeedReport {
   tables: TableLoad[];
   /** Time to hash the known passwords, ms. */
   hashMs: number;
-  /** Time to rebuild indexes and constraints after the load, ms. */
+  /** Time to rebuild indexes and constraints after the load (and refresh derived views), ms. */
   indexMs: number;
+  /** Each statement of that rebuild with its time, in order. */
+  indexSteps: { statement: string; durationMs: number }[];
   /** Time of ANALYZE, ms. */
   analyzeMs: number;
   totalMs: number;
