@@ -1,7 +1,7 @@
 // The console report: per-operation latency table, every threshold with its status, generator health and one verdict line.
 // Pure: results in, a string out; the caller decides whether colors are wanted (see `shouldUseColor`).
 import Table from 'cli-table3';
-import type { ErrorKind, GeneratorHealth, OperationResult, RunResults, RunVerdict } from '../results/types.js';
+import type { ErrorKind, GeneratorHealth, RunResults, RunVerdict } from '../results/types.js';
 import { ERROR_KINDS } from '../results/types.js';
 import type { ThresholdStatus } from '../thresholds/types.js';
 import {
@@ -10,6 +10,7 @@ import {
   formatMetricValue,
   formatMsValue,
   formatRateValue,
+  orderOperations,
   thresholdLabel,
   thresholdTarget,
 } from './format.js';
@@ -81,24 +82,6 @@ export function formatErrorCounts(errors: Readonly<Partial<Record<ErrorKind, num
 export function formatOutcomes(outcomes: Readonly<Record<string, number>>): string {
   const parts = Object.entries(outcomes).map(([k, n]) => `${k} ${formatCount(n)}`);
   return parts.length > 0 ? parts.join(', ') : '—';
-}
-
-/** Operations first in the order given, each followed by its phases, so `auth.login/db` sits under `auth.login`. */
-export function orderOperations(ops: readonly OperationResult[]): OperationResult[] {
-  const firstSeen = new Map<string, number>();
-  ops.forEach((o, i) => {
-    if (!firstSeen.has(o.operation)) firstSeen.set(o.operation, i);
-  });
-  return ops
-    .map((o, i) => ({ o, i }))
-    .sort((a, b) => {
-      const byOp = (firstSeen.get(a.o.operation) ?? 0) - (firstSeen.get(b.o.operation) ?? 0);
-      if (byOp !== 0) return byOp;
-      const aPhase = a.o.phase === undefined ? 0 : 1;
-      const bPhase = b.o.phase === undefined ? 0 : 1;
-      return aPhase - bPhase || a.i - b.i;
-    })
-    .map(({ o }) => o);
 }
 
 function operationsTable(results: RunResults, p: Palette): string {

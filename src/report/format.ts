@@ -1,5 +1,6 @@
-// Number formatting shared by every reporter: milliseconds, rates, counts, ratios and threshold values.
+// Formatting shared by every reporter: milliseconds, rates, counts, ratios, threshold values and operation order.
 // Units are converted here, once, at the edge (program units are ms, per second and ratios 0..1).
+import type { OperationResult } from '../results/types.js';
 import type { ThresholdMetric, ThresholdVerdict } from '../thresholds/types.js';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -103,4 +104,22 @@ export function formatTargetValue(metric: ThresholdMetric, value: number): strin
 /** The comparison with the target in display units: `< 25ms`. */
 export function thresholdTarget(v: Pick<ThresholdVerdict, 'metric' | 'comparator' | 'target'>): string {
   return `${v.comparator} ${formatTargetValue(v.metric, v.target)}`;
+}
+
+/** Operations first in the order given, each followed by its phases, so `auth.login/db` sits under `auth.login`. */
+export function orderOperations(ops: readonly OperationResult[]): OperationResult[] {
+  const firstSeen = new Map<string, number>();
+  ops.forEach((o, i) => {
+    if (!firstSeen.has(o.operation)) firstSeen.set(o.operation, i);
+  });
+  return ops
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => {
+      const byOp = (firstSeen.get(a.o.operation) ?? 0) - (firstSeen.get(b.o.operation) ?? 0);
+      if (byOp !== 0) return byOp;
+      const aPhase = a.o.phase === undefined ? 0 : 1;
+      const bPhase = b.o.phase === undefined ? 0 : 1;
+      return aPhase - bPhase || a.i - b.i;
+    })
+    .map(({ o }) => o);
 }

@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorKind, OperationResult, RunResults, ServerEvidence } from '../results/types.js';
 import { ERROR_KINDS } from '../results/types.js';
-import { orderOperations } from './console.js';
 import {
   formatBytes,
   formatCount,
@@ -13,6 +12,7 @@ import {
   formatMsValue,
   formatRateValue,
   formatRatio,
+  orderOperations,
   thresholdLabel,
   thresholdTarget,
 } from './format.js';
@@ -97,7 +97,8 @@ function banner(results: RunResults): string {
   const measuredSec = Math.max(0, (results.measuredWindow.endMs - results.measuredWindow.startMs) / 1000);
   const held = results.thresholds.filter((t) => t.status === 'PASS').length;
   const sub = [
-    results.thresholds.length > 0 ? `${held}/${results.thresholds.length} thresholds held` : 'no thresholds',
+    // The PASS detail already says how many held.
+    ...(summary.verdict === 'PASS' ? [] : [results.thresholds.length > 0 ? `${held}/${results.thresholds.length} thresholds held` : 'no thresholds']),
     `${formatDuration(measuredSec * 1000)} measured`,
     results.generator.valid ? 'generator kept its schedule' : 'generator did not keep its schedule',
   ].join(' · ');
