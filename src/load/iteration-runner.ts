@@ -5,7 +5,7 @@ import { metricKey } from '../scenario/plan.js';
 import { breaksConnection, classifyError } from './classify-error.js';
 import { epochNowMs, msToUs } from './clock.js';
 import type { ConnectionSlots, Slot } from './connection-slots.js';
-import type { Sampler } from './engine-deps.js';
+import type { Sampler } from './generators.js';
 import type { IntervalRecorder } from '../metrics/interval-recorder.js';
 import type { IterationScope, ParamValue, PreparedOperation, StepResult } from './operations/types.js';
 

@@ -65,6 +65,11 @@ function totalSlots(plan: Plan): number {
   return plan.load.model === 'open' ? plan.load.connections : plan.load.vus;
 }
 
+/** Threads a plan runs on: never more than its slots, since a worker without a connection would drop everything. */
+export function workerCount(plan: Plan): number {
+  return Math.max(1, Math.min(plan.load.workers, totalSlots(plan)));
+}
+
 export class LoadPool {
   private readonly control = new RunControl();
   private stopRequested = false;
@@ -80,8 +85,7 @@ export class LoadPool {
   async run(): Promise<LoadOutcome> {
     const { plan } = this.options;
     const slots = totalSlots(plan);
-    // A worker without a single connection would drop all its arrivals: never start more workers than slots.
-    const workers = Math.max(1, Math.min(plan.load.workers, slots));
+    const workers = workerCount(plan);
     const entry = workerEntry();
     const pool = new Piscina<WorkerTask, WorkerResult>({
       filename: entry.filename,

@@ -4,11 +4,13 @@ import pg from 'pg';
 import type { Redis } from 'ioredis';
 import { connectRedis, createRedisLayer, type RedisLayer } from '../authdb/redis/index.js';
 import { isAuthbenchError, InfraCode } from '../errors.js';
-import type { Plan } from '../scenario/plan.js';
+import type { MixEntry, Plan } from '../scenario/plan.js';
 import { epochNowMs } from './clock.js';
 import { ConnectionSlots } from './connection-slots.js';
 import { ControlState, RunControl } from './control.js';
-import { createMixPicker, createRandom, createSampler, type Random } from './engine-deps.js';
+import { compileGenerator } from './generators.js';
+import { compileMix } from './mix.js';
+import { Random } from './random.js';
 import { EventLoopProbe } from './event-loop-probe.js';
 import { IntervalTicker } from './interval-ticker.js';
 import { IntervalRecorder } from '../metrics/interval-recorder.js';
@@ -21,7 +23,7 @@ import { runOpenModel } from './models/open-model.js';
 import { StopSignal } from './models/stop-signal.js';
 import type { ModelContext } from './models/types.js';
 import { findOperation } from './operations/index.js';
-import type { OperationEnv } from './operations/types.js';
+import { partitionOf, type OperationEnv } from './operations/types.js';
 import { plainError, type PlainError, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.js';
 
 /** Client-side bound on one query: a backend that never answers becomes a timeout error, not a hung iteration. */
@@ -86,7 +88,7 @@ async function prepareEntries(plan: Plan, env: OperationEnv, random: Random): Pr
       const def = findOperation(step.op);
       if (!def) throw new TypeError(`unknown operation "${step.op}" in mix entry "${entry.name}"`);
       const stepRandom = random.fork(`${e}/${s}`);
-      const samplers = new Map(Object.entries(step.params).map(([name, gen]) => [name, createSampler(gen, stepRandom.fork(name))]));
+      const samplers = new Map(Object.entries(step.params).map(([name, gen]) => [name, compileGenerator(gen, stepRandom.fork(name), partitionOf(env))]));
       steps.push({ operation: step.op, prepared: await def.prepare(step, env), samplers });
     }
     entries.push({ name: entry.name, steps });
@@ -110,7 +112,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerResult>
   const post = (message: WorkerMessage): void => port.postMessage(message);
   const control = new RunControl(task.control);
   const res = new WorkerResources();
-  const random = createRandom(task.plan.seed).fork(`worker-${workerId}`);
+  const random = Random.seeded(task.plan.seed).fork(`worker-${workerId}`);
   try {
     const slots = await openResources(task, res);
     const env: OperationEnv = {
@@ -160,7 +162,9 @@ async function runStarted(
   const probe = new EventLoopProbe(recorder);
   const stop = new StopSignal();
   const inFlight = new InFlight();
-  const pick = createMixPicker(plan.mix, random.fork('mix'));
+  const mix = compileMix(plan.mix);
+  const mixRandom = random.fork('mix');
+  const pick = (): MixEntry => mix.pick(mixRandom);
   const byName = new Map(entries.map((e) => [e.name, e]));
   const runner = new IterationRunner(() => byName.get(pick().name)!, slots, recorder);
 

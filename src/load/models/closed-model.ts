@@ -1,7 +1,7 @@
 // Closed model: a fixed number of virtual users, each owning one connection, looping with optional think time.
 // Latency equals service time here: a VU has no intended start other than "when its previous iteration ended".
 import { epochNowMs } from '../clock.js';
-import type { Random } from '../engine-deps.js';
+import type { Random } from '../random.js';
 import type { ModelContext } from './types.js';
 
 export interface ClosedModelOptions {
@@ -27,7 +27,7 @@ export async function runClosedModel(ctx: ModelContext, opts: ClosedModelOptions
         recorder.countStarted(0);
         await runner.run(slot, { intendedStartMs: startedAtMs, startedAtMs });
         recorder.countFinished();
-        if (maxMs > 0) await stop.sleep(minMs + think.next() * (maxMs - minMs));
+        if (maxMs > 0) await stop.sleep(minMs + think.float() * (maxMs - minMs));
       }
     } finally {
       slots.release(slot);

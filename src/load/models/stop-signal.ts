@@ -20,19 +20,18 @@ export class StopSignal {
   sleep(ms: number): Promise<void> {
     if (this.fired) return Promise.resolve();
     return new Promise((resolve) => {
-      let handle: NodeJS.Timeout | NodeJS.Immediate;
+      const done = (): void => {
+        this.waiters.delete(wake);
+        resolve();
+      };
+      // setTimeout fires at or after its delay (never early), so round down: the loop re-checks the clock anyway.
+      const handle = ms > 1 ? setTimeout(done, Math.floor(ms)) : setImmediate(done);
       const wake = (): void => {
         this.waiters.delete(wake);
         if (ms > 1) clearTimeout(handle as NodeJS.Timeout);
         else clearImmediate(handle as NodeJS.Immediate);
         resolve();
       };
-      const done = (): void => {
-        this.waiters.delete(wake);
-        resolve();
-      };
-      // setTimeout fires at or after its delay (never early), so round down: the loop re-checks the clock anyway.
-      handle = ms > 1 ? setTimeout(done, Math.floor(ms)) : setImmediate(done);
       this.waiters.add(wake);
     });
   }

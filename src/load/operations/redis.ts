@@ -1,9 +1,9 @@
 // Generic `redis`: any command with generated arguments, on the worker's Redis client.
 // A nil reply is an outcome (`nil`), not an error; an error reply is a server error.
 import type { OperationDefinition } from './types.js';
-import { ok } from './types.js';
+import { ok, partitionOf } from './types.js';
 import { generatorListOption, stringOption } from './options.js';
-import { createSampler } from '../engine-deps.js';
+import { compileGenerator } from '../generators.js';
 
 export const redisOperation: OperationDefinition = {
   name: 'redis',
@@ -11,7 +11,7 @@ export const redisOperation: OperationDefinition = {
   async prepare(step, env) {
     const command = stringOption(step.options, 'command').toLowerCase();
     const random = env.random.fork(`redis:${command}`);
-    const args = generatorListOption(step.options, 'args').map((gen, i) => createSampler(gen, random.fork(i)));
+    const args = generatorListOption(step.options, 'args').map((gen, i) => compileGenerator(gen, random.fork(i), partitionOf(env)));
     const redis = env.redis;
     if (!redis) throw new Error('the redis operation needs a Redis client');
     return {

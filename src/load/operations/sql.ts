@@ -2,9 +2,9 @@
 // connection — the way a pgbench custom script benchmarks a user's own schema.
 import { createHash } from 'node:crypto';
 import type { OperationDefinition } from './types.js';
-import { ok, requirePg } from './types.js';
+import { ok, partitionOf, requirePg } from './types.js';
 import { booleanOption, generatorListOption, stringOption } from './options.js';
-import { createSampler } from '../engine-deps.js';
+import { compileGenerator } from '../generators.js';
 
 export const sqlOperation: OperationDefinition = {
   name: 'sql',
@@ -13,7 +13,7 @@ export const sqlOperation: OperationDefinition = {
     const text = stringOption(step.options, 'query');
     const prepared = booleanOption(step.options, 'prepared', true);
     const random = env.random.fork(`sql:${text}`);
-    const params = generatorListOption(step.options, 'params').map((gen, i) => createSampler(gen, random.fork(i)));
+    const params = generatorListOption(step.options, 'params').map((gen, i) => compileGenerator(gen, random.fork(i), partitionOf(env)));
     // Same text → same name on every connection: each backend parses and plans it once.
     const name = `ab_sql_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
     return {

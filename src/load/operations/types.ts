@@ -6,10 +6,11 @@ import type { RedisLayer } from '../../authdb/redis/index.js';
 import type { ErrorKind } from '../../results/types.js';
 import type { Step } from '../../scenario/plan.js';
 import type { DatasetFacts } from '../protocol.js';
-import type { Random } from '../engine-deps.js';
+import type { Partition } from '../generators.js';
+import type { Random } from '../random.js';
 
-/** A parameter value drawn for one iteration. */
-export type ParamValue = string | number | boolean;
+export type { ParamValue } from '../generators.js';
+import type { ParamValue } from '../generators.js';
 
 /** What one step of an iteration ended with: a correct answer of some kind, or an error. */
 export type StepResult =
@@ -51,6 +52,11 @@ export interface OperationDefinition {
   /** What the operation talks to: the worker opens only what some operation needs. */
   readonly uses: { readonly pg: boolean; readonly redis: boolean };
   prepare(step: Step, env: OperationEnv): Promise<PreparedOperation>;
+}
+
+/** Worker w of W takes every W-th value of a `sequential` generator, so values do not repeat across workers. */
+export function partitionOf(env: OperationEnv): Partition {
+  return { index: env.workerId, count: env.workerCount };
 }
 
 export const ok = (outcome: string): StepResult => ({ outcome });

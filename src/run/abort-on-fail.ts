@@ -1,0 +1,30 @@
+// Abort-on-fail thresholds: judged once a second on the measured totals so far; the first to fail after its
+// grace period stops the run early (its verdict is then FAIL, not ABORTED).
+import { evaluateThresholds, thresholdsToAbortOn } from '../thresholds/index.js';
+import type { Threshold } from '../thresholds/types.js';
+import type { ServerEvidence } from '../results/types.js';
+import type { LiveTotals } from './live-totals.js';
+
+export class AbortOnFail {
+  private readonly watched: readonly Threshold[];
+
+  constructor(thresholds: readonly Threshold[]) {
+    this.watched = thresholds.filter((t) => t.abortOnFail !== undefined);
+  }
+
+  get active(): boolean {
+    return this.watched.length > 0;
+  }
+
+  /** The reason to stop, or undefined. `elapsedMs` counts from the load start; `measuredMs` from the warm-up end. */
+  check(totals: LiveTotals, elapsedMs: number, measuredMs: number, peakConnections: number): string | undefined {
+    if (!this.active || measuredMs <= 0) return undefined;
+    const server = { connectionsPeak: peakConnections } as ServerEvidence;
+    const verdicts = evaluateThresholds(this.watched, { operations: totals.operations(measuredMs), server }, { partial: true });
+    const failing = thresholdsToAbortOn(this.watched, verdicts, elapsedMs);
+    const first = failing[0];
+    if (!first) return undefined;
+    const verdict = verdicts[this.watched.indexOf(first)];
+    return `abort-on-fail threshold "${first.source}" failed at ${(elapsedMs / 1000).toFixed(0)} s${verdict?.reason ? `: ${verdict.reason}` : ''}`;
+  }
+}

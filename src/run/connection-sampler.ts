@@ -1,0 +1,56 @@
+// Samples the server's connection count once a second from pg_stat_activity, on the main thread's admin
+// connection, so "> 750 concurrent connections" is the server's own count, not the generator's claim.
+import type pg from 'pg';
+import { epochNowMs } from '../load/clock.js';
+
+export interface ConnectionSample {
+  /** ms since the load start. */
+  readonly atMs: number;
+  /** Client backends connected to the run's database (the sampler's own excluded). */
+  readonly connections: number;
+  /** Of them, running a statement at that instant. */
+  readonly active: number;
+}
+
+const SAMPLE_EVERY_MS = 1000;
+
+export class ConnectionSampler {
+  private readonly samples: ConnectionSample[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private startAtMs = Number.NaN;
+  private busy = false;
+
+  constructor(private readonly client: pg.Client) {}
+
+  /** Starts sampling; `startAtMs` (epoch ms) anchors the samples to the load's clock. */
+  start(startAtMs: number): void {
+    this.startAtMs = startAtMs;
+    this.timer = setInterval(() => void this.sample(), SAMPLE_EVERY_MS);
+    void this.sample();
+  }
+
+  private async sample(): Promise<void> {
+    // A slow server must not stack up sampling queries on the one admin connection.
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const { rows } = await this.client.query<{ total: string; active: string }>(
+        `SELECT count(*)::text AS total, count(*) FILTER (WHERE state = 'active')::text AS active
+           FROM pg_stat_activity
+          WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      );
+      const r = rows[0];
+      this.samples.push({ atMs: epochNowMs() - this.startAtMs, connections: Number(r?.total ?? 0), active: Number(r?.active ?? 0) });
+    } catch {
+      // A missed sample is a gap in the series, not a failure of the run.
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async stop(): Promise<readonly ConnectionSample[]> {
+    clearInterval(this.timer);
+    while (this.busy) await new Promise((r) => setTimeout(r, 10));
+    return this.samples;
+  }
+}

@@ -1,0 +1,47 @@
+// Decides whether the generator kept its schedule: a run whose generator fell behind measured the generator,
+// not the database, and is INVALID (exit 4) — distinct from a failed threshold (exit 1).
+import type { GeneratorHealth } from '../results/types.js';
+import type { GeneratorHealthInputs } from '../metrics/aggregator.js';
+
+/**
+ * 10 ms: 40 % of the 25 ms P95 login target. An arrival that starts later than this spent a large part of the
+ * latency budget waiting for the generator. Latency from the intended start already includes the lag (no
+ * coordinated omission), so lateness never hides in the numbers; the bound decides when it invalidates them.
+ */
+export const DEFAULT_LATENESS_BOUND_MS = 10;
+
+/** More than 1 % of arrivals dropped or late → INVALID. */
+export const MAX_UNKEPT_SHARE = 0.01;
+
+export interface ValidityInputs {
+  readonly health: GeneratorHealthInputs;
+  readonly latenessBoundMs: number;
+  /** Intervals merged without every worker's snapshot. */
+  readonly incompleteIntervals: readonly number[];
+  readonly model: 'open' | 'closed';
+}
+
+const percent = (x: number): string => `${(x * 100).toFixed(2)} %`;
+
+export function judgeGenerator(inputs: ValidityInputs): GeneratorHealth {
+  const { health, latenessBoundMs } = inputs;
+  const reasons: string[] = [];
+  if (health.scheduled === 0) {
+    reasons.push('no iteration was scheduled in the measured window');
+  } else {
+    const unkept = (health.dropped + health.late) / health.scheduled;
+    if (unkept > MAX_UNKEPT_SHARE) {
+      reasons.push(
+        `${percent(unkept)} of ${health.scheduled} scheduled iterations were dropped (${health.dropped}) or started more than ` +
+          `${latenessBoundMs} ms late (${health.late}); at most ${percent(MAX_UNKEPT_SHARE)} is allowed. ` +
+          (health.dropped > health.late
+            ? 'Too few connections for the rate: raise load.connections (or maxInFlight), or lower the rate.'
+            : 'The generator could not keep up: use fewer/more workers, or run it on another machine.'),
+      );
+    }
+  }
+  if (inputs.incompleteIntervals.length > 0) {
+    reasons.push(`${inputs.incompleteIntervals.length} interval(s) are missing a worker's snapshot (first: #${inputs.incompleteIntervals[0]})`);
+  }
+  return { ...health, latenessBoundMs, valid: reasons.length === 0, invalidReasons: reasons };
+}

@@ -1,0 +1,277 @@
+// Wires one run, in order: target → schema/seed → (warm) → load → aggregate → server evidence → RunResults →
+// thresholds → verdict → reports → teardown. Each stage is its own module; this file only sequences them.
+import path from 'node:path';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { ExitCode, InfrastructureError, InvalidInputError, type AuthbenchError } from '../errors.js';
+import { LoadPool, workerCount, type LoadOutcome } from '../load/pool.js';
+import type { WorkerTestHooks } from '../load/protocol.js';
+import { IntervalAggregator, type AggregatedRun } from '../metrics/aggregator.js';
+import { DEFAULT_INTERVAL_MS, intervalIndexAt } from '../metrics/intervals.js';
+import { exitCodeForVerdict } from '../report/index.js';
+import { RESULTS_SCHEMA_VERSION, type IntervalPoint, type RunResults, type RunStatus } from '../results/types.js';
+import type { Plan } from '../scenario/plan.js';
+import { evaluateThresholds, overallVerdict } from '../thresholds/index.js';
+import type { TargetSpec } from '../target/types.js';
+import { redactUrl } from '../target/url.js';
+import { AbortOnFail } from './abort-on-fail.js';
+import { ConnectionSampler, type ConnectionSample } from './connection-sampler.js';
+import { describeBuild, describeEnvironment } from './environment.js';
+import { DEFAULT_LATENESS_BOUND_MS, judgeGenerator } from './generator-validity.js';
+import { watchInterrupts } from './interrupts.js';
+import { LiveTotals } from './live-totals.js';
+import { ProgressLine, type ProgressStream } from './progress.js';
+import { runDirectory, writeRunReports } from './report-stage.js';
+import { serverEvidence, takeServerSnapshot, type ServerSnapshot } from './server-evidence.js';
+import { prepareTarget, targetSpecOf, type PreparedTarget } from './target-stage.js';
+import { warmCaches } from './warm-stage.js';
+
+export interface RunOptions {
+  /** Command-line overrides of the plan's target (flags win over the file). */
+  readonly target?: Partial<TargetSpec>;
+  /** The run's report directory; default `reports/<scenario>-<timestamp>/`. */
+  readonly outDir?: string;
+  readonly reports?: { readonly html?: boolean; readonly junit?: boolean; readonly console?: boolean };
+  readonly intervalMs?: number;
+  readonly latenessBoundMs?: number;
+  /** Live progress and stage messages; default process.stderr. */
+  readonly progress?: ProgressStream;
+  /** Where the console report goes; default process.stdout. */
+  readonly stdout?: { write(chunk: string): unknown };
+  /** Install SIGINT/SIGTERM handlers (the CLI does; tests of the stage call stop() instead). */
+  readonly handleSignals?: boolean;
+  readonly testHooks?: (workerId: number) => WorkerTestHooks | undefined;
+}
+
+export interface RunOutcome {
+  readonly results: RunResults;
+  readonly dir: string;
+  readonly exitCode: ExitCode;
+  /** Set when the run failed for a reason that has its own error (a crashed worker: exit 3). */
+  readonly error?: AuthbenchError;
+}
+
+/** A run in progress: `stop()` is what Ctrl-C does. */
+export class BenchmarkRun {
+  private pool: LoadPool | undefined;
+  private abortReason: string | undefined;
+  private stoppedByThreshold = false;
+  private readonly abortController = new AbortController();
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly options: RunOptions = {},
+  ) {}
+
+  /** Stops the load now; what was measured is still written, marked ABORTED. */
+  stop(reason = 'interrupted'): void {
+    this.abortReason ??= reason;
+    this.abortController.abort();
+    this.pool?.stop();
+  }
+
+  async execute(): Promise<RunOutcome> {
+    const plan = this.plan;
+    const progressStream = this.options.progress ?? process.stderr;
+    const log = (line: string): void => void progressStream.write(`${line}\n`);
+    const interrupts = this.options.handleSignals ? watchInterrupts((signal) => this.stop(`${signal} received`)) : undefined;
+    const startedAt = new Date();
+    try {
+      const prepared = await prepareTarget(plan, targetSpecOf(plan, this.options.target), { log, signal: this.abortController.signal });
+      try {
+        return await this.runOn(prepared, startedAt, log, progressStream);
+      } finally {
+        await prepared.target[Symbol.asyncDispose]();
+      }
+    } finally {
+      interrupts?.dispose();
+    }
+  }
+
+  private async runOn(prepared: PreparedTarget, startedAt: Date, log: (l: string) => void, progressStream: ProgressStream): Promise<RunOutcome> {
+    const plan = this.plan;
+    const intervalMs = this.options.intervalMs ?? DEFAULT_INTERVAL_MS;
+    const latenessBoundMs = this.options.latenessBoundMs ?? DEFAULT_LATENESS_BOUND_MS;
+    const admin = new pg.Client({ connectionString: prepared.target.pgUrl, application_name: 'authbench-monitor' });
+    await admin.connect();
+    const redis = new Redis(prepared.target.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    redis.on('error', () => {});
+    try {
+      await redis.connect().catch(() => {});
+      if (prepared.schema) await warmCaches(plan, prepared, { log });
+      const sampler = new ConnectionSampler(admin);
+      const live = new LiveTotals(plan.load.warmupMs);
+      const abortOnFail = new AbortOnFail(plan.thresholds);
+      const progress = new ProgressLine(progressStream);
+      const totalMs = plan.load.warmupMs + plan.load.durationMs;
+      let startAtMs = Number.NaN;
+      let peakConnections = 0;
+
+      const onPoint = (point: IntervalPoint): void => {
+        const elapsedMs = point.endMs;
+        const measuredMs = Math.max(0, elapsedMs - plan.load.warmupMs);
+        progress.update({ elapsedMs, totalMs, warmup: point.warmup, point, p95SoFarMs: live.overallP95Ms(), errors: live.errors, dropped: live.dropped });
+        const reason = abortOnFail.check(live, elapsedMs, measuredMs, peakConnections);
+        if (reason) {
+          this.stoppedByThreshold = true;
+          this.stop(reason);
+        }
+      };
+      const aggregator = new IntervalAggregator({
+        workers: workerCount(plan),
+        warmupMs: plan.load.warmupMs,
+        durationMs: plan.load.durationMs,
+        model: plan.load.model,
+        onInterval: (point) => onPoint(point),
+      });
+      const before = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null);
+      this.pool = new LoadPool({
+        plan,
+        pgUrl: prepared.workerPgUrl,
+        redisUrl: prepared.target.redisUrl,
+        dataset: prepared.facts,
+        intervalMs,
+        latenessBoundMs,
+        onStart: (at) => {
+          startAtMs = at;
+          sampler.start(at);
+        },
+        onInterval: (snapshot) => {
+          live.add(snapshot);
+          aggregator.add(snapshot);
+        },
+        ...(this.options.testHooks ? { testHooks: this.options.testHooks } : {}),
+      });
+      if (this.abortReason) this.pool.stop();
+      log(`Load: ${describeLoad(plan)} for ${(totalMs / 1000).toFixed(0)} s (${(plan.load.warmupMs / 1000).toFixed(0)} s warm-up).`);
+      const outcome = await this.pool.run();
+      progress.done();
+      const samples = await sampler.stop();
+      peakConnections = Math.max(0, ...samples.filter((s) => s.atMs >= plan.load.warmupMs).map((s) => s.connections));
+      const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null);
+      const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
+      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, before, after, latenessBoundMs, intervalMs });
+      const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
+      const artifacts = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
+        html: this.options.reports?.html ?? true,
+        junit: this.options.reports?.junit ?? true,
+        console: this.options.reports?.console ?? true,
+        stdout: this.options.stdout ?? process.stdout,
+      });
+      const final = { ...results, artifacts };
+      log(`Reports: ${path.resolve(dir)}`);
+      return finishOutcome(final, dir, outcome);
+    } finally {
+      redis.disconnect();
+      await admin.end().catch(() => {});
+    }
+  }
+
+  private async buildResults(input: {
+    prepared: PreparedTarget;
+    startedAt: Date;
+    outcome: LoadOutcome;
+    aggregated: AggregatedRun;
+    samples: readonly ConnectionSample[];
+    before: ServerSnapshot;
+    after: ServerSnapshot;
+    latenessBoundMs: number;
+    intervalMs: number;
+  }): Promise<RunResults> {
+    const plan = this.plan;
+    const { prepared, outcome, aggregated } = input;
+    const status: RunStatus = outcome.failure ? 'failed' : outcome.stopped || this.abortReason ? 'aborted' : 'completed';
+    const generator = judgeGenerator({ health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model });
+    const intervals = withConnections(aggregated.intervals, input.samples, { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs });
+    const measured = input.samples.filter((s) => s.atMs >= plan.load.warmupMs);
+    const server = serverEvidence(input.before, input.after, {
+      connections: Math.max(0, ...measured.map((s) => s.connections)),
+      active: Math.max(0, ...measured.map((s) => s.active)),
+    });
+    const thresholds = evaluateThresholds(plan.thresholds, { operations: aggregated.operations, server });
+    const verdict = overallVerdict(status, generator, thresholds, { stoppedByThreshold: this.stoppedByThreshold });
+    const abortReason = outcome.failure?.message ?? this.abortReason;
+    const target = prepared.target;
+    return {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      authbench: await describeBuild(),
+      scenario: { name: plan.name, description: plan.description, file: plan.source.file, text: plan.source.text },
+      status,
+      ...(status !== 'completed' && abortReason ? { abortReason } : {}),
+      startedAt: input.startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      measuredWindow: { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) },
+      load: {
+        model: plan.load.model,
+        ...(plan.load.model === 'open' ? { targetRate: Math.max(plan.load.startRate, ...plan.load.stages.map((s) => s.targetRate)) } : { vus: plan.load.vus }),
+        durationMs: plan.load.durationMs,
+        warmupMs: plan.load.warmupMs,
+        connections: outcome.connections,
+        workers: outcome.workers,
+      },
+      target: {
+        kind: target.kind,
+        pgUrl: redactUrl(target.pgUrl),
+        redisUrl: redactUrl(target.redisUrl),
+        serverVersion: target.serverVersion,
+        redisVersion: target.redisVersion,
+        settings: target.settings,
+      },
+      dataset: prepared.dataset,
+      environment: describeEnvironment(),
+      operations: aggregated.operations,
+      intervals,
+      generator,
+      server,
+      thresholds,
+      verdict,
+      artifacts: {},
+    };
+  }
+}
+
+function describeLoad(plan: Plan): string {
+  const l = plan.load;
+  return l.model === 'open'
+    ? `open model, ${Math.max(l.startRate, ...l.stages.map((s) => s.targetRate))}/s peak, ${l.connections} connections, ${l.workers} workers`
+    : `closed model, ${l.vus} VUs, ${l.workers} workers`;
+}
+
+/** The measured window actually covered: the planned duration, or less when the run stopped early. */
+function measuredMsOf(plan: Plan, outcome: LoadOutcome, startAtMs: number): number {
+  if (!outcome.stopped && !outcome.failure) return plan.load.durationMs;
+  if (!Number.isFinite(startAtMs)) return 0;
+  return Math.max(0, Math.min(plan.load.durationMs, outcome.endedAtMs - startAtMs - plan.load.warmupMs));
+}
+
+/** Each interval gets the highest server-side connection count sampled in it. */
+function withConnections(points: readonly IntervalPoint[], samples: readonly ConnectionSample[], grid: { warmupMs: number; intervalMs: number }): IntervalPoint[] {
+  const byIndex = new Map<number, { total: number; active: number }>();
+  for (const s of samples) {
+    if (s.atMs < 0) continue;
+    const i = intervalIndexAt(grid, s.atMs);
+    const prev = byIndex.get(i);
+    byIndex.set(i, { total: Math.max(prev?.total ?? 0, s.connections), active: Math.max(prev?.active ?? 0, s.active) });
+  }
+  return points.map((p) => {
+    const sampled = byIndex.get(intervalIndexAt(grid, p.startMs));
+    return sampled ? { ...p, serverConnections: sampled.total, serverActiveConnections: sampled.active } : p;
+  });
+}
+
+function finishOutcome(results: RunResults, dir: string, outcome: LoadOutcome): RunOutcome {
+  if (outcome.failure) {
+    const f = outcome.failure;
+    const error =
+      f.kind === 'input'
+        ? new InvalidInputError(f.message, { code: f.code, ...(f.hint ? { hint: f.hint } : {}) })
+        : new InfrastructureError(f.code, f.message, f.hint ? { hint: f.hint } : {});
+    return { results, dir, exitCode: error.exitCode, error };
+  }
+  return { results, dir, exitCode: exitCodeForVerdict(results.verdict) };
+}
+
+/** Runs one plan to the end (or until stopped) and writes its reports. */
+export async function runBenchmark(plan: Plan, options: RunOptions = {}): Promise<RunOutcome> {
+  return new BenchmarkRun(plan, options).execute();
+}

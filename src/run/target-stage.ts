@@ -1,0 +1,82 @@
+// The target side of a run: provision (or reuse what `authbench provision` started, or an external server),
+// apply the schema and seed the dataset (or reuse it by fingerprint) when the plan's operations need them.
+import { provisionTarget, type Target, type TargetSpec } from '../target/provision.js';
+import { prepareDatabase } from '../target/prepare.js';
+import { seedDataset } from '../target/seed/seed-dataset.js';
+import { resolveDatasetSpec } from '../target/seed/spec.js';
+import type { Plan } from '../scenario/plan.js';
+import type { DatasetFacts } from '../load/protocol.js';
+import type { RunResults } from '../results/types.js';
+
+/** Operations that only need a server, not authbench's schema or data. */
+const SCHEMALESS_OPERATIONS = new Set(['sql', 'redis']);
+
+export function needsSchema(plan: Plan): boolean {
+  return plan.mix.some((entry) => entry.steps.some((step) => !SCHEMALESS_OPERATIONS.has(step.op)));
+}
+
+export interface PreparedTarget {
+  readonly target: Target;
+  /** What the workers connect with: the app role when the schema is in use, else the admin URL. */
+  readonly workerPgUrl: string;
+  readonly dataset: RunResults['dataset'];
+  readonly facts: DatasetFacts;
+  readonly schema: boolean;
+}
+
+/** The TargetSpec of a plan, with the command line's overrides (flags win over the file). */
+export function targetSpecOf(plan: Plan, overrides: Partial<TargetSpec> = {}): TargetSpec {
+  const spec: TargetSpec = {
+    kind: plan.target.kind,
+    allowNonEmpty: plan.target.allowNonEmpty,
+    settings: { synchronousCommit: plan.target.synchronousCommit, postgresOptions: plan.target.serverSettings },
+  };
+  if (plan.target.pgUrl !== undefined) spec.pgUrl = plan.target.pgUrl;
+  if (plan.target.redisUrl !== undefined) spec.redisUrl = plan.target.redisUrl;
+  return { ...spec, ...overrides };
+}
+
+export interface TargetStageOptions {
+  readonly log: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Provisions and prepares; the caller owns the returned target and disposes it. */
+export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetStageOptions): Promise<PreparedTarget> {
+  const target = await provisionTarget(spec);
+  try {
+    const resolved = resolveDatasetSpec({
+      users: plan.dataset.users,
+      seed: plan.dataset.seed,
+      sessionsPerUser: plan.dataset.sessionsPerUser,
+      revokedShare: plan.dataset.revokedShare,
+      agentShare: plan.dataset.agentShare,
+    });
+    const facts: DatasetFacts = {
+      users: resolved.users,
+      seed: resolved.seed,
+      sessionsPerUser: resolved.sessionsPerUser,
+      revokedShare: resolved.revokedShare,
+      agentShare: resolved.agentShare,
+      passwordCount: resolved.passwordCount,
+    };
+    if (!needsSchema(plan)) {
+      return { target, workerPgUrl: target.pgUrl, facts, schema: false, dataset: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
+    }
+    opts.log('Applying the schema…');
+    await prepareDatabase(target, { allowNonEmpty: spec.allowNonEmpty ?? false });
+    opts.log(`Seeding ${resolved.users} users (or reusing a matching dataset)…`);
+    const report = await seedDataset(target.pgUrl, resolved, opts.signal ? { signal: opts.signal } : {});
+    opts.log(report.reused ? `Reused dataset ${report.fingerprint.slice(0, 12)}.` : `Seeded in ${(report.totalMs / 1000).toFixed(1)} s.`);
+    return {
+      target,
+      workerPgUrl: target.appPgUrl ?? target.pgUrl,
+      facts,
+      schema: true,
+      dataset: { users: resolved.users, seed: resolved.seed, fingerprint: report.fingerprint, reused: report.reused },
+    };
+  } catch (err) {
+    await target[Symbol.asyncDispose]();
+    throw err;
+  }
+}
