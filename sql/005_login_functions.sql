@@ -24,17 +24,29 @@ END;
 $$;
 
 -- Risk score 0..100 of a login attempt, from signals already at hand (no extra tables):
--- recent failures (+10 each, up to 50), a new IP for this user (+30), a locked account (+40), not active (+20).
+-- recent failures (+10 each, up to 50), an IP new for this user in the last day (+30), a locked account (+40),
+-- not active (+20).
+-- Not SECURITY DEFINER and no SET clause (saves a GUC save/restore per login): it is only called from the
+-- definer functions below, whose search_path is pinned, and names every object with its schema.
 CREATE FUNCTION auth.login_risk_score(p_user_id bigint, p_ip inet, p_failed_attempts integer, p_locked boolean, p_active boolean)
 RETURNS smallint
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, auth, pg_temp AS $$
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
-  score integer := least(coalesce(p_failed_attempts, 0) * 10, 50);
+  score  integer := least(coalesce(p_failed_attempts, 0) * 10, 50);
+  v_from uuid;
+  v_to   uuid;
 BEGIN
   IF p_locked THEN score := score + 40; END IF;
   IF NOT p_active THEN score := score + 20; END IF;
-  IF p_ip IS NOT NULL AND NOT EXISTS (SELECT 1 FROM auth.sessions s WHERE s.user_id = p_user_id AND s.ip = p_ip) THEN
-    score := score + 30;
+  IF p_ip IS NOT NULL THEN
+    -- "New" = not seen in the user's sessions of the last day. The jti bounds (variables, so plan parameters)
+    -- prune the scan to today's and yesterday's partitions instead of probing every partition's user_id index.
+    v_from := auth.uuidv7_floor(now() - interval '1 day');
+    v_to := auth.uuidv7_floor(now() + interval '1 minute');
+    IF NOT EXISTS (SELECT 1 FROM auth.sessions s
+                   WHERE s.user_id = p_user_id AND s.ip = p_ip AND s.jti >= v_from AND s.jti < v_to) THEN
+      score := score + 30;
+    END IF;
   END IF;
   RETURN least(score, 100);
 END;
