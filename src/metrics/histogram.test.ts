@@ -1,5 +1,6 @@
 // Histogram factory: exact merging (property), encode/decode round trip, summaries and the percentile spectrum.
 import fc from 'fast-check';
+import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { HIGHEST_US, clampUs, createHistogram, decode, encode, maxUs, mergeEncoded, mergeInto, percentileSpectrum, summarize, type Histogram } from './histogram.js';
 
@@ -46,6 +47,40 @@ describe('histogram', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('is the standard encoding: the library decodes ours and we decode the library\'s', () => {
+    fc.assert(
+      fc.property(fc.array(latencyUs, { maxLength: 500 }), (values) => {
+        const h = createHistogram();
+        for (const v of values) h.recordValue(v);
+        const byLibrary = hdr.decodeFromCompressedBase64(encode(h), 32, false, HIGHEST_US);
+        expectSameDistribution(byLibrary, h);
+        expectSameDistribution(decode(hdr.encodeIntoCompressedBase64(h)), h);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('summarize agrees with the library\'s percentiles, mean and std dev', () => {
+    fc.assert(
+      fc.property(fc.array(latencyUs, { minLength: 1, maxLength: 500 }), (values) => {
+        const h = createHistogram();
+        for (const v of values) h.recordValue(v);
+        const s = summarize(h);
+        expect(s.count).toBe(h.totalCount);
+        expect(s.minMs).toBe(h.getValueAtPercentile(0) / 1000);
+        expect([s.p50Ms, s.p90Ms, s.p95Ms, s.p99Ms, s.p999Ms]).toEqual([50, 90, 95, 99, 99.9].map((p) => h.getValueAtPercentile(p) / 1000));
+        expect(s.maxMs).toBe(h.getValueAtPercentile(100) / 1000);
+        expect(s.meanMs).toBeCloseTo(h.mean / 1000, 6);
+        expect(s.stdDevMs).toBeCloseTo(h.stdDeviation / 1000, 6);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('rejects what is not an encoded histogram', () => {
+    expect(() => decode('aGVsbG8gd29ybGQ=')).toThrow(RangeError);
   });
 
   it('mergeEncoded merges several encodings', () => {

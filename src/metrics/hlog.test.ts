@@ -8,14 +8,19 @@ import { hlogLine, hlogTag, writeHlog } from './hlog.js';
 import { IntervalRecorder } from './interval-recorder.js';
 
 describe('hlog', () => {
-  it('writes an interval line exactly as the library writer does', () => {
+  it('writes an interval line as the library writer does (same fields, same histogram)', () => {
     const h = createHistogram();
     for (const v of [120, 2048, 5_500, 1_234_567]) h.recordValue(v);
     const decoded = decode(encode(h)); // the library reports the max as stored by a decode: highest equivalent value
     decoded.tag = 'auth.login';
     let written = '';
     new hdr.HistogramLogWriter((s) => (written += s)).outputIntervalHistogram(decoded, 12.5, 13.5, 1000);
-    expect(hlogLine({ tag: 'auth.login', startMs: 12_500, endMs: 13_500, maxUs: maxUs(h), histogram: encode(h) }) + '\n').toBe(written);
+    const ours = hlogLine({ tag: 'auth.login', startMs: 12_500, endMs: 13_500, maxUs: maxUs(h), histogram: encode(h) }).split(',');
+    const theirs = written.trimEnd().split(',');
+    expect(ours.slice(0, 4)).toEqual(theirs.slice(0, 4));
+    // header words differ (Java writes normalizingIndexOffset 0 and the ratio as a double), the counts do not
+    expect(summarize(decode(ours[4]!))).toEqual(summarize(decode(theirs[4]!)));
+    expect(encode(decode(theirs[4]!))).toBe(ours[4]);
   });
 
   it('sanitizes tags', () => {
