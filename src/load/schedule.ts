@@ -14,6 +14,7 @@ import type { OpenLoad } from '../scenario/plan.js';
  *   W arrivals, then silence) and round each worker's count separately.
  */
 
+/** An OpenLoad satisfies it as is: `createArrivalSchedule(plan.load)`. */
 export interface ScheduleInput {
   readonly startRate: number;
   readonly warmupMs: number;
@@ -169,11 +170,6 @@ export function createArrivalSchedule(input: ScheduleInput): ArrivalSchedule {
       return Math.min(totalArrivals, Math.floor(cumulativeAt(tMs) + 0.5));
     },
   };
-}
-
-/** The schedule of one open-model plan. */
-export function scheduleOf(load: Pick<OpenLoad, 'startRate' | 'warmupMs' | 'stages'>): ArrivalSchedule {
-  return createArrivalSchedule(load);
 }
 
 /** Arrival indices of worker `worker` of `workers`: n ≡ worker (mod workers). */
