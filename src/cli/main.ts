@@ -15,6 +15,7 @@ const commands: AnyCommand[] = [
   (await import('./commands/provision.js')).default,
   (await import('./commands/teardown.js')).default,
   (await import('./commands/env.js')).default,
+  (await import('./commands/run.js')).default,
   (await import('./commands/validate.js')).default,
   (await import('./commands/report.js')).default,
 ];

@@ -1,0 +1,70 @@
+// `authbench run FILE`: runs a scenario against its target and writes results.json, the .hlog, HTML and JUnit.
+// Flags override the file. Exit: 0 pass, 1 threshold failed, 2 invalid input, 3 infrastructure, 4 invalid run, 130 aborted.
+import type { CommandModule } from 'yargs';
+import type { TargetKind, TargetSpec } from '../../target/types.js';
+
+interface RunArgs {
+  file: string;
+  duration?: string;
+  rate?: string;
+  connections?: number;
+  workers?: number;
+  seed?: number;
+  out?: string;
+  target?: TargetKind;
+  'pg-url'?: string;
+  'redis-url'?: string;
+  'data-dir'?: string;
+  'allow-non-empty'?: boolean;
+  html: boolean;
+  junit: boolean;
+}
+
+const command: CommandModule<object, RunArgs> = {
+  command: 'run <file>',
+  describe: 'Run a scenario and judge it against its thresholds',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'Scenario YAML file' })
+      .option('duration', { type: 'string', describe: 'Measured duration, e.g. 60s (stages are scaled to it)' })
+      .option('rate', { type: 'string', describe: 'Constant arrival rate, e.g. 2000/s (open model)' })
+      .option('connections', { type: 'number', describe: 'PostgreSQL connections in total (closed model: VUs)' })
+      .option('workers', { type: 'number', describe: 'Load-generator threads' })
+      .option('seed', { type: 'number', describe: 'Seed of every random choice of the run' })
+      .option('out', { type: 'string', describe: 'Report directory', defaultDescription: 'reports/<scenario>-<timestamp>' })
+      .option('target', { choices: ['embedded', 'docker', 'external'] as const, describe: 'Where the databases come from (default: the file\'s)' })
+      .option('pg-url', { type: 'string', describe: 'PostgreSQL admin URL (implies --target external; default $DATABASE_URL)' })
+      .option('redis-url', { type: 'string', describe: 'Redis URL (implies --target external; default $REDIS_URL)' })
+      .option('data-dir', { type: 'string', describe: 'Directory of the servers authbench starts', defaultDescription: '.authbench' })
+      .option('allow-non-empty', { type: 'boolean', describe: 'Allow writing into a database that holds other tables' })
+      .option('html', { type: 'boolean', default: true, describe: 'Write report.html' })
+      .option('junit', { type: 'boolean', default: true, describe: 'Write junit.xml' }),
+  handler: async (args) => {
+    const { loadScenario } = await import('../../scenario/parse.js');
+    const { applyOverrides } = await import('../../run/plan-overrides.js');
+    const { runBenchmark } = await import('../../run/run-benchmark.js');
+    const plan = applyOverrides(await loadScenario(args.file), {
+      ...(args.duration !== undefined ? { duration: args.duration } : {}),
+      ...(args.rate !== undefined ? { rate: args.rate } : {}),
+      ...(args.connections !== undefined ? { connections: args.connections } : {}),
+      ...(args.workers !== undefined ? { workers: args.workers } : {}),
+      ...(args.seed !== undefined ? { seed: args.seed } : {}),
+    });
+    const target: Partial<TargetSpec> = {};
+    const kind = args.target ?? (args['pg-url'] !== undefined || args['redis-url'] !== undefined ? 'external' : undefined);
+    if (kind !== undefined) target.kind = kind;
+    if (args['pg-url'] !== undefined) target.pgUrl = args['pg-url'];
+    if (args['redis-url'] !== undefined) target.redisUrl = args['redis-url'];
+    if (args['data-dir'] !== undefined) target.dataDir = args['data-dir'];
+    if (args['allow-non-empty'] !== undefined) target.allowNonEmpty = args['allow-non-empty'];
+    const outcome = await runBenchmark(plan, {
+      target,
+      ...(args.out !== undefined ? { outDir: args.out } : {}),
+      reports: { html: args.html, junit: args.junit, console: true },
+      handleSignals: true,
+    });
+    if (outcome.error) throw outcome.error;
+    process.exitCode = outcome.exitCode;
+  },
+};
+export default command;
