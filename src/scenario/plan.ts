@@ -10,7 +10,7 @@ export interface PlanTarget {
   /** External/admin PostgreSQL URL (only for kind 'external', or from flags/env). */
   readonly pgUrl?: string;
   readonly redisUrl?: string;
-  /** Durable commits. Default true; a scenario must say `synchronous_commit: off` to trade durability. */
+  /** Durable commits. Default true; a scenario must say `synchronousCommit: false` to trade durability. */
   readonly synchronousCommit: boolean;
   /** Extra PostgreSQL settings (name → value) for servers authbench starts. */
   readonly serverSettings: Readonly<Record<string, string>>;
@@ -90,6 +90,11 @@ export interface Step {
 
 /** A weighted entry of the traffic mix: one operation, or an ordered flow of operations run as one iteration. */
 export interface MixEntry {
+  /**
+   * Unique; keys results and thresholds: `name` for the whole iteration, `name/phase` for a phase of a
+   * single-operation entry (phases from OPERATIONS), `name/step` for a flow's step (step name: its op).
+   * Defaults to the op (flows: ops joined by `+`).
+   */
   readonly name: string;
   readonly weight: number;
   readonly steps: readonly Step[];
