@@ -97,3 +97,18 @@ describe('authbench run (sql, external target)', () => {
     expect(exitCode).toBe(4);
   });
 });
+
+describe('authbench run: a crashed worker', () => {
+  it('ends the run cleanly with AB_ERR_WORKER_CRASHED (exit 3) and still writes results.json', async () => {
+    const p = plan({ rate: 50, durationMs: 10_000, warmupMs: 0, connections: 2, workers: 2 });
+    const started = Date.now();
+    const outcome = await runBenchmark(p, options('crash', { testHooks: (w) => (w === 0 ? { crashAfterMs: 1000 } : undefined) }));
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(outcome.error?.code).toBe('AB_ERR_WORKER_CRASHED');
+    expect(outcome.exitCode).toBe(3);
+    expect(outcome.results.status).toBe('failed');
+    expect(outcome.results.verdict).toBe('INVALID');
+    const written = JSON.parse(await fs.readFile(path.join(outcome.dir, 'results.json'), 'utf8'));
+    expect(written.abortReason).toMatch(/crashed/);
+  });
+});

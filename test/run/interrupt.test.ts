@@ -1,0 +1,71 @@
+// Ctrl-C on the real CLI: `authbench run` as a child process gets SIGINT mid-run, stops within seconds with exit
+// 130, and still writes results.json marked ABORTED with what it measured.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+
+let db: TestDatabase;
+let redis: TestRedis;
+let dir: string;
+
+beforeAll(async () => {
+  [db, redis] = await Promise.all([createTestDatabase('sigint'), startTestRedis()]);
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-sigint-'));
+});
+
+afterAll(async () => {
+  await redis?.stop();
+  await db?.drop();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+const scenario = `
+name: sigint
+description: SELECT 1 for long enough to be interrupted
+load:
+  model: open
+  rate: 50/s
+  duration: 60s
+  warmup: 0s
+  connections: 2
+  workers: 2
+mix:
+  - op: sql
+    options:
+      query: SELECT 1
+`;
+
+it('SIGINT stops the run promptly, exits 130 and writes results.json marked ABORTED', async () => {
+  const file = path.join(dir, 'sigint.yaml');
+  await fs.writeFile(file, scenario);
+  const out = path.join(dir, 'out');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'run', file, '--pg-url', db.url, '--redis-url', redis.url, '--out', out, '--allow-non-empty', '--no-html', '--no-junit'],
+    { cwd: path.resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Wait until the load has run for a couple of seconds.
+  const deadline = Date.now() + 60_000;
+  while (!/Load:/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(stderr).toMatch(/Load:/);
+  await new Promise((r) => setTimeout(r, 2500));
+  const signalledAt = Date.now();
+  child.kill('SIGINT');
+  const code = await exited;
+  expect(Date.now() - signalledAt).toBeLessThan(5000);
+  expect(code).toBe(130);
+  const results = JSON.parse(await fs.readFile(path.join(out, 'results.json'), 'utf8'));
+  expect(results.status).toBe('aborted');
+  expect(results.verdict).toBe('ABORTED');
+  expect(results.abortReason).toMatch(/SIGINT/);
+  const sql = results.operations.find((o: { key: string }) => o.key === 'sql');
+  expect(sql.count).toBeGreaterThan(20);
+  expect(results.measuredWindow.endMs).toBeLessThan(10_000);
+}, 90_000);
