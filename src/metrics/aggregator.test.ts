@@ -47,6 +47,8 @@ describe('IntervalRecorder', () => {
   it('rejects unknown error kinds', () => {
     // @ts-expect-error deliberately wrong kind
     expect(() => recorder(0).recordError('x', 'bogus')).toThrow(RangeError);
+    // @ts-expect-error deliberately wrong kind
+    expect(() => recorder(0).recordError('x', 'toString')).toThrow(RangeError);
   });
 });
 

@@ -79,6 +79,15 @@ describe('histogram', () => {
     );
   });
 
+  it('keeps counts above 2³² exact through encode, decode and merge (64-bit totals)', () => {
+    const total = createHistogram(64);
+    total.recordValueWithCount(1500, 3_000_000_000);
+    mergeInto(total, decode(encode(total)));
+    const back = decode(encode(total));
+    expect(back.totalCount).toBe(6_000_000_000);
+    expect(summarize(back).p50Ms).toBe(1.5);
+  });
+
   it('rejects what is not an encoded histogram', () => {
     expect(() => decode('aGVsbG8gd29ybGQ=')).toThrow(RangeError);
   });

@@ -167,8 +167,11 @@ export function mergeEncodedInto(target: Histogram, encoded: string): void {
   if (minIndex > 0) js.minNonZeroValue = Math.min(js.minNonZeroValue, js.valueFromIndex(minIndex));
 }
 
-/** Decodes `encode`'s output (or any V2 encoding) into a fresh (garbage-collected) histogram. */
-export function decode(encoded: string, width: CountWidth = 32): Histogram {
+/**
+ * Decodes `encode`'s output (or any V2 encoding) into a fresh (garbage-collected) histogram. 64-bit counts by
+ * default: run totals can exceed 2³² in one bucket, and 32-bit counters would wrap silently.
+ */
+export function decode(encoded: string, width: CountWidth = 64): Histogram {
   const h = createHistogram(width);
   mergeEncodedInto(h, encoded);
   return h;
@@ -201,7 +204,7 @@ export function mergeInto(target: Histogram, source: Histogram): void {
 }
 
 /** Decodes and merges several encoded histograms into one new histogram. */
-export function mergeEncoded(encoded: Iterable<string>, width: CountWidth = 32): Histogram {
+export function mergeEncoded(encoded: Iterable<string>, width: CountWidth = 64): Histogram {
   const merged = createHistogram(width);
   for (const e of encoded) mergeEncodedInto(merged, e);
   return merged;

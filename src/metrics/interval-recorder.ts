@@ -4,7 +4,8 @@ import { ERROR_KINDS, type ErrorKind } from '../results/types.js';
 import { clampUs, createHistogram, encode, type Histogram } from './histogram.js';
 import type { GeneratorSnapshot, IntervalSnapshot, KeySnapshot } from './types.js';
 
-const ERROR_INDEX: Readonly<Record<ErrorKind, number>> = Object.fromEntries(ERROR_KINDS.map((k, i) => [k, i])) as Record<ErrorKind, number>;
+// null prototype: a bogus kind such as 'toString' must miss, not find Object.prototype's
+const ERROR_INDEX: Readonly<Record<ErrorKind, number>> = Object.assign(Object.create(null) as object, Object.fromEntries(ERROR_KINDS.map((k, i) => [k, i]))) as Record<ErrorKind, number>;
 
 /** Per-key state kept for the whole run and reset each interval, so the hot path never allocates. */
 class KeyState {
