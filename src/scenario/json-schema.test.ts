@@ -112,7 +112,7 @@ describe('schema/scenario.schema.json', () => {
     ['stages', 'load: { startRate: 10/s, stages: [ { duration: 30s, target: 2000/s } ] }\n' + MIX, true],
     ['closed', 'load: { model: closed, vus: 5, duration: 1m, thinkTime: 10ms..50ms, workers: 2 }\n' + MIX, true],
     ['every section', 'name: all\ndescription: d\nseed: 3\ntarget: { kind: external, pgUrl: "postgres://u:p@h/db", redisUrl: "redis://h:6379", serverSettings: { work_mem: 4MB }, allowNonEmpty: true }\ndataset: { users: 10, seed: 2, sessionsPerUser: 2, revokedShare: 5%, agentShare: 0.1 }\n' + LOAD + MIX, true],
-    ['flow and thresholds', LOAD + 'mix:\n  - name: flow\n    weight: 2\n    steps:\n      - { op: auth.login, params: { user: "zipf(1.1)" }, options: { verify: argon2id } }\n      - { op: session.validate, name: v }\nthresholds:\n  flow/v: [ "p95 < 5ms", { threshold: "p99 < 1s", abortOnFail: true, grace: 5s, minSamples: 10 } ]\n  run: "connections >= 750"\n', true],
+    ['flow and thresholds', LOAD + 'mix:\n  - name: flow\n    weight: 2\n    steps:\n      - { op: auth.login, params: { user: "zipf(1.1)" }, options: { verify: argon2id } }\n      - { op: session.validate }\nthresholds:\n  session.validate/db: [ "p95 < 5ms", { threshold: "p99 < 1s", abortOnFail: true, grace: 5s, minSamples: 10 } ]\n  run: "connections >= 750"\n', true],
     ['sql and redis', LOAD + 'mix: [ { op: sql, options: { query: "select $1", params: [ 1 ] } }, { op: redis, options: { command: GET, args: [ k ] } } ]\n', true],
     ['unknown top-level key', 'lod: 1\n' + LOAD + MIX, false],
     ['unknown load key', 'load: { rate: 100/s, duration: 10s, warmpu: 1s }\n' + MIX, false],

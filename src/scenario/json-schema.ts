@@ -66,7 +66,6 @@ export function buildScenarioSchema(): Schema {
   const d = SCENARIO_DEFAULTS;
   const L = SCENARIO_LIMITS;
   const stepProperties = {
-    name: { type: 'string', pattern: '^[A-Za-z0-9][\\w.:+-]*$', description: 'Name of the step inside its flow (results: flow/name). Default: the op.' },
     op: { enum: OPERATION_NAMES, description: 'The operation (see docs/scenarios.md).' },
     params: { type: 'object', description: 'Generated parameters, e.g. { user: "zipf(1.1)" }.' },
     options: { type: 'object', description: 'Options of the operation.' },
@@ -121,7 +120,7 @@ export function buildScenarioSchema(): Schema {
             MIX_ENTRY_KEYS,
             {
               ...stepProperties,
-              name: { ...stepProperties.name, not: { const: 'run' }, description: 'Names the entry in results and thresholds. Default: the op (flows: ops joined by +).' },
+              name: { type: 'string', pattern: '^[A-Za-z0-9][\\w.:+-]*$', not: { const: 'run' }, description: 'Names the entry; in thresholds a single-operation entry\'s name stands for its op. Default: the op (flows: ops joined by +).' },
               weight: { type: 'number', exclusiveMinimum: 0, maximum: L.maxWeight, default: d.mixWeight },
               steps: {
                 type: 'array',

@@ -7,18 +7,12 @@ import type { MixEntry, Step } from './plan.js';
 import type { SourceNode } from './source-tree.js';
 
 export const MIX_ENTRY_KEYS: readonly string[] = ['name', 'weight', 'op', 'steps', 'params', 'options'];
-export const STEP_KEYS: readonly string[] = ['name', 'op', 'params', 'options'];
-/** Names key results and thresholds (`name/phase`), so no `/`; `run` is the run-wide scope. */
+export const STEP_KEYS: readonly string[] = ['op', 'params', 'options'];
+/** A single-operation entry's name may stand for its operation in thresholds, so no `/`; `run` is the run-wide scope. */
 const NAME_PATTERN = /^[A-Za-z0-9][\w.:+-]*$/;
 const RESERVED_NAMES = ['run'];
 
-/** A validated entry plus what threshold scopes need to resolve against it. */
-export interface ParsedMixEntry extends MixEntry {
-  /** Phases a threshold may name under this entry: the operation's phases, or for a flow its step names. */
-  readonly phases: readonly string[];
-  /** Set for a single-operation entry. */
-  readonly op?: string;
-}
+export type ParsedMixEntry = MixEntry;
 
 /**
  * `complete` is false when the mix could not be read at all; `failedNames` holds the names and ops written in
@@ -83,12 +77,12 @@ function parseEntry(node: SourceNode, path: string, issues: Issues, context: Ope
   const opNode = map.get('op');
   const stepsNode = map.get('steps');
 
-  let steps: NamedStep[] = [];
+  let steps: Step[] = [];
   let op: string | undefined;
   if (opNode !== undefined && stepsNode !== undefined) {
     issues.add(map.child('steps'), map.keyLine('steps'), 'use either op (one operation) or steps (a flow), not both');
   } else if (opNode !== undefined) {
-    const step = parseStep(map, path, issues, context, false);
+    const step = parseStep(map, path, issues, context);
     if (step) {
       steps = [step];
       op = step.op;
@@ -103,20 +97,13 @@ function parseEntry(node: SourceNode, path: string, issues: Issues, context: Ope
   }
 
   const nameNode = map.get('name');
-  let name = op ?? steps.map((s) => s.name).join('+');
+  let name = op ?? steps.map((s) => s.op).join('+');
   if (nameNode !== undefined) name = readName(nameNode, map.child('name'), issues) ?? name;
   if (issues.count > before || weight === undefined) return undefined;
-  const phases = op !== undefined ? OPERATIONS[op]!.phases : steps.map((s) => s.name);
-  // The step's display name only matters inside flows; a single-operation entry's step is the entry itself.
-  const planSteps: Step[] = steps.map(({ op: stepOp, params, options }) => ({ op: stepOp, params, options }));
-  return { name, weight, steps: planSteps, phases, ...(op === undefined ? {} : { op }) };
+  return { name, weight, steps };
 }
 
-interface NamedStep extends Step {
-  readonly name: string;
-}
-
-function parseSteps(node: SourceNode, path: string, issues: Issues, context: OperationContext): NamedStep[] {
+function parseSteps(node: SourceNode, path: string, issues: Issues, context: OperationContext): Step[] {
   if (node.kind !== 'seq') {
     issues.add(path, node.line, `expected a list of steps { op, params, options }, got ${describe(node)}`);
     return [];
@@ -125,8 +112,7 @@ function parseSteps(node: SourceNode, path: string, issues: Issues, context: Ope
     issues.add(path, node.line, `must have from 1 to ${SCENARIO_LIMITS.maxSteps} steps, got ${node.items.length}`);
     return [];
   }
-  const steps: NamedStep[] = [];
-  const seen = new Set<string>();
+  const steps: Step[] = [];
   node.items.forEach((item, i) => {
     const stepPath = childPath(path, i);
     const map = readMap(item, stepPath, issues, STEP_KEYS, 'a step { op, params, options }');
@@ -135,20 +121,14 @@ function parseSteps(node: SourceNode, path: string, issues: Issues, context: Ope
       issues.add(childPath(stepPath, 'op'), item.line, 'required: the operation of this step, e.g. op: session.validate');
       return;
     }
-    const step = parseStep(map, stepPath, issues, context, true);
-    if (!step) return;
-    if (seen.has(step.name)) {
-      issues.add(childPath(stepPath, 'name'), item.line, `a step named "${step.name}" is already in this flow; give this step its own name`);
-      return;
-    }
-    seen.add(step.name);
-    steps.push(step);
+    const step = parseStep(map, stepPath, issues, context);
+    if (step) steps.push(step);
   });
   return steps;
 }
 
-/** Reads op, params and options (and a step's own name) from a map that holds them. */
-function parseStep(map: MapReader, path: string, issues: Issues, context: OperationContext, inFlow: boolean): NamedStep | undefined {
+/** Reads op, params and options from a map that holds them (a mix entry or a flow's step). */
+function parseStep(map: MapReader, path: string, issues: Issues, context: OperationContext): Step | undefined {
   const opNode = map.get('op')!;
   const op = readString(opNode, childPath(path, 'op'), issues, { nonEmpty: true });
   if (op === undefined) return undefined;
@@ -164,11 +144,7 @@ function parseStep(map: MapReader, path: string, issues: Issues, context: Operat
     // Missing required options are reported on the step when there is no options map to point at.
     issues.addIssue(issue.line === undefined && optionsNode === undefined ? { ...issue, ...(map.node.line === undefined ? {} : { line: map.node.line }) } : issue);
   }
-  // Inside a flow, steps may be named; a single-operation entry's `name` is the entry's name, read by the caller.
-  const nameNode = inFlow ? map.get('name') : undefined;
-  const name = nameNode === undefined ? op : readName(nameNode, childPath(path, 'name'), issues);
-  if (name === undefined) return undefined;
-  return { name, op, params, options: validated.options };
+  return { op, params, options: validated.options };
 }
 
 function readName(node: SourceNode, path: string, issues: Issues): string | undefined {

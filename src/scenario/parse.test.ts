@@ -119,10 +119,10 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
     ['redis params go in args', LOAD + 'mix: [ { op: redis, params: { x: 1 }, options: { command: GET } } ]\n', ['2 mix[0].params: redis takes no params (use options.args)']],
     [
       'flows',
-      LOAD + 'mix:\n  - name: flow\n    params: { user: 1 }\n    steps:\n      - { op: auth.login }\n      - { op: auth.login }\n      - { op: nope }\n',
+      LOAD + 'mix:\n  - name: flow\n    params: { user: 1 }\n    steps:\n      - { op: auth.login }\n      - { op: auth.login, name: again }\n      - { op: nope }\n',
       [
         '4 mix[0].params: with steps, put params on each step',
-        '7 mix[0].steps[1].name: a step named "auth.login" is already in this flow; give this step its own name',
+        '7 mix[0].steps[1].name: unknown key; expected one of op, params or options',
         '8 mix[0].steps[2].op: unknown operation "nope"; known operations: auth.login, session.validate, rbac.check, user.lookup, token.refresh, auth.logout, sql or redis',
       ],
     ],
@@ -164,9 +164,13 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
     ['threshold on an unknown phase', LOAD + MIX + 'thresholds: { auth.login/dbb: [ "p95 < 1ms" ] }\n', ['3 thresholds["auth.login/dbb"]: unknown phase of auth.login: "dbb" (did you mean "db"?); expected ratelimit, db, verify or cache']],
     ['phase of an operation without phases', LOAD + 'mix: [ { op: user.lookup } ]\nthresholds: { user.lookup/db: [ "p95 < 1ms" ] }\n', ['3 thresholds["user.lookup/db"]: user.lookup has no phases; use "user.lookup" for the whole operation']],
     [
-      'thresholds inside flows',
-      LOAD + 'mix:\n  - name: flow\n    steps:\n      - { op: auth.login }\n      - { op: session.validate, name: validate }\nthresholds: { flow/validate: [ "p95 < 1ms" ], session.validate: [ "p95 < 1ms" ], flow/db: [ "p95 < 1ms" ] }\n',
-      ['7 thresholds["session.validate"]: session.validate runs only inside the flow "flow"; use "flow/validate"', '7 thresholds["flow/db"]: unknown step of the flow flow: "db"; expected auth.login or validate'],
+      'thresholds and flows: results are per operation',
+      LOAD + 'mix:\n  - name: flow\n    steps:\n      - { op: auth.login }\n      - { op: session.validate }\nthresholds: { session.validate/cache: [ "p95 < 1ms" ], auth.login: [ "p95 < 1ms" ], flow: [ "p95 < 1ms" ], flow/db: [ "p95 < 1ms" ], rbac.check: [ "p95 < 1ms" ] }\n',
+      [
+        '7 thresholds.flow: results are kept per operation and flow is a flow of auth.login and session.validate; put the threshold under one of them',
+        '7 thresholds["flow/db"]: results are kept per operation and flow is a flow of auth.login and session.validate; put the threshold under one of them',
+        '7 thresholds["rbac.check"]: rbac.check is not in the mix; the mix has auth.login and session.validate',
+      ],
     ],
     [
       'bad threshold text and unit mismatches',
@@ -315,7 +319,7 @@ describe('parseScenario builds the frozen Plan', () => {
     expect(summarizePlan(plan)).toBe('closed model, 50 VUs for 60s, think 10ms..50ms, 1 operation, 0 thresholds');
   });
 
-  it('reads generators, options, flows and resolves threshold scopes to entry names', () => {
+  it('reads generators, options, flows and resolves threshold scopes to operations', () => {
     const text = `
 load: { rate: 10/s, duration: 1s }
 dataset: { users: 1000 }
@@ -330,7 +334,7 @@ mix:
   - name: flow
     steps:
       - { op: auth.login, params: { user: "sequential(1, 10)" } }
-      - { op: session.validate, name: validate, params: { user: 7 } }
+      - { op: session.validate, params: { user: 7 } }
   - op: sql
     options: { query: "select $1::int, $2", params: [ "zipf(1.1)", "list(a, 'b', 3)" ], prepared: false }
   - op: redis
@@ -338,7 +342,7 @@ mix:
 thresholds:
   auth.login/db: [ "p95 < 25ms" ]
   login: [ "errors < 0.1%" ]
-  flow/validate: [ "p99 < 1s" ]
+  session.validate: [ "p99 < 1s" ]
   run: [ "throughput >= 10/s", "connections >= 750" ]
 `;
     const plan = parseScenario(text, 'x.yaml', { cores: 4 });
@@ -353,9 +357,9 @@ thresholds:
     expect(plan.mix[3]!.steps[0]!.options).toEqual({ query: 'select $1::int, $2', params: [{ kind: 'zipf', s: 1.1, n: 1000 }, { kind: 'list', values: ['a', 'b', 3] }], prepared: false });
     expect(plan.mix[4]!.steps[0]!.options).toEqual({ command: 'GET', args: [{ kind: 'const', value: 'k' }, { kind: 'uniform', min: 1, max: 5 }] });
     expect(plan.thresholds.map((t) => [t.scope, t.line])).toEqual([
-      [{ kind: 'operation', operation: 'login', phase: 'db' }, 21],
-      [{ kind: 'operation', operation: 'login' }, 22],
-      [{ kind: 'operation', operation: 'flow', phase: 'validate' }, 23],
+      [{ kind: 'operation', operation: 'auth.login', phase: 'db' }, 21],
+      [{ kind: 'operation', operation: 'auth.login' }, 22],
+      [{ kind: 'operation', operation: 'session.validate' }, 23],
       [{ kind: 'run' }, 24],
       [{ kind: 'run' }, 24],
     ]);

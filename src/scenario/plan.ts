@@ -91,9 +91,8 @@ export interface Step {
 /** A weighted entry of the traffic mix: one operation, or an ordered flow of operations run as one iteration. */
 export interface MixEntry {
   /**
-   * Unique; keys results and thresholds: `name` for the whole iteration, `name/phase` for a phase of a
-   * single-operation entry (phases from OPERATIONS), `name/step` for a flow's step (step name: its op).
-   * Defaults to the op (flows: ops joined by `+`).
+   * Unique; defaults to the op (flows: ops joined by `+`). Results are kept per operation (`auth.login`,
+   * `auth.login/db`), not per entry; in thresholds a single-operation entry's name stands for its operation.
    */
   readonly name: string;
   readonly weight: number;

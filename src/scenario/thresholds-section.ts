@@ -78,35 +78,34 @@ function parseOne(node: SourceNode, path: string, issues: Issues, scope: Thresho
 }
 
 /**
- * `run`; a mix entry name (`login`, `login/db`); or an operation used by exactly one single-operation entry
- * (`auth.login/db` when the entry is named `login`), which resolves to that entry's name. Returns a message when it does not resolve.
+ * Results are kept per operation (`auth.login`, `auth.login/db`), whichever entries or flows ran it, so a
+ * scope is `run`, an operation in the mix, or the name of a single-operation entry (which stands for its
+ * operation), optionally with a phase of that operation. Returns a message when the key does not resolve.
  */
 export function resolveScope(key: string, mix: readonly ParsedMixEntry[]): ThresholdScope | string {
   const scope = parseScopeKey(key);
   if (scope.kind === 'run') return scope;
   const { operation: name, phase } = scope;
-  let entry = mix.find((e) => e.name === name);
-  if (!entry) {
-    const users = mix.filter((e) => e.op === name);
-    if (users.length > 1) return `${name} is used by several mix entries (${listWords(users.map((e) => e.name), 'and')}); name the one this threshold is for`;
-    entry = users[0];
+  const opsInMix = [...new Set(mix.flatMap((e) => e.steps.map((s) => s.op)))];
+  let op = opsInMix.includes(name) ? name : undefined;
+  if (op === undefined) {
+    const entry = mix.find((e) => e.name === name);
+    if (entry && entry.steps.length === 1) op = entry.steps[0]!.op;
+    else if (entry) return `results are kept per operation and ${name} is a flow of ${listWords([...new Set(entry.steps.map((s) => s.op))], 'and')}; put the threshold under one of them`;
   }
-  if (!entry) {
-    const flows = mix.filter((e) => e.op === undefined && e.steps.some((s) => s.op === name));
-    if (flows.length > 0) return `${name} runs only inside the flow "${flows[0]!.name}"; use "${flows[0]!.name}/${flows[0]!.phases[flows[0]!.steps.findIndex((s) => s.op === name)]}"`;
-    const has = mix.length > 0 ? `; the mix has ${listWords(mix.map((e) => e.name))}` : '';
+  if (op === undefined) {
+    const has = opsInMix.length > 0 ? `; the mix has ${listWords(opsInMix, 'and')}` : '';
     if (OPERATIONS[name]) return `${name} is not in the mix${has}`;
-    const candidates = [...mix.map((e) => e.name), ...mix.flatMap((e) => (e.op ? [e.op] : []))];
-    const suggestion = didYouMean(name, candidates);
+    const suggestion = didYouMean(name, [...opsInMix, ...mix.map((e) => e.name)]);
     if (suggestion) return `unknown operation "${name}" (did you mean "${suggestion}"?)${has}`;
     return `${unknownOperationMessage(name)}${has}`;
   }
-  if (phase === undefined) return { kind: 'operation', operation: entry.name };
-  if (!entry.phases.includes(phase)) {
-    const what = entry.op === undefined ? `step of the flow ${entry.name}` : `phase of ${entry.op}`;
-    if (entry.phases.length === 0) return `${entry.op ?? entry.name} has no phases; use "${name}" for the whole operation`;
-    const suggestion = didYouMean(phase, entry.phases);
-    return `unknown ${what}: "${phase}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; expected ${listWords(entry.phases)}`;
+  if (phase === undefined) return { kind: 'operation', operation: op };
+  const phases = OPERATIONS[op]!.phases;
+  if (phases.length === 0) return `${op} has no phases; use "${name}" for the whole operation`;
+  if (!phases.includes(phase)) {
+    const suggestion = didYouMean(phase, phases);
+    return `unknown phase of ${op}: "${phase}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; expected ${listWords(phases)}`;
   }
-  return { kind: 'operation', operation: entry.name, phase };
+  return { kind: 'operation', operation: op, phase };
 }
