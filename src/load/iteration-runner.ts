@@ -62,11 +62,22 @@ class StepScope implements IterationScope {
     const start = epochNowMs();
     try {
       const value = await fn();
-      this.phases.push({ name, durationMs: epochNowMs() - start });
+      this.addPhase(name, epochNowMs() - start);
       return value;
     } catch (err) {
-      this.phases.push({ name, durationMs: epochNowMs() - start, error: classifyError(err) });
+      this.addPhase(name, epochNowMs() - start, classifyError(err));
       throw err;
+    }
+  }
+
+  /** A phase entered twice in one step (login's two database calls) is one sample: their summed time. */
+  addPhase(name: string, durationMs: number, error?: ErrorKind): void {
+    const existing = this.phases.find((p) => p.name === name);
+    if (existing) {
+      existing.durationMs += durationMs;
+      if (error) existing.error ??= error;
+    } else {
+      this.phases.push(error ? { name, durationMs, error } : { name, durationMs });
     }
   }
 }

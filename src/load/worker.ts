@@ -23,6 +23,7 @@ import { runOpenModel } from './models/open-model.js';
 import { StopSignal } from './models/stop-signal.js';
 import type { ModelContext } from './models/types.js';
 import { findOperation } from './operations/index.js';
+import { SessionPool } from './operations/session-pool.js';
 import { partitionOf, type OperationEnv } from './operations/types.js';
 import { plainError, type PlainError, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.js';
 
@@ -127,6 +128,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerResult>
       },
       setupClient: res.setupClient,
       random,
+      sessions: new SessionPool(),
     };
     const entries = await prepareEntries(task.plan, env, random);
     post({ type: 'ready', workerId, connections: slots.size });

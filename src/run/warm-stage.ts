@@ -1,5 +1,11 @@
-// Warms the Redis caches before the load, so the measured window sees the steady state the scenario describes
-// (e.g. session.validate's cacheHitRatio), not a cold start. Only for plans that use the auth schema.
+// Warms the Redis caches before the load so the measured window sees the steady state the scenario describes:
+// the warm share of seeded sessions (session.validate's cacheHitRatio), the denylist of revoked sessions (as
+// logouts would have written it), and the warm share of users' permission masks (rbac.check's cacheHitRatio).
+import pg from 'pg';
+import { loadPermissionMasks } from '../authdb/queries.js';
+import { connectRedis, createRedisLayer, type CachedSession } from '../authdb/redis/index.js';
+import { SeededDataset } from '../load/operations/dataset.js';
+import { isWarmPermissionUser, isWarmSession } from '../load/operations/warm-set.js';
 import type { Plan } from '../scenario/plan.js';
 import type { PreparedTarget } from './target-stage.js';
 
@@ -7,6 +13,59 @@ export interface WarmOptions {
   readonly log: (line: string) => void;
 }
 
-export async function warmCaches(_plan: Plan, _prepared: PreparedTarget, _opts: WarmOptions): Promise<void> {
-  // Filled in with the auth operations: which users' sessions and permission masks are cached.
+/** The option of the first step of `op` in the mix, or undefined when the plan does not use `op`. */
+function optionOf(plan: Plan, op: string, name: string, fallback: number): number | undefined {
+  for (const entry of plan.mix) {
+    for (const step of entry.steps) {
+      if (step.op === op) {
+        const value = step.options[name];
+        return typeof value === 'number' ? value : fallback;
+      }
+    }
+  }
+  return undefined;
+}
+
+const DENYLIST_BATCH = 500;
+
+export async function warmCaches(plan: Plan, prepared: PreparedTarget, opts: WarmOptions): Promise<void> {
+  const sessionRatio = optionOf(plan, 'session.validate', 'cacheHitRatio', 0.9);
+  const permissionRatio = optionOf(plan, 'rbac.check', 'cacheHitRatio', 0.95);
+  if (sessionRatio === undefined && permissionRatio === undefined) return;
+  const dataset = new SeededDataset(prepared.facts);
+  const seed = dataset.spec.seed;
+  const redis = await connectRedis(prepared.target.redisUrl, { connectionName: 'authbench-warm', commandTimeoutMs: 10_000 });
+  const layer = createRedisLayer(redis);
+  try {
+    if (sessionRatio !== undefined) {
+      const warm: CachedSession[] = [];
+      const revoked: { jti: string; expiresAtMs: number }[] = [];
+      for (let i = 0; i < dataset.users; i++) {
+        dataset.sessions(i).forEach((s, k) => {
+          if (s.state === 'active' && isWarmSession(seed, i, k, sessionRatio)) warm.push({ jti: s.jti, userId: dataset.userId(i), expiresAtMs: s.expiresAtMs });
+          else if (s.state === 'revoked') revoked.push({ jti: s.jti, expiresAtMs: s.expiresAtMs });
+        });
+      }
+      const report = await layer.warmSessions(warm);
+      for (let k = 0; k < revoked.length; k += DENYLIST_BATCH) {
+        await Promise.all(revoked.slice(k, k + DENYLIST_BATCH).map((r) => layer.revokeToken(r.jti, r.expiresAtMs)));
+      }
+      opts.log(`Warmed ${report.cached} sessions (${(sessionRatio * 100).toFixed(0)} % of active ones) and denylisted ${revoked.length} revoked tokens.`);
+    }
+    if (permissionRatio !== undefined) {
+      const users: string[] = [];
+      for (let i = 0; i < dataset.users; i++) if (isWarmPermissionUser(seed, i, permissionRatio)) users.push(dataset.userId(i));
+      const client = new pg.Client({ connectionString: prepared.target.pgUrl, application_name: 'authbench-warm' });
+      await client.connect();
+      try {
+        const report = await layer.warmPermissions(users, (ids) => loadPermissionMasks(client, ids));
+        opts.log(`Warmed the permission masks of ${report.cached} users (${(permissionRatio * 100).toFixed(0)} %).`);
+      } finally {
+        await client.end().catch(() => {});
+      }
+    }
+  } finally {
+    layer.dispose();
+    redis.disconnect();
+  }
 }

@@ -1,9 +1,24 @@
 // The operations registry: name → definition. One file per operation; the names match src/scenario/operations.ts.
 import type { OperationDefinition } from './types.js';
+import { authLoginOperation } from './auth-login.js';
+import { authLogoutOperation } from './auth-logout.js';
+import { rbacCheckOperation } from './rbac-check.js';
 import { redisOperation } from './redis.js';
+import { sessionValidateOperation } from './session-validate.js';
 import { sqlOperation } from './sql.js';
+import { tokenRefreshOperation } from './token-refresh.js';
+import { userLookupOperation } from './user-lookup.js';
 
-const definitions: readonly OperationDefinition[] = [sqlOperation, redisOperation];
+const definitions: readonly OperationDefinition[] = [
+  authLoginOperation,
+  sessionValidateOperation,
+  rbacCheckOperation,
+  userLookupOperation,
+  tokenRefreshOperation,
+  authLogoutOperation,
+  sqlOperation,
+  redisOperation,
+];
 
 export const operationRegistry: ReadonlyMap<string, OperationDefinition> = new Map(definitions.map((d) => [d.name, d]));
 

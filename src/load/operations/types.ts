@@ -8,6 +8,7 @@ import type { Step } from '../../scenario/plan.js';
 import type { DatasetFacts } from '../protocol.js';
 import type { Partition } from '../generators.js';
 import type { Random } from '../random.js';
+import type { SessionPool } from './session-pool.js';
 
 export type { ParamValue } from '../generators.js';
 import type { ParamValue } from '../generators.js';
@@ -30,14 +31,18 @@ export interface OperationEnv {
   readonly setupClient: pg.Client | null;
   /** The run's seeded PRNG for this worker; operations fork their own stream from it. */
   readonly random: Random;
+  /** Sessions issued by this worker's logins, for token.refresh and auth.logout. */
+  readonly sessions: SessionPool;
 }
 
 /** Per-iteration scope: the iteration's own PostgreSQL connection and phase timing. */
 export interface IterationScope {
   /** The connection this iteration owns (like a pgbench client). Null when the plan needs no PostgreSQL. */
   readonly pg: pg.Client | null;
-  /** Runs `fn` and records its duration as phase `name` (e.g. `db` → `auth.login/db`). */
+  /** Runs `fn` and records its duration as phase `name` (e.g. `db` → `auth.login/db`); repeated names add up. */
   phase<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Records a phase measured by the operation itself (ms). */
+  addPhase(name: string, durationMs: number): void;
   /** Draws the step's generated parameter `name` (from the step's `params`). */
   param(name: string): ParamValue | undefined;
 }

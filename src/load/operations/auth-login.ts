@@ -1,0 +1,100 @@
+// `auth.login`: rate-limit check (Redis) → begin login (DB) → password verify → finish login (DB) → session cached
+// (Redis). The generator knows which password it sent, so every answer is checked: a wrong password accepted,
+// or a right one refused on an unlocked active account, is a wrong_answer.
+import { beginLogin, finishLogin } from '../../authdb/queries.js';
+import { createRefreshSecret } from '../../authdb/refresh-token.js';
+import { isUnavailable } from '../../authdb/redis/index.js';
+import { IP_POOL_SIZE } from '../../scenario/operations.js';
+import { verifyPassword } from '../../target/seed/password-hashes.js';
+import { CacheUnavailableError } from '../classify-error.js';
+import { compileGenerator } from '../generators.js';
+import { SeededDataset } from './dataset.js';
+import { booleanOption, enumOption, generatorOption, numberOption } from './options.js';
+import { Semaphore } from './semaphore.js';
+import { failed, ok, partitionOf, requirePg, type OperationDefinition } from './types.js';
+
+/** IP pool index → a fixed private address (198.18.0.0/15 is reserved for benchmarking, RFC 2544). */
+function ipOf(index: number): string {
+  const n = (Math.trunc(index) - 1 + IP_POOL_SIZE) % IP_POOL_SIZE;
+  return `198.18.${(n >> 8) & 0xff}.${n & 0xff}`;
+}
+
+const USER_AGENT = 'authbench/1.0';
+
+export const authLoginOperation: OperationDefinition = {
+  name: 'auth.login',
+  uses: { pg: true, redis: true },
+  async prepare(step, env) {
+    const dataset = new SeededDataset(env.dataset);
+    const wrongShare = numberOption(step.options, 'wrongPasswordShare', 0.05);
+    const verify = enumOption(step.options, 'verify', ['none', 'argon2id'] as const, 'none');
+    const hashes = new Semaphore(numberOption(step.options, 'maxConcurrentHashes', 2));
+    const rateLimit = booleanOption(step.options, 'rateLimit', true);
+    const cacheSession = booleanOption(step.options, 'cacheSession', true);
+    const random = env.random.fork('auth.login');
+    const ipSampler = compileGenerator(generatorOption(step.options, 'ip', { kind: 'uniform', min: 1, max: IP_POOL_SIZE }), random.fork('ip'), partitionOf(env));
+    const layer = env.redisLayer();
+    let attempt = 0;
+
+    return {
+      async run(scope) {
+        const pg = requirePg(scope);
+        const i = dataset.indexOf(scope.param('user'));
+        const wrong = random.float() < wrongShare;
+        const username = dataset.username(i);
+        const ip = ipOf(Number(ipSampler()));
+        let cacheTrouble: string | undefined;
+
+        if (rateLimit) {
+          const decision = await scope.phase('ratelimit', () => layer.rateLimiter.check({ userId: username, ip }));
+          if (isUnavailable(decision)) cacheTrouble = `rate limiter unavailable: ${decision.reason}`;
+          else if (decision.status === 'refused') return ok('rate_limited');
+        }
+
+        const record = await scope.phase('db', () => beginLogin(pg, username));
+        if (!record) return failed('wrong_answer', `seeded user ${username} was not found by begin_login`);
+
+        const password = wrong ? dataset.wrongPassword(i, attempt++) : dataset.password(i);
+        let passwordOk = !wrong;
+        if (verify === 'argon2id') {
+          passwordOk = await scope.phase('verify', () => hashes.use(() => verifyPassword(record.passwordHash, password)));
+          if (passwordOk === wrong) return failed('wrong_answer', `${wrong ? 'a wrong' : 'the right'} password ${wrong ? 'verified' : 'did not verify'} for ${username}`);
+        }
+
+        const refresh = createRefreshSecret();
+        const result = await scope.phase('db', () =>
+          finishLogin(pg, { userId: record.userId, passwordOk, ip, userAgent: USER_AGENT, refreshTokenHash: refresh.hash }),
+        );
+        const expectedStatus = dataset.status(i);
+        switch (result.outcome) {
+          case 'success': {
+            if (wrong) return failed('wrong_answer', `login with a wrong password succeeded for ${username}`);
+            if (expectedStatus !== 'active') return failed('wrong_answer', `a ${expectedStatus} account logged in (${username})`);
+            const expiresAtMs = result.expiresAt?.getTime() ?? Date.now() + 3_600_000;
+            if (result.jti) env.sessions.add({ jti: result.jti, userId: record.userId, expiresAtMs, refreshSecret: refresh.secret });
+            if (cacheSession && result.jti) {
+              const written = await scope.phase('cache', () => layer.setSession({ jti: result.jti!, userId: record.userId, expiresAtMs }));
+              if (isUnavailable(written)) cacheTrouble ??= `session cache unavailable: ${written.reason}`;
+            }
+            break;
+          }
+          case 'failure':
+            if (!wrong && expectedStatus === 'active') return failed('wrong_answer', `the right password was refused for ${username}`);
+            if (cacheTrouble) throw new CacheUnavailableError(cacheTrouble);
+            return ok('denied');
+          case 'locked':
+            if (cacheTrouble) throw new CacheUnavailableError(cacheTrouble);
+            return ok('locked');
+          case 'disabled':
+            if (expectedStatus === 'active') return failed('wrong_answer', `an active account was reported disabled (${username})`);
+            return ok('disabled');
+          case 'unknown_user':
+            return failed('wrong_answer', `finish_login did not know seeded user ${username}`);
+        }
+        // The database answered through a dead cache: the login worked, the cache layer did not.
+        if (cacheTrouble) throw new CacheUnavailableError(cacheTrouble);
+        return ok('granted');
+      },
+    };
+  },
+};

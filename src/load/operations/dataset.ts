@@ -1,0 +1,58 @@
+// The seeded dataset as the generator sees it, without the database: who user rank r is, their password,
+// status and sessions (pure functions of the dataset spec, shared with the seeder in src/target/seed/).
+import { passwordForUser, usernameForUser, userIdForIndex, wrongPasswordForUser } from '../../target/seed/identities.js';
+import { sessionCountOfUser, sessionOfUser, userStatusOf, type SeededSession, type UserStatus } from '../../target/seed/layout.js';
+import { resolveDatasetSpec } from '../../target/seed/spec.js';
+import type { ResolvedDatasetSpec } from '../../target/seed/types.js';
+import type { DatasetFacts } from '../protocol.js';
+import type { ParamValue } from '../generators.js';
+
+export class SeededDataset {
+  readonly spec: ResolvedDatasetSpec;
+
+  constructor(facts: DatasetFacts) {
+    this.spec = resolveDatasetSpec({
+      users: facts.users,
+      seed: facts.seed,
+      sessionsPerUser: facts.sessionsPerUser,
+      revokedShare: facts.revokedShare,
+      agentShare: facts.agentShare,
+      passwordCount: facts.passwordCount,
+    });
+  }
+
+  get users(): number {
+    return this.spec.users;
+  }
+
+  /** The `user` param is a rank 1..users: user index rank − 1 (wrapping defensively). */
+  indexOf(rank: ParamValue | undefined): number {
+    const r = typeof rank === 'number' ? rank : Number(rank ?? 1);
+    return ((((Math.trunc(r) - 1) % this.users) + this.users) % this.users) | 0;
+  }
+
+  userId(i: number): string {
+    return String(userIdForIndex(i));
+  }
+
+  username(i: number): string {
+    return usernameForUser(this.spec.seed, i);
+  }
+
+  password(i: number): string {
+    return passwordForUser(this.spec.seed, i, this.spec.passwordCount);
+  }
+
+  wrongPassword(i: number, attempt: number): string {
+    return wrongPasswordForUser(this.spec.seed, i, attempt, this.spec.passwordCount);
+  }
+
+  status(i: number): UserStatus {
+    return userStatusOf(this.spec, i);
+  }
+
+  sessions(i: number): SeededSession[] {
+    const n = sessionCountOfUser(this.spec, i);
+    return Array.from({ length: n }, (_, s) => sessionOfUser(this.spec, i, s));
+  }
+}

@@ -1,0 +1,31 @@
+// Sessions issued during the run by this worker's logins (and refreshes), for token.refresh and auth.logout.
+// Each session is handed to one iteration at a time, so two iterations never present the same refresh token.
+
+export interface IssuedSession {
+  readonly jti: string;
+  readonly userId: string;
+  readonly expiresAtMs: number;
+  /** The refresh secret the client holds (null when none was issued). */
+  readonly refreshSecret: string | null;
+}
+
+/** Bounded: beyond it the oldest sessions are forgotten (they stay valid in the database until they expire). */
+const MAX_POOLED = 10_000;
+
+export class SessionPool {
+  private readonly sessions: IssuedSession[] = [];
+
+  add(session: IssuedSession): void {
+    this.sessions.push(session);
+    if (this.sessions.length > MAX_POOLED) this.sessions.shift();
+  }
+
+  /** Takes a session out (the caller owns it; put a rotated one back with add). Newest first: still live. */
+  take(): IssuedSession | undefined {
+    return this.sessions.pop();
+  }
+
+  get size(): number {
+    return this.sessions.length;
+  }
+}

@@ -1,0 +1,73 @@
+// `session.validate`: denylist + session cache in Redis (one MGET), the database on a miss. The token is a seeded
+// session chosen to be warm (cached before the run) with cacheHitRatio, or revoked with revokedShare — and a
+// revoked token must be rejected. Misses are not written back, so the configured ratio holds for the whole run;
+// the real hit/miss counts are reported as outcomes.
+import { validateSession } from '../../authdb/queries.js';
+import { isUnavailable } from '../../authdb/redis/index.js';
+import type { SeededSession } from '../../target/seed/layout.js';
+import { CacheUnavailableError } from '../classify-error.js';
+import { SeededDataset } from './dataset.js';
+import { numberOption } from './options.js';
+import { failed, ok, requirePg, type OperationDefinition } from './types.js';
+import { isWarmSession } from './warm-set.js';
+
+/** How far past the drawn user the search for a fitting session may go before giving up. */
+const SEARCH_LIMIT = 10_000;
+
+type Want = 'warm' | 'cold' | 'revoked';
+
+export const sessionValidateOperation: OperationDefinition = {
+  name: 'session.validate',
+  uses: { pg: true, redis: true },
+  async prepare(step, env) {
+    const dataset = new SeededDataset(env.dataset);
+    const hitRatio = numberOption(step.options, 'cacheHitRatio', 0.9);
+    const revokedShare = numberOption(step.options, 'revokedShare', 0.01);
+    const random = env.random.fork('session.validate');
+    const layer = env.redisLayer();
+    const seed = dataset.spec.seed;
+
+    /** The first session of user i (or a following user) that fits: zipf hotness is kept, the kind is exact. */
+    const find = (start: number, want: Want): { i: number; session: SeededSession } | undefined => {
+      for (let k = 0; k < Math.min(SEARCH_LIMIT, dataset.users); k++) {
+        const i = (start + k) % dataset.users;
+        const sessions = dataset.sessions(i);
+        for (let s = 0; s < sessions.length; s++) {
+          const session = sessions[s]!;
+          if (want === 'revoked' ? session.state === 'revoked' : session.state === 'active' && isWarmSession(seed, i, s, hitRatio) === (want === 'warm')) {
+            return { i, session };
+          }
+        }
+      }
+      return undefined;
+    };
+
+    return {
+      async run(scope) {
+        const pg = requirePg(scope);
+        const want: Want = random.float() < revokedShare ? 'revoked' : random.float() < hitRatio ? 'warm' : 'cold';
+        const found = find(dataset.indexOf(scope.param('user')), want) ?? find(0, want);
+        if (!found) return failed('client', `the dataset has no ${want} session to validate`);
+        const { i, session } = found;
+        const userId = dataset.userId(i);
+        const check = await scope.phase('cache', () => layer.checkToken(session.jti, userId, session.issuedAtMs));
+        if (check.status === 'denied') {
+          if (want !== 'revoked') return failed('wrong_answer', `an active session was denied by the cache (${check.reason})`);
+          return ok('revoked');
+        }
+        if (check.status === 'cached') {
+          if (want === 'revoked') return failed('wrong_answer', 'a revoked token was accepted from the cache');
+          return ok('hit');
+        }
+        const db = await scope.phase('db', () => validateSession(pg, session.jti));
+        if (want === 'revoked') {
+          if (db.status === 'valid') return failed('wrong_answer', 'a revoked token was accepted by the database');
+        } else if (db.status !== 'valid' || db.userId !== userId) {
+          return failed('wrong_answer', `an active session was reported ${db.status} for user ${db.userId ?? '-'}`);
+        }
+        if (isUnavailable(check)) throw new CacheUnavailableError(`session cache unavailable: ${check.reason}`);
+        return ok(want === 'revoked' ? 'revoked' : 'miss');
+      },
+    };
+  },
+};

@@ -1,0 +1,106 @@
+// The auth operations end to end through the run stage: schema applied, a small dataset seeded, caches warmed,
+// every answer checked (no wrong_answer), outcomes classified, phases recorded.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runBenchmark } from '../../src/run/run-benchmark.js';
+import { parseScenario } from '../../src/scenario/parse.js';
+import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+
+let db: TestDatabase;
+let redis: TestRedis;
+let outRoot: string;
+
+beforeAll(async () => {
+  [db, redis] = await Promise.all([createTestDatabase('auth'), startTestRedis()]);
+  outRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-auth-'));
+});
+
+afterAll(async () => {
+  await redis?.stop();
+  await db?.drop();
+  await fs.rm(outRoot, { recursive: true, force: true });
+});
+
+const scenario = `
+name: auth-mix
+description: every auth operation at a low rate
+seed: 3
+dataset:
+  users: 300
+  seed: 5
+load:
+  model: open
+  rate: 80/s
+  duration: 3s
+  warmup: 1s
+  connections: 8
+  workers: 2
+mix:
+  - name: login
+    weight: 3
+    steps:
+      - op: auth.login
+        params:
+          user: uniform(1, 300)
+        options:
+          wrongPasswordShare: 20%
+  - op: session.validate
+    weight: 3
+    options:
+      cacheHitRatio: 80%
+      revokedShare: 10%
+  - op: rbac.check
+    weight: 2
+  - op: user.lookup
+    weight: 1
+    options:
+      by: username
+  - name: login-refresh-logout
+    weight: 1
+    steps:
+      - op: auth.login
+        params:
+          user: uniform(1, 300)
+        options:
+          wrongPasswordShare: 0%
+      - op: token.refresh
+      - op: auth.logout
+thresholds:
+  auth.login:
+    - threshold: errors < 1%
+      minSamples: 10
+`;
+
+it('runs every auth operation with checked answers and per-phase timings', async () => {
+  const plan = parseScenario(scenario, 'auth-mix.yaml');
+  const silent = { write: () => true };
+  const { results, exitCode } = await runBenchmark(plan, {
+    target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
+    outDir: path.join(outRoot, 'auth'),
+    progress: silent,
+    stdout: silent,
+    reports: { html: false, junit: false, console: false },
+    latenessBoundMs: 100,
+  });
+  const byKey = new Map(results.operations.map((o) => [o.key, o]));
+  console.log(JSON.stringify(results.operations.map((o) => ({ k: o.key, n: o.count, e: o.errors, o: o.outcomes, p95: o.latency.p95Ms }))));
+  for (const op of results.operations) expect(op.errors.wrong_answer ?? 0, op.key).toBe(0);
+  const login = byKey.get('auth.login')!;
+  expect(login.outcomes.granted).toBeGreaterThan(0);
+  expect(login.outcomes.denied).toBeGreaterThan(0);
+  expect(byKey.get('auth.login/db')?.count).toBe(login.count - (login.outcomes.rate_limited ?? 0));
+  expect(byKey.has('auth.login/ratelimit')).toBe(true);
+  const validate = byKey.get('session.validate')!;
+  expect(validate.outcomes.hit).toBeGreaterThan(0);
+  expect(validate.errors).toEqual({});
+  expect(byKey.get('rbac.check')!.errors).toEqual({});
+  expect(byKey.get('user.lookup')!.outcomes.found).toBeGreaterThan(0);
+  expect(byKey.get('token.refresh')!.outcomes.rotated).toBeGreaterThan(0);
+  expect(byKey.get('auth.logout')!.outcomes.revoked).toBeGreaterThan(0);
+  expect(results.dataset.users).toBe(300);
+  expect(results.server?.statements.length).toBeGreaterThan(0);
+  expect(results.thresholds[0]?.status).toBe('PASS');
+  expect(exitCode).toBe(results.generator.valid ? 0 : 4);
+});
