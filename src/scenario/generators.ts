@@ -13,7 +13,7 @@ export type ParamDomain =
   | { readonly kind: 'index'; readonly size: number; readonly what: string; readonly names?: readonly string[] }
   | { readonly kind: 'any'; readonly defaultN: number };
 
-export const GENERATOR_FORMS = 'zipf(s[, n]), uniform(min, max), sequential[(start, end)] or list(a, b, …)';
+export const GENERATOR_FORMS = 'zipf(s[, n]), uniform[(min, max)], sequential[(start, end)] or list(a, b, …)';
 const GENERATOR_NAMES = ['zipf', 'uniform', 'sequential', 'list'] as const;
 /** Zipf exponents above this put essentially every draw on rank 1; almost surely a typo. */
 const MAX_ZIPF_EXPONENT = 10;
@@ -108,6 +108,8 @@ function parseZipf(args: string[], domain: ParamDomain, fail: Fail): ParamGenera
 }
 
 function parseUniform(args: string[], domain: ParamDomain, fail: Fail): ParamGenerator | undefined {
+  // Bare `uniform` spans the whole domain (1..dataset.users for users), like bare `sequential`.
+  if (args.length === 0) return { kind: 'uniform', min: 1, max: domainSize(domain) };
   if (args.length !== 2) return fail(`uniform takes two numbers: uniform(min, max), got ${args.length} arguments`);
   const min = numberArg(args[0]);
   const max = numberArg(args[1]);

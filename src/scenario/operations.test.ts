@@ -44,7 +44,7 @@ describe('validateOperationOptions', () => {
     ['nope', {}, ['options: unknown operation "nope"; known operations: auth.login, session.validate, rbac.check, user.lookup, token.refresh, auth.logout, sql or redis']],
     ['auth.login', { verify: 'bcrypt', cacheSesion: false }, ['options.cacheSesion: unknown key; did you mean "cacheSession"?', 'options.verify: expected none or argon2id, got "bcrypt"']],
     ['auth.login', 'fast', ['options: expected the options of auth.login (a map), got "fast"']],
-    ['sql', { query: 'select $1, $3', params: 'x' }, ['options.params: expected a list of values or generators (zipf(s[, n]), uniform(min, max), sequential[(start, end)] or list(a, b, …)), got "x"']],
+    ['sql', { query: 'select $1, $3', params: 'x' }, ['options.params: expected a list of values or generators (zipf(s[, n]), uniform[(min, max)], sequential[(start, end)] or list(a, b, …)), got "x"']],
     ['sql', { query: 'select $1, $3', params: ['1', '2'] }, ['options.params: the query uses $1..$3 but 2 params are given']],
     ['redis', {}, ['options.command: required by redis']],
   ] as const)('%s %j → issues', (op, options, expected) => {

@@ -58,13 +58,18 @@ export interface OperationSpec {
 }
 
 const USER: ParamSpec = { description: 'Which user (rank 1..dataset.users; under zipf rank 1 is the hottest).', domain: 'user', default: 'zipf(1.1)' };
+/**
+ * Logins are spread uniformly: each user logs in a few times a day. A zipf-hot account with wrong-password
+ * traffic would be locked out and rate-limited within a second, measuring the lockout path instead of logins.
+ */
+const LOGIN_USER: ParamSpec = { description: 'Which user logs in (rank 1..dataset.users).', domain: 'user', default: 'uniform' };
 
 export const OPERATIONS: Readonly<Record<string, OperationSpec>> = deepFreeze({
   'auth.login': {
     name: 'auth.login',
     description: 'Password login: rate limit check, begin login, password verify, finish login (session row), session cached in Redis.',
     phases: ['ratelimit', 'db', 'verify', 'cache'],
-    params: { user: USER },
+    params: { user: LOGIN_USER },
     options: {
       wrongPasswordShare: { type: 'ratio', description: 'Share of attempts sent with a wrong password (must be refused).', default: 0.05 },
       verify: {

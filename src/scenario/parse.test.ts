@@ -83,7 +83,7 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
         '2 mix[1].params.user: uniform value 200000 must be a whole number from 1 to 100000 (dataset.users is 100000)',
         '2 mix[1].params.permission: value "users:raed" is not one of the 37 permissions (did you mean "users:read"?)',
         '2 mix[2].params.usr: unknown key; did you mean "user"?',
-        '2 mix[2].params.user: unknown generator "zipfy" (did you mean "zipf"?); expected zipf(s[, n]), uniform(min, max), sequential[(start, end)] or list(a, b, …)',
+        '2 mix[2].params.user: unknown generator "zipfy" (did you mean "zipf"?); expected zipf(s[, n]), uniform[(min, max)], sequential[(start, end)] or list(a, b, …)',
       ],
     ],
     [
@@ -92,7 +92,7 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
       [
         '2 mix[0].params.user: sequential start must not be more than end, got sequential(5, 1)',
         '2 mix[1].params.user: list needs at least one value',
-        '2 mix[2].params.user: malformed generator "zipf(1.1"; expected zipf(s[, n]), uniform(min, max), sequential[(start, end)] or list(a, b, …) (inside { … } or [ … ], quote generators that contain commas)',
+        '2 mix[2].params.user: malformed generator "zipf(1.1"; expected zipf(s[, n]), uniform[(min, max)], sequential[(start, end)] or list(a, b, …) (inside { … } or [ … ], quote generators that contain commas)',
       ],
     ],
     [
@@ -113,7 +113,7 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
       LOAD + 'mix: [ { op: auth.login, params: { user: uniform(1, 10) } } ]\n',
       [
         '2 mix[0].params["10)"]: unknown key; inside { … } a generator with commas must be quoted, e.g. { user: "uniform(1, 10)" }',
-        '2 mix[0].params.user: malformed generator "uniform(1"; expected zipf(s[, n]), uniform(min, max), sequential[(start, end)] or list(a, b, …) (inside { … } or [ … ], quote generators that contain commas)',
+        '2 mix[0].params.user: malformed generator "uniform(1"; expected zipf(s[, n]), uniform[(min, max)], sequential[(start, end)] or list(a, b, …) (inside { … } or [ … ], quote generators that contain commas)',
       ],
     ],
     ['redis params go in args', LOAD + 'mix: [ { op: redis, params: { x: 1 }, options: { command: GET } } ]\n', ['2 mix[0].params: redis takes no params (use options.args)']],
@@ -275,7 +275,7 @@ describe('parseScenario builds the frozen Plan', () => {
           steps: [
             {
               op: 'auth.login',
-              params: { user: { kind: 'zipf', s: 1.1, n: 100_000 } },
+              params: { user: { kind: 'uniform', min: 1, max: 100_000 } },
               options: { wrongPasswordShare: 0.05, verify: 'none', maxConcurrentHashes: 4, rateLimit: true, cacheSession: true, ip: { kind: 'uniform', min: 1, max: 10_000 } },
             },
           ],
