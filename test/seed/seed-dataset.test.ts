@@ -39,7 +39,9 @@ describe('seedDataset', () => {
   let b: pg.Client;
 
   beforeAll(async () => {
-    [dbA, dbB] = await Promise.all([createSeedableDatabase(), createSeedableDatabase()]);
+    // One after the other: concurrent first migrations of one cluster race on its cluster-wide roles.
+    dbA = await createSeedableDatabase();
+    dbB = await createSeedableDatabase();
     a = new pg.Client({ connectionString: dbA.url });
     b = new pg.Client({ connectionString: dbB.url });
     await Promise.all([a.connect(), b.connect()]);
@@ -151,5 +153,20 @@ describe('seedDataset', () => {
     expect(await dataDigest(a)).toBe(before);
     const again = await seedDataset(a, spec());
     expect(again.reused).toBe(true);
+  });
+
+  it('stops during the index rebuild too (the running statement is cancelled) and rolls back', async () => {
+    const before = await dataDigest(a);
+    const controller = new AbortController();
+    const pending = seedDataset(a, spec({ users: 30_000, seed: 98 }), {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'index') controller.abort();
+      },
+    });
+    await expect(pending).rejects.toBeInstanceOf(AbortedError);
+    expect(await dataDigest(a)).toBe(before);
+    const idx = await a.query<{ n: string }>("SELECT count(*) AS n FROM pg_indexes WHERE schemaname = 'auth' AND tablename = 'users'");
+    expect(Number(idx.rows[0]!.n)).toBe(3);
   });
 });

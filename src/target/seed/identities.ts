@@ -3,7 +3,7 @@
 import { Stream, below, hash32 } from './prng.js';
 
 /** Default number of distinct known passwords (each hashed once at full Argon2id cost). */
-export const DEFAULT_PASSWORD_COUNT = 64;
+export const DEFAULT_PASSWORD_COUNT = 32;
 
 const FIRST_NAMES = [
   'olivia', 'liam', 'emma', 'noah', 'amelia', 'oliver', 'ava', 'elijah', 'sophia', 'lucas', 'mia', 'levi', 'isabella',

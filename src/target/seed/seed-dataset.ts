@@ -6,7 +6,7 @@ import { SEEDED_TABLES, dropKeysAndIndexes, readRoleCatalog, referencingTables, 
 import { copyLines } from './copy-stream.js';
 import { datasetFingerprint, GENERATOR_VERSION } from './fingerprint.js';
 import { credentialsTable, sessionsTable, userRolesTable, usersTable, type TableData } from './generators.js';
-import { hashKnownPasswords } from './password-hashes.js';
+import { knownPasswordHashes } from './password-hashes.js';
 import { resolveDatasetSpec } from './spec.js';
 import type { DatasetSpec, SeedPhase, SeedProgress, SeedReport, TableLoad } from './types.js';
 
@@ -16,6 +16,8 @@ export interface SeedOptions {
   signal?: AbortSignal;
   /** Reseed even when the fingerprint matches. */
   force?: boolean;
+  /** Folder where the known passwords' Argon2id strings are cached between runs (e.g. `.authbench/cache`). */
+  hashCacheDir?: string;
 }
 
 /** Where the fingerprint of the loaded dataset is kept; outside `auth` so the schema's owner stays in charge of it. */
@@ -77,7 +79,7 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
           // A cheap guard against someone emptying the tables behind the fingerprint's back.
           if (Number(users.rows[0]?.n) === resolved.users) {
             progress('done');
-            return { reused: true, fingerprint, spec: resolved, counts: row.counts, tables: [], hashMs: 0, indexMs: 0, indexSteps: [], analyzeMs: 0, totalMs: performance.now() - started };
+            return { reused: true, fingerprint, spec: resolved, counts: inTableOrder(row.counts), tables: [], hashMs: 0, indexMs: 0, indexSteps: [], analyzeMs: 0, totalMs: performance.now() - started };
           }
         }
       }
@@ -86,7 +88,10 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
       progress('hash');
       const hashStart = performance.now();
       let hashMs = 0;
-      const hashing = hashKnownPasswords(resolved.seed, resolved.passwordCount, resolved.hashParams, signal ? { signal } : {}).then((h) => {
+      const hashing = knownPasswordHashes(resolved.seed, resolved.passwordCount, resolved.hashParams, {
+        ...(signal ? { signal } : {}),
+        ...(opts.hashCacheDir ? { cacheDir: opts.hashCacheDir } : {}),
+      }).then((h) => {
         hashMs = performance.now() - hashStart;
         return h;
       });
@@ -105,7 +110,8 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
       const loads: TableLoad[] = [];
       let indexMs = 0;
       const indexSteps: { statement: string; durationMs: number }[] = [];
-      const cancel = signal ? cancelOnAbort(client, signal) : undefined;
+      let rebuilding = false;
+      const cancel = signal ? cancelOnAbort(client, signal, () => rebuilding) : undefined;
       await client.query('BEGIN');
       try {
         progress('prepare');
@@ -142,6 +148,7 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
         }
 
         progress('index');
+        rebuilding = true;
         const indexStart = performance.now();
         const step = async (statement: string): Promise<void> => {
           const stepStart = performance.now();
@@ -169,11 +176,14 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
         );
         await client.query('COMMIT');
       } catch (err) {
+        rebuilding = false;
+        await cancel?.dispose(); // a late cancel must not hit the ROLLBACK
         await client.query('ROLLBACK').catch(() => undefined);
         if (signal?.aborted) throw new AbortedError('Seeding was interrupted; the database keeps its previous dataset.', { cause: err });
         throw err;
       } finally {
-        cancel?.dispose();
+        rebuilding = false;
+        await cancel?.dispose();
       }
 
       progress('analyze');
@@ -181,7 +191,7 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
       await client.query(`ANALYZE ${SEEDED_TABLES.join(', ')}`);
       const analyzeMs = performance.now() - analyzeStart;
       progress('done');
-      const counts = Object.fromEntries(loads.map((l) => [l.table, l.rows]));
+      const counts = inTableOrder(Object.fromEntries(loads.map((l) => [l.table, l.rows])));
       return { reused: false, fingerprint, spec: resolved, counts, tables: loads, hashMs, indexMs, indexSteps, analyzeMs, totalMs: performance.now() - started };
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK_KEY]).catch(() => undefined);
@@ -195,6 +205,13 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
  * Where to COPY the rows of `t`: a plain table itself with FREEZE; a partitioned table's default partition with
  * FREEZE when every row belongs there (no other partition overlaps the rows' key range), else the parent.
  */
+/** Counts keyed in SEEDED_TABLES order (jsonb does not keep key order). */
+function inTableOrder(counts: Record<string, number>): Record<string, number> {
+  const known = SEEDED_TABLES.filter((t) => t in counts).map((t) => [t, counts[t]!] as const);
+  const rest = Object.entries(counts).filter(([t]) => !(SEEDED_TABLES as readonly string[]).includes(t));
+  return Object.fromEntries([...known, ...rest]);
+}
+
 async function copyTarget(client: pg.Client, t: TableData): Promise<{ table: string; freeze: boolean }> {
   const kind = await client.query<{ kind: string }>('SELECT relkind AS kind FROM pg_class WHERE oid = $1::regclass', [t.table]);
   if (kind.rows[0]?.kind !== 'p') return { table: t.table, freeze: true };
@@ -215,24 +232,31 @@ async function copyTarget(client: pg.Client, t: TableData): Promise<{ table: str
 }
 
 /**
- * On abort, cancels the statement running on `client` (an index build or REFRESH can take seconds) from a
- * second connection with the same settings; COPY is stopped by its stream instead.
+ * On abort, cancels the statement running on `client` when `running()` says a long one is (an index build or REFRESH
+ * can take seconds), from a second connection with the same settings; COPY is stopped by its stream instead.
+ * dispose() waits for a cancel in flight, so it cannot land on a later statement of the caller.
  */
-function cancelOnAbort(client: pg.Client, signal: AbortSignal): { dispose(): void } {
+function cancelOnAbort(client: pg.Client, signal: AbortSignal, running: () => boolean): { dispose(): Promise<void> } {
   let pid: number | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
   client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then(
     (r) => (pid = r.rows[0]?.pid),
     () => undefined,
   );
   const onAbort = (): void => {
-    if (pid === undefined) return;
+    if (pid === undefined || !running()) return;
     const side = new pg.Client({ host: client.host, port: client.port, user: client.user, password: client.password, database: client.database });
-    side
+    inFlight = side
       .connect()
       .then(() => side.query('SELECT pg_cancel_backend($1)', [pid]))
-      .catch(() => undefined)
-      .finally(() => void side.end().catch(() => undefined));
+      .then(() => undefined, () => undefined)
+      .finally(() => side.end().catch(() => undefined));
   };
   signal.addEventListener('abort', onAbort, { once: true });
-  return { dispose: () => signal.removeEventListener('abort', onAbort) };
+  return {
+    dispose: async () => {
+      signal.removeEventListener('abort', onAbort);
+      await inFlight;
+    },
+  };
 }

@@ -23,7 +23,7 @@ export interface DatasetSpec {
   revokedShare?: number;
   /** Share (0..1) of users who are agents and hold many roles. Default 0.02. */
   agentShare?: number;
-  /** Number of distinct known test passwords, each hashed once at full cost. Default 64. */
+  /** Number of distinct known test passwords, each hashed once at full cost. Default 32. */
   passwordCount?: number;
   /** Argon2id parameters; default the OWASP minimum m=19456, t=2, p=1. */
   hashParams?: Partial<HashParams>;
