@@ -13,11 +13,13 @@ type AnyCommand = CommandModule<object, any>;
 const commands: AnyCommand[] = [
   (await import('./commands/doctor.js')).default,
   (await import('./commands/provision.js')).default,
+  (await import('./commands/seed.js')).default,
   (await import('./commands/teardown.js')).default,
   (await import('./commands/env.js')).default,
   (await import('./commands/run.js')).default,
   (await import('./commands/validate.js')).default,
   (await import('./commands/report.js')).default,
+  (await import('./commands/compare.js')).default,
 ];
 
 /** A yargs usage problem (unknown flag, missing argument): input error, exit 2. */
