@@ -120,9 +120,13 @@ describe('seedDataset', () => {
   });
 
   it('reuses the dataset when the spec is unchanged, and reseeds when it changes', async () => {
+    // A run's failed logins lock an account; reuse clears that so every active user can log in again.
+    await a.query("UPDATE auth.credentials SET failed_attempts = 5, locked_until = now() + interval '1 hour' WHERE user_id IN (3, 4)");
     const started = performance.now();
     const again = await seedDataset(a, spec({ users: 10_000 }));
     expect(again.reused).toBe(true);
+    expect(again.credentialsReset).toBe(2);
+    expect((await a.query('SELECT count(*)::int AS n FROM auth.credentials WHERE locked_until IS NOT NULL OR failed_attempts > 0')).rows[0].n).toBe(0);
     expect(performance.now() - started).toBeLessThan(1000);
     const changed = await seedDataset(a, spec({ users: 3000 }));
     expect(changed.reused).toBe(false);

@@ -1,7 +1,7 @@
 // Row generators for each seeded table: lazy iterables of COPY text lines, in primary-key order.
 // Every value comes from layout.ts / identities.ts, so a row depends only on (spec, row index).
 import { hash as digest } from 'node:crypto';
-import { Stream, hash32, unit } from './prng.js';
+import { Stream, hash32 } from './prng.js';
 import { displayNameForUser, emailForUser, passwordIndexForUser, userIdForIndex, usernameForUser } from './identities.js';
 import {
   DATASET_EPOCH_MS,
@@ -61,16 +61,8 @@ export function credentialsTable(spec: ResolvedDatasetSpec, hashes: readonly str
       for (let i = 0; i < spec.users; i++) {
         const created = userCreatedAtMs(spec, i);
         const changed = created + (hash32(seed, Stream.password, i, 99) % Math.max(1, DATASET_EPOCH_MS - created));
-        // 1% of users carry a stale failure count from before the epoch: below the lockout limit, so logins work.
-        const stale = unit(seed, Stream.wrongPassword, i, 999) < 0.01;
-        yield copyLine([
-          userIdForIndex(i),
-          hashes[passwordIndexForUser(i, spec.passwordCount)]!,
-          iso(changed),
-          stale ? 1 + (hash32(seed, Stream.wrongPassword, i, 998) % 2) : 0,
-          stale ? iso(DATASET_EPOCH_MS - 86_400_000) : null,
-          null,
-        ]);
+        // No failure counters or locks: logins as any active user must succeed (reuse resets them the same way).
+        yield copyLine([userIdForIndex(i), hashes[passwordIndexForUser(i, spec.passwordCount)]!, iso(changed), 0, null, null]);
       }
     },
   };

@@ -78,8 +78,26 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
           const users = await client.query<{ n: string }>('SELECT count(*) AS n FROM auth.users');
           // A cheap guard against someone emptying the tables behind the fingerprint's back.
           if (Number(users.rows[0]?.n) === resolved.users) {
+            // A previous run's wrong-password logins may have left counters and locks: clear them so every
+            // active user can log in again, as in a fresh dataset.
+            const unlocked = await client.query(
+              `UPDATE auth.credentials SET failed_attempts = 0, failure_window_start = NULL, locked_until = NULL
+                WHERE failed_attempts <> 0 OR failure_window_start IS NOT NULL OR locked_until IS NOT NULL`,
+            );
             progress('done');
-            return { reused: true, fingerprint, spec: resolved, counts: inTableOrder(row.counts), tables: [], hashMs: 0, indexMs: 0, indexSteps: [], analyzeMs: 0, totalMs: performance.now() - started };
+            return {
+              reused: true,
+              fingerprint,
+              spec: resolved,
+              counts: inTableOrder(row.counts),
+              tables: [],
+              hashMs: 0,
+              indexMs: 0,
+              indexSteps: [],
+              analyzeMs: 0,
+              credentialsReset: unlocked.rowCount ?? 0,
+              totalMs: performance.now() - started,
+            };
           }
         }
       }
@@ -116,6 +134,8 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
       try {
         progress('prepare');
         await client.query("SET LOCAL maintenance_work_mem = '512MB'");
+        // The permission-mask refresh groups every grant by user: with the default work_mem it spills to disk.
+        await client.query("SET LOCAL work_mem = '256MB'");
         await client.query("SET LOCAL synchronous_commit = 'off'");
         const truncate = [...SEEDED_TABLES, ...(await referencingTables(client, SEEDED_TABLES))];
         await client.query(`TRUNCATE ${truncate.join(', ')}`);
@@ -188,11 +208,12 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
 
       progress('analyze');
       const analyzeStart = performance.now();
-      await client.query(`ANALYZE ${SEEDED_TABLES.join(', ')}`);
+      const derived = (await client.query("SELECT to_regclass('auth.user_permission_masks') AS v")).rows[0]?.v !== null ? ['auth.user_permission_masks'] : [];
+      await client.query(`ANALYZE ${[...SEEDED_TABLES, ...derived].join(', ')}`);
       const analyzeMs = performance.now() - analyzeStart;
       progress('done');
       const counts = inTableOrder(Object.fromEntries(loads.map((l) => [l.table, l.rows])));
-      return { reused: false, fingerprint, spec: resolved, counts, tables: loads, hashMs, indexMs, indexSteps, analyzeMs, totalMs: performance.now() - started };
+      return { reused: false, fingerprint, spec: resolved, counts, tables: loads, hashMs, indexMs, indexSteps, analyzeMs, credentialsReset: 0, totalMs: performance.now() - started };
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK_KEY]).catch(() => undefined);
     }

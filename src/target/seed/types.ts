@@ -79,5 +79,7 @@ export interface SeedReport {
   indexSteps: { statement: string; durationMs: number }[];
   /** Time of ANALYZE, ms. */
   analyzeMs: number;
+  /** On reuse: credentials whose failure counters or lock (left by earlier runs) were cleared. */
+  credentialsReset: number;
   totalMs: number;
 }
