@@ -33,7 +33,8 @@ describe('load pool', () => {
   });
 
   it('runs an open-model SELECT 1 at the planned rate on 2 workers', async () => {
-    const plan = testPlan(testLoad({ rate: 200, durationMs: 2000, warmupMs: 1000, connections: 4, workers: 2 }));
+    // 16 connections: on a shared 2-core box a stalled event loop catches up in a burst that must not find them all busy.
+    const plan = testPlan(testLoad({ rate: 200, durationMs: 2000, warmupMs: 1000, connections: 16, workers: 2 }));
     const { outcome, run } = await runPool(plan);
     expect(outcome.failure).toBeUndefined();
     const op = run.operations.find((o) => o.key === 'sql')!;
@@ -44,7 +45,6 @@ describe('load pool', () => {
     expect(run.intervals.filter((i) => i.warmup)).toHaveLength(1);
     const measured = run.intervals.filter((i) => !i.warmup);
     expect(measured.reduce((s, i) => s + (i.operations.sql?.count ?? 0), 0)).toBe(op.count);
-    console.log(JSON.stringify({ p95: op.latency.p95Ms, svc95: op.service.p95Ms, lag: run.generator }));
   });
 
   it('ends cleanly with workerCrashed when a worker throws outside an iteration', async () => {

@@ -85,7 +85,6 @@ it('runs every auth operation with checked answers and per-phase timings', async
     latenessBoundMs: 100,
   });
   const byKey = new Map(results.operations.map((o) => [o.key, o]));
-  console.log(JSON.stringify(results.operations.map((o) => ({ k: o.key, n: o.count, e: o.errors, o: o.outcomes, p95: o.latency.p95Ms }))));
   for (const op of results.operations) expect(op.errors.wrong_answer ?? 0, op.key).toBe(0);
   const login = byKey.get('auth.login')!;
   expect(login.outcomes.granted).toBeGreaterThan(0);

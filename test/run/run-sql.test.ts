@@ -49,7 +49,6 @@ describe('authbench run (sql, external target)', () => {
     const p = plan({ rate: 150, durationMs: 3000, warmupMs: 1000, connections: 16, workers: 2 });
     const { results, dir, exitCode } = await runBenchmark(p, options('open'));
     expect(results.status).toBe('completed');
-    console.log(JSON.stringify({ gen: results.generator, lag: results.intervals.map((i) => i.eventLoopLagMaxMs) }));
     expect(results.generator.invalidReasons).toEqual([]);
     expect(exitCode).toBe(0); // no thresholds: PASS
     const sql = results.operations.find((o) => o.key === 'sql')!;
