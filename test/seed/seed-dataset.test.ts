@@ -173,4 +173,15 @@ describe('seedDataset', () => {
     const idx = await a.query<{ n: string }>("SELECT count(*) AS n FROM pg_indexes WHERE schemaname = 'auth' AND tablename = 'users'");
     expect(Number(idx.rows[0]!.n)).toBe(3);
   });
+
+  it('fails with a clear error and rolls back when the schema rejects generated rows', async () => {
+    const before = await dataDigest(b);
+    // NOT VALID: existing rows stay, new (COPYed) rows are checked, as after a schema change the generators miss.
+    await b.query("ALTER TABLE auth.users ADD CONSTRAINT users_no_dots CHECK (strpos(username, '.') = 0) NOT VALID");
+    const failed = seedDataset(b, spec({ seed: 5 }));
+    await expect(failed).rejects.toMatchObject({ code: 'AB_ERR_MIGRATION_CHANGED', exitCode: 3 });
+    await expect(failed).rejects.toThrow(/users_no_dots/);
+    await b.query('ALTER TABLE auth.users DROP CONSTRAINT users_no_dots');
+    expect(await dataDigest(b)).toBe(before);
+  });
 });

@@ -62,7 +62,7 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
   try {
     progress('check');
     if ((await client.query("SELECT to_regclass('auth.users') AS t")).rows[0]?.t === null) {
-      throw new InfrastructureError(InfraCode.migrationChanged, 'The auth schema is not applied to this database, so there is nothing to seed.', {
+      throw new InfrastructureError(InfraCode.migrationFailed, 'The auth schema is not applied to this database, so there is nothing to seed.', {
         hint: 'Apply the migrations first (authbench provision or authbench run do it).',
       });
     }
@@ -200,6 +200,13 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
         await cancel?.dispose(); // a late cancel must not hit the ROLLBACK
         await client.query('ROLLBACK').catch(() => undefined);
         if (signal?.aborted) throw new AbortedError('Seeding was interrupted; the database keeps its previous dataset.', { cause: err });
+        if (err instanceof Error && 'code' in err && typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) {
+          // A server-side error while loading: almost always the schema changed in a way the generators do not know.
+          throw new InfrastructureError(InfraCode.migrationChanged, `Seeding failed and was rolled back: ${err.message}.`, {
+            hint: 'The schema in sql/ probably no longer matches the seeder (src/target/seed/generators.ts); the database keeps its previous dataset.',
+            cause: err,
+          });
+        }
         throw err;
       } finally {
         rebuilding = false;
