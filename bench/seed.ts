@@ -15,6 +15,8 @@ const { values } = parseArgs({
   options: {
     users: { type: 'string', default: '100000' },
     seed: { type: 'string', default: '1' },
+    // Extra server settings, e.g. --setting wal_level=minimal --setting max_wal_senders=0
+    setting: { type: 'string', multiple: true, default: [] },
   },
 });
 const sizes = values.users.split(',').map((s) => Number(s.replace(/_/g, '')));
@@ -69,11 +71,12 @@ let pid: number | undefined;
 try {
   await initCluster({ dataDir, superuser: 'postgres', password });
   const port = await findFreePort();
-  const settings = { ...postgresSettings(resolveServerSettings()), shared_preload_libraries: 'pg_stat_statements' };
+  const extra = Object.fromEntries(values.setting.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const settings = { ...postgresSettings(resolveServerSettings()), shared_preload_libraries: 'pg_stat_statements', ...extra };
   const server = await startServer({ dataDir, port, settings });
   pid = server.pid;
   const admin = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
-  console.log(`PostgreSQL 17 on port ${port}, ${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`PostgreSQL 17 on port ${port}${values.setting.length ? ` (${values.setting.join(' ')})` : ''}, ${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   for (const users of sizes) {
     const db = `seed_bench_${users}`;
     const c = new pg.Client({ connectionString: admin });
@@ -82,16 +85,35 @@ try {
     await c.end();
     const url = admin.replace(/\/postgres$/, `/${db}`);
     await applySchema(url);
+    const walAt = async (): Promise<string> => {
+      const w = new pg.Client({ connectionString: url });
+      await w.connect();
+      try {
+        return (await w.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
+      } finally {
+        await w.end();
+      }
+    };
+    const wal0 = await walAt();
     const serverCpu0 = await serverCpuSeconds(pid);
     const nodeCpu0 = process.cpuUsage();
     const load0 = os.loadavg()[0]!;
     const report = await seedDataset(url, { users, seed: Number(values.seed) }, { signal: controller.signal });
     const nodeCpu = process.cpuUsage(nodeCpu0);
     const serverCpu = (await serverCpuSeconds(pid)) - serverCpu0;
+    const walBytes = await (async () => {
+      const w = new pg.Client({ connectionString: url });
+      await w.connect();
+      try {
+        return Number((await w.query<{ n: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) AS n', [wal0])).rows[0]!.n);
+      } finally {
+        await w.end();
+      }
+    })();
     console.log(`\n${users.toLocaleString('en')} users: ${(report.totalMs / 1000).toFixed(1)} s total, ${Math.round(users / (report.totalMs / 1000)).toLocaleString('en')} users/s`);
     console.log(
       `  CPU: node ${((nodeCpu.user + nodeCpu.system) / 1e6).toFixed(1)} s + postgres ${serverCpu.toFixed(1)} s; ` +
-        `load average ${load0.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)} (other work shares these ${os.availableParallelism()} cores)`,
+        `load average ${load0.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)} (other work shares these ${os.availableParallelism()} cores); WAL written ${(walBytes / 2 ** 20).toFixed(0)} MiB`,
     );
     console.log(`  hash ${report.spec.passwordCount} passwords (m=${report.spec.hashParams.memoryKiB},t=${report.spec.hashParams.timeCost},p=${report.spec.hashParams.parallelism}): ${(report.hashMs / 1000).toFixed(2)} s`);
     for (const t of report.tables) {
