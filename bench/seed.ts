@@ -67,6 +67,9 @@ const dataDir = path.join(home, 'data');
 const password = randomBytes(12).toString('hex');
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
+process.once('SIGTERM', () => controller.abort());
+// Piped into `head`, a closed stdout must not kill the process before the server is stopped below.
+process.stdout.on('error', () => undefined);
 let pid: number | undefined;
 try {
   await initCluster({ dataDir, superuser: 'postgres', password });
