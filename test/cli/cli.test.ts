@@ -65,6 +65,17 @@ describe('authbench CLI', () => {
     expect(out.stderr).toContain('REDIS_URL: "http://cache:6379" must start with redis://');
   });
 
+  it('run refuses a bad --baseline or --max-regression before any load (exit 2)', async () => {
+    const missing = await cli(['run', 'scenarios/smoke.yaml', '--baseline', '/nonexistent/base.json']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('/nonexistent/base.json');
+    expect(missing.stderr).toContain('[AB_ERR_RESULTS_FILE]');
+    expectOneParagraph(missing.stderr);
+    const tolerance = await cli(['run', 'scenarios/smoke.yaml', '--baseline', '/nonexistent/base.json', '--max-regression', 'lots']);
+    expect(tolerance.status).toBe(2);
+    expect(tolerance.stderr).toContain('--max-regression: expected a percentage like 10% or a ratio like 0.1, got "lots"');
+  });
+
   it('an infrastructure error is exit 3 with its code', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-cli-'));
     try {

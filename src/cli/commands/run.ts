@@ -18,6 +18,8 @@ interface RunArgs {
   'allow-non-empty'?: boolean;
   html: boolean;
   junit: boolean;
+  baseline?: string;
+  'max-regression': string;
 }
 
 const command: CommandModule<object, RunArgs> = {
@@ -38,11 +40,22 @@ const command: CommandModule<object, RunArgs> = {
       .option('data-dir', { type: 'string', describe: 'Directory of the servers authbench starts', defaultDescription: '.authbench' })
       .option('allow-non-empty', { type: 'boolean', describe: 'Allow writing into a database that holds other tables' })
       .option('html', { type: 'boolean', default: true, describe: 'Write report.html' })
-      .option('junit', { type: 'boolean', default: true, describe: 'Write junit.xml' }),
+      .option('junit', { type: 'boolean', default: true, describe: 'Write junit.xml' })
+      .option('baseline', { type: 'string', describe: 'results.json of an earlier run: fail (exit 1) on a regression beyond --max-regression' })
+      .option('max-regression', { type: 'string', default: '10%', describe: 'Tolerated regression against --baseline, e.g. 10% or 0.1' }),
   handler: async (args) => {
     const { loadScenario } = await import('../../scenario/parse.js');
     const { applyOverrides } = await import('../../run/plan-overrides.js');
     const { runBenchmark } = await import('../../run/run-benchmark.js');
+    // A bad baseline or tolerance is invalid input: refuse it before any load, not after the run.
+    const baseline = args.baseline;
+    let maxRegression = 0;
+    if (baseline !== undefined) {
+      const { parseMaxRegression } = await import('../../compare/index.js');
+      const { readResults } = await import('../../report/json.js');
+      maxRegression = parseMaxRegression(args['max-regression']);
+      await readResults(baseline);
+    }
     const plan = applyOverrides(await loadScenario(args.file), {
       ...(args.duration !== undefined ? { duration: args.duration } : {}),
       ...(args.rate !== undefined ? { rate: args.rate } : {}),
@@ -65,6 +78,13 @@ const command: CommandModule<object, RunArgs> = {
     });
     if (outcome.error) throw outcome.error;
     process.exitCode = outcome.exitCode;
+    if (baseline !== undefined && outcome.results.status === 'completed') {
+      const { gateOnBaseline } = await import('../../compare/index.js');
+      const gate = await gateOnBaseline(baseline, outcome.results, maxRegression, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
+      process.stdout.write(`\n${gate.text}\n`);
+      // A regression fails an otherwise passing run; invalid input, infrastructure, invalid and aborted codes win.
+      if (gate.regressed && outcome.exitCode === 0) process.exitCode = 1;
+    }
   },
 };
 export default command;
