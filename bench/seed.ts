@@ -10,6 +10,7 @@ import { initCluster, startServer, stopServer } from '../src/target/embedded-pos
 import { findFreePort } from '../src/target/free-port.js';
 import { postgresSettings, resolveServerSettings } from '../src/target/settings.js';
 import { seedDataset } from '../src/target/seed/seed-dataset.js';
+import { applyMigrations } from '../src/target/migrate.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,14 +49,7 @@ async function applySchema(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const migrate = (await import('../src/target/migrate.js').catch(() => undefined)) as { applyMigrations?: (c: pg.Client) => Promise<unknown> } | undefined;
-    if (migrate?.applyMigrations) return void (await migrate.applyMigrations(client));
-    const dir = path.resolve('sql');
-    for (const file of (await fs.readdir(dir)).filter((f) => f.endsWith('.sql')).sort()) {
-      await client.query('BEGIN');
-      await client.query(await fs.readFile(path.join(dir, file), 'utf8'));
-      await client.query('COMMIT');
-    }
+    await applyMigrations(client);
   } finally {
     await client.end();
   }

@@ -16,7 +16,7 @@ export const Stream = {
   sessionState: 11,
   sessionToken: 12,
   sessionTime: 13,
-  rolePermissions: 14,
+  // 14 was rolePermissions (roles and grants now come from the migrations); never reuse a retired id.
   userAgent: 15,
   ipAddress: 16,
   lastLogin: 17,
@@ -55,18 +55,4 @@ export function below(n: number, seed: number, stream: number, i: number, j = 0)
 /** Uniform integer in [lo, hi] (both inclusive). */
 export function between(lo: number, hi: number, seed: number, stream: number, i: number, j = 0): number {
   return lo + below(hi - lo + 1, seed, stream, i, j);
-}
-
-/** `bytes` pseudo-random bytes as lowercase hex (bytes must be a multiple of 4). */
-export function hexBytes(bytes: number, seed: number, stream: number, i: number, j = 0): string {
-  let out = '';
-  for (let w = 0; w < bytes / 4; w++) out += hash32(seed, stream, i, j * 64 + w).toString(16).padStart(8, '0');
-  return out;
-}
-
-/** `bytes` pseudo-random bytes. */
-export function randomBytesFor(bytes: number, seed: number, stream: number, i: number, j = 0): Buffer {
-  const buf = Buffer.alloc(Math.ceil(bytes / 4) * 4);
-  for (let w = 0; w < buf.length / 4; w++) buf.writeUInt32BE(hash32(seed, stream, i, j * 64 + w), w * 4);
-  return buf.subarray(0, bytes);
 }
