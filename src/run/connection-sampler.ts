@@ -1,14 +1,17 @@
 // Samples the server's connection count once a second from pg_stat_activity, on the main thread's admin
 // connection, so "> 750 concurrent connections" is the server's own count, not the generator's claim.
+// Only the load's own connections count (application_name `authbench-w<N>`: not setup, warm or monitor
+// connections, nor other clients of an external server), and only those doing work: running a statement or
+// in a transaction now, or having started one since the previous sample. An idle pool proves nothing.
 import type pg from 'pg';
 import { epochNowMs } from '../load/clock.js';
 
 export interface ConnectionSample {
   /** ms since the load start. */
   readonly atMs: number;
-  /** Client backends connected to the run's database (the sampler's own excluded). */
+  /** Load connections (the workers' iteration slots) that were working within the last sampling period. */
   readonly connections: number;
-  /** Of them, running a statement at that instant. */
+  /** Load connections running a statement at that instant. */
   readonly active: number;
 }
 
@@ -35,9 +38,12 @@ export class ConnectionSampler {
     this.busy = true;
     try {
       const { rows } = await this.client.query<{ total: string; active: string }>(
-        `SELECT count(*)::text AS total, count(*) FILTER (WHERE state = 'active')::text AS active
+        `SELECT count(*) FILTER (WHERE state <> 'idle' OR query_start >= now() - $1::interval)::text AS total,
+                count(*) FILTER (WHERE state = 'active')::text AS active
            FROM pg_stat_activity
-          WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+          WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+            AND application_name ~ '^authbench-w[0-9]+$'`,
+        [`${SAMPLE_EVERY_MS} milliseconds`],
       );
       const r = rows[0];
       this.samples.push({ atMs: epochNowMs() - this.startAtMs, connections: Number(r?.total ?? 0), active: Number(r?.active ?? 0) });

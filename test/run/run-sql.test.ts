@@ -62,7 +62,9 @@ describe('authbench run (sql, external target)', () => {
     expect(measured).toHaveLength(3);
     expect(measured.reduce((s, i) => s + (i.operations.sql?.count ?? 0), 0)).toBe(sql.count);
     expect(warmup[0]!.operations.sql?.count).toBeGreaterThan(100);
-    expect(results.server?.connectionsPeak).toBeGreaterThanOrEqual(16);
+    // Load connections that did work in a sampling period: LIFO slots keep only what 150/s needs busy.
+    expect(results.server?.connectionsPeak).toBeGreaterThanOrEqual(1);
+    expect(results.server?.connectionsPeak).toBeLessThanOrEqual(16);
     expect(sql.latency.p95Ms).toBeGreaterThanOrEqual(sql.service.p95Ms);
     const written = JSON.parse(await fs.readFile(path.join(dir, 'results.json'), 'utf8'));
     expect(written.operations[0].count).toBe(sql.count);
