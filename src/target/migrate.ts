@@ -85,6 +85,7 @@ const LEDGER_DDL = `
 export async function applyMigrations(client: pg.ClientBase, opts: ApplyMigrationsOptions = {}): Promise<ApplyMigrationsResult> {
   const files = await readMigrations(opts.dir ?? defaultMigrationsDir());
   const result: ApplyMigrationsResult = { applied: [], skipped: [] };
+  await ensureClusterRoles(client);
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
   try {
     await client.query(LEDGER_DDL);
@@ -108,6 +109,38 @@ export async function applyMigrations(client: pg.ClientBase, opts: ApplyMigratio
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]).catch(() => undefined);
   }
   return result;
+}
+
+/** Roles are cluster-wide, but the advisory lock is per database. */
+const CLUSTER_ROLES = ['CREATE ROLE authbench_owner NOLOGIN', 'CREATE ROLE authbench_app LOGIN NOINHERIT'];
+
+/**
+ * Creates the cluster-wide roles in their own short transactions before any migration runs, so databases
+ * migrated at the same time never see a role that another database's still-open migration created
+ * (migration 001 keeps its own race-tolerant CREATE ROLE for anyone applying the SQL by hand).
+ */
+async function ensureClusterRoles(client: pg.ClientBase): Promise<void> {
+  for (const statement of CLUSTER_ROLES) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(statement);
+        break;
+      } catch (cause) {
+        const code = (cause as { code?: string }).code;
+        // 42710 duplicate_object: exists already; 23505 unique_violation: created concurrently right now.
+        if (code === '42710') break;
+        if (code === '23505' && attempt < 5) {
+          await new Promise((r) => setTimeout(r, 20 * attempt));
+          continue;
+        }
+        if (code === '23505') break;
+        throw new InfrastructureError(InfraCode.migrationFailed, `Could not create the role needed by the schema (${statement}): ${(cause as Error).message}`, {
+          hint: 'Migrations need a superuser (or CREATEROLE) connection.',
+          cause,
+        });
+      }
+    }
+  }
 }
 
 async function applyOne(client: pg.ClientBase, file: MigrationFile): Promise<void> {
