@@ -1,6 +1,7 @@
 // The worker's PostgreSQL connections: one plain pg.Client per slot, and an iteration owns a slot while it runs.
 // No pg.Pool: a pool would queue arrivals and hide the wait; here a busy generator shows up as a dropped arrival.
 import pg from 'pg';
+import { pgClientConfig } from '../target/tls.js';
 
 /** One connection an iteration holds exclusively. `client` is null when the plan needs no PostgreSQL. */
 export interface Slot {
@@ -57,7 +58,7 @@ export class ConnectionSlots {
 
   private async newClient(): Promise<pg.Client> {
     const client = new pg.Client({
-      connectionString: this.options.url,
+      ...pgClientConfig(this.options.url),
       application_name: this.options.applicationName,
       query_timeout: this.options.queryTimeoutMs,
       connectionTimeoutMillis: this.options.queryTimeoutMs,

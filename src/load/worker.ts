@@ -7,6 +7,7 @@ import { isAuthbenchError, InfraCode } from '../errors.js';
 import type { MixEntry, Plan } from '../scenario/plan.js';
 import { epochNowMs } from './clock.js';
 import { ConnectionSlots } from './connection-slots.js';
+import { pgClientConfig } from '../target/tls.js';
 import { ControlState, RunControl } from './control.js';
 import { compileGenerator } from './generators.js';
 import { compileMix } from './mix.js';
@@ -68,7 +69,7 @@ async function openResources(task: WorkerTask, res: WorkerResources): Promise<Co
     res.redis = await connectRedis(task.redisUrl, { connectionName: `authbench-w${task.workerId}` });
   }
   if (needs.pg) {
-    res.setupClient = new pg.Client({ connectionString: task.pgUrl, application_name: `authbench-w${task.workerId}-setup` });
+    res.setupClient = new pg.Client({ ...pgClientConfig(task.pgUrl), application_name: `authbench-w${task.workerId}-setup` });
     await res.setupClient.connect();
   }
   res.slots = await ConnectionSlots.open({

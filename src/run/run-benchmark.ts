@@ -14,6 +14,7 @@ import type { Plan } from '../scenario/plan.js';
 import { evaluateThresholds, overallVerdict } from '../thresholds/index.js';
 import type { TargetSpec } from '../target/types.js';
 import { redactUrl } from '../target/url.js';
+import { pgClientConfig, redisTlsOptions } from '../target/tls.js';
 import { AbortOnFail } from './abort-on-fail.js';
 import { ConnectionSampler, type ConnectionSample } from './connection-sampler.js';
 import { describeBuild, describeEnvironment } from './environment.js';
@@ -92,9 +93,9 @@ export class BenchmarkRun {
     const plan = this.plan;
     const intervalMs = this.options.intervalMs ?? DEFAULT_INTERVAL_MS;
     const latenessBoundMs = this.options.latenessBoundMs ?? DEFAULT_LATENESS_BOUND_MS;
-    const admin = new pg.Client({ connectionString: prepared.target.pgUrl, application_name: 'authbench-monitor' });
+    const admin = new pg.Client({ ...pgClientConfig(prepared.target.pgUrl), application_name: 'authbench-monitor' });
     await admin.connect();
-    const redis = new Redis(prepared.target.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    const redis = new Redis(prepared.target.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, ...redisTlsOptions(prepared.target.redisUrl) });
     redis.on('error', () => {});
     try {
       await redis.connect().catch(() => {});

@@ -2,6 +2,7 @@
 // the warm share of seeded sessions (session.validate's cacheHitRatio), the denylist of revoked sessions (as
 // logouts would have written it), and the warm share of users' permission masks (rbac.check's cacheHitRatio).
 import pg from 'pg';
+import { pgClientConfig } from '../target/tls.js';
 import { loadPermissionMasks } from '../authdb/queries.js';
 import { connectRedis, createRedisLayer, type CachedSession } from '../authdb/redis/index.js';
 import { SeededDataset } from '../load/operations/dataset.js';
@@ -55,7 +56,7 @@ export async function warmCaches(plan: Plan, prepared: PreparedTarget, opts: War
     if (permissionRatio !== undefined) {
       const users: string[] = [];
       for (let i = 0; i < dataset.users; i++) if (isWarmPermissionUser(seed, i, permissionRatio)) users.push(dataset.userId(i));
-      const client = new pg.Client({ connectionString: prepared.target.pgUrl, application_name: 'authbench-warm' });
+      const client = new pg.Client({ ...pgClientConfig(prepared.target.pgUrl), application_name: 'authbench-warm' });
       await client.connect();
       try {
         const report = await layer.warmPermissions(users, (ids) => loadPermissionMasks(client, ids));

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { InfraCode, InfrastructureError } from '../errors.js';
 import { REPORTED_POSTGRES_SETTINGS } from './settings.js';
+import { pgClientConfig, pgFallbackSsl, redisTlsOptions } from './tls.js';
 import { hostPort, redactUrl } from './url.js';
 
 export const MIN_POSTGRES_MAJOR = 17;
@@ -74,14 +75,28 @@ export interface PostgresFacts {
 
 /** Opens a client with a connect timeout; errors are classified (pgUnreachable, pgAuthFailed, pgTlsRequired, ...). */
 export async function connectPostgres(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'authbench' });
+  const config = pgClientConfig(url);
+  try {
+    return await openPostgres(config);
+  } catch (err) {
+    // libpq's second attempt for sslmode=prefer / allow (src/target/tls.ts).
+    const fallback = pgFallbackSsl(url, err);
+    if (fallback === undefined) throw classifyPostgresError(err, url);
+    return await openPostgres({ ...config, ssl: fallback }).catch((second: unknown) => {
+      throw classifyPostgresError(second, url);
+    });
+  }
+}
+
+async function openPostgres(config: pg.ClientConfig): Promise<pg.Client> {
+  const client = new pg.Client({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'authbench' });
   // An error after connect (server shutdown) must not crash the process; queries still reject.
   client.on('error', () => undefined);
   try {
     await client.connect();
   } catch (err) {
     await client.end().catch(() => undefined);
-    throw classifyPostgresError(err, url);
+    throw err;
   }
   return client;
 }
@@ -145,6 +160,7 @@ export async function assertDatabaseUsable(client: pg.Client, allowNonEmpty: boo
 /** Opens a Redis client that fails fast (no retries, no offline queue). */
 export async function connectRedis(url: string): Promise<Redis> {
   const client = new Redis(url, {
+    ...redisTlsOptions(url),
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 0,

@@ -4,6 +4,7 @@ import { InvalidInputError } from '../errors.js';
 import { assertDatabaseUsable, checkRedis, connectPostgres, readPostgresFacts } from './check.js';
 import { APP_ROLE } from './embedded.js';
 import { generatePassword } from './state.js';
+import { usesTls, withResolvedSslMode } from './tls.js';
 import type { Target, TargetSpec } from './types.js';
 import { resolveExternalUrls } from './url.js';
 
@@ -14,10 +15,12 @@ export async function provisionExternal(spec: TargetSpec, env: NodeJS.ProcessEnv
     ...(urls.redisUrl === undefined ? [{ path: '--redis-url', message: 'is required for --target external (or set REDIS_URL)' }] : []),
   ];
   if (missing.length > 0 || urls.pgUrl === undefined || urls.redisUrl === undefined) throw new InvalidInputError(missing);
-  const pgUrl = urls.pgUrl;
-  const client = await connectPostgres(pgUrl);
+  const client = await connectPostgres(urls.pgUrl);
   let facts;
+  let pgUrl = urls.pgUrl;
   try {
+    // sslmode=prefer/allow: later connections (workers) do what this one settled on (src/target/tls.ts).
+    pgUrl = withResolvedSslMode(pgUrl, await usesTls(client));
     facts = await readPostgresFacts(client, pgUrl);
     await assertDatabaseUsable(client, spec.allowNonEmpty ?? false);
   } finally {

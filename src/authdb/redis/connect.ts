@@ -2,6 +2,8 @@
 // The first connection failing is an InfrastructureError (exit 3) with the URL's password redacted.
 import { Redis, type RedisOptions } from 'ioredis';
 import { InfraCode, InfrastructureError } from '../../errors.js';
+// A leaf module (node:fs + errors only): the one place URLs become TLS options, shared with the target checks.
+import { redisTlsOptions } from '../../target/tls.js';
 
 export interface ConnectRedisOptions {
   /** Give up on a TCP connect after this long (ms). Default 2000. */
@@ -36,7 +38,7 @@ export function fastFailOptions(opts: ConnectRedisOptions = {}): RedisOptions {
 
 /** Opens a client on `url` and waits for the first connection; throws InfrastructureError if it fails. */
 export async function connectRedis(url: string, opts: ConnectRedisOptions = {}): Promise<Redis> {
-  const client = new Redis(url, fastFailOptions(opts));
+  const client = new Redis(url, { ...fastFailOptions(opts), ...redisTlsOptions(url) });
   const onError = opts.onError ?? (() => {});
   // Without a listener ioredis prints every reconnect failure to stderr.
   client.on('error', onError);
@@ -58,6 +60,8 @@ export function redactRedisUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    // ioredis also reads ?password= as an option.
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
     return parsed.toString();
   } catch {
     // Not a URL: show nothing that could be a secret.

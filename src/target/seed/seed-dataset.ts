@@ -1,6 +1,7 @@
 // seedDataset(): fills auth.users, credentials, user_roles and sessions with a deterministic dataset in one
 // transaction (TRUNCATE, COPY FREEZE, rebuild keys, record fingerprint), or reuses it when the fingerprint matches.
 import pg from 'pg';
+import { pgClientConfig } from '../tls.js';
 import { AbortedError, InfraCode, InfrastructureError } from '../../errors.js';
 import { SEEDED_TABLES, dropKeysAndIndexes, readRoleCatalog, referencingTables, schemaChecksum } from './catalog.js';
 import { copyLines } from './copy-stream.js';
@@ -48,7 +49,7 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
   };
 
   const owned = typeof target === 'string';
-  const client = owned ? new pg.Client({ connectionString: target }) : target;
+  const client = owned ? new pg.Client(pgClientConfig(target)) : target;
   if (owned) {
     try {
       await client.connect();
@@ -273,7 +274,7 @@ function cancelOnAbort(client: pg.Client, signal: AbortSignal, running: () => bo
   );
   const onAbort = (): void => {
     if (pid === undefined || !running()) return;
-    const side = new pg.Client({ host: client.host, port: client.port, user: client.user, password: client.password, database: client.database });
+    const side = new pg.Client({ host: client.host, port: client.port, user: client.user, password: client.password, database: client.database, ssl: client.ssl });
     inFlight = side
       .connect()
       .then(() => side.query('SELECT pg_cancel_backend($1)', [pid]))
