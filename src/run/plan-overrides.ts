@@ -1,7 +1,7 @@
-// Command-line flags that override a scenario file (`--duration --rate --connections --workers --seed`), applied to
+// Command-line flags that override a scenario file (`--duration --rate --connections --workers --seed --cache`), applied to
 // the frozen Plan once, before anything runs. Every bad flag is reported at once, with its name (exit 2).
 import { InvalidInputError, type InputIssue } from '../errors.js';
-import type { LoadPlan, Plan } from '../scenario/plan.js';
+import type { CacheState, LoadPlan, Plan } from '../scenario/plan.js';
 import { parseDuration, parseRate } from '../scenario/units.js';
 
 export interface PlanOverrides {
@@ -11,6 +11,8 @@ export interface PlanOverrides {
   readonly connections?: number;
   readonly workers?: number;
   readonly seed?: number;
+  /** Redis at the start of the load: `warm` or `cold` (target.cache). */
+  readonly cache?: string;
 }
 
 function positiveInteger(value: number | undefined, flag: string, issues: InputIssue[]): number | undefined {
@@ -52,6 +54,7 @@ export function applyOverrides(plan: Plan, flags: PlanOverrides): Plan {
   const connections = positiveInteger(flags.connections, '--connections', issues);
   const workers = positiveInteger(flags.workers, '--workers', issues);
   if (flags.seed !== undefined && (!Number.isSafeInteger(flags.seed) || flags.seed < 0)) issues.push({ path: '--seed', message: `must be a whole number ≥ 0, got ${flags.seed}` });
+  if (flags.cache !== undefined && flags.cache !== 'warm' && flags.cache !== 'cold') issues.push({ path: '--cache', message: `must be warm or cold, got ${flags.cache}` });
   if (issues.length > 0) throw new InvalidInputError(issues);
 
   let load: LoadPlan = plan.load;
@@ -68,5 +71,7 @@ export function applyOverrides(plan: Plan, flags: PlanOverrides): Plan {
         : { ...load, connections, vus: connections };
   }
   if (workers !== undefined) load = { ...load, workers };
-  return { ...plan, load, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) };
+  const cache: CacheState | undefined = flags.cache === 'warm' || flags.cache === 'cold' ? flags.cache : undefined;
+  const target = cache ? { ...plan.target, cache } : plan.target;
+  return { ...plan, target, load, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) };
 }

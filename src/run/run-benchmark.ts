@@ -16,6 +16,7 @@ import type { TargetSpec } from '../target/types.js';
 import { redactUrl } from '../target/url.js';
 import { pgClientConfig, redisTlsOptions } from '../target/tls.js';
 import { AbortOnFail } from './abort-on-fail.js';
+import { makeCacheCold } from './cold-cache.js';
 import { ConnectionSampler, type ConnectionSample } from './connection-sampler.js';
 import { describeBuild, describeEnvironment } from './environment.js';
 import { DEFAULT_LATENESS_BOUND_MS, judgeGenerator } from './generator-validity.js';
@@ -42,6 +43,8 @@ export interface RunOptions {
   /** Install SIGINT/SIGTERM handlers (the CLI does; tests of the stage call stop() instead). */
   readonly handleSignals?: boolean;
   readonly testHooks?: (workerId: number) => WorkerTestHooks | undefined;
+  /** A target already provisioned and seeded (capacity steps): used as is; the caller owns and disposes it. */
+  readonly prepared?: PreparedTarget;
 }
 
 export interface RunOutcome {
@@ -78,11 +81,12 @@ export class BenchmarkRun {
     const interrupts = this.options.handleSignals ? watchInterrupts((signal) => this.stop(`${signal} received`)) : undefined;
     const startedAt = new Date();
     try {
-      const prepared = await prepareTarget(plan, targetSpecOf(plan, this.options.target), { log, signal: this.abortController.signal });
+      const given = this.options.prepared;
+      const prepared = given ?? (await prepareTarget(plan, targetSpecOf(plan, this.options.target), { log, signal: this.abortController.signal }));
       try {
         return await this.runOn(prepared, startedAt, log, progressStream);
       } finally {
-        await prepared.target[Symbol.asyncDispose]();
+        if (!given) await prepared.target[Symbol.asyncDispose]();
       }
     } finally {
       interrupts?.dispose();
@@ -99,7 +103,8 @@ export class BenchmarkRun {
     redis.on('error', () => {});
     try {
       await redis.connect().catch(() => {});
-      if (prepared.schema) await warmCaches(plan, prepared, { log });
+      if (plan.target.cache === 'cold') await makeCacheCold(prepared.target.redisUrl, { log });
+      else if (prepared.schema) await warmCaches(plan, prepared, { log });
       const sampler = new ConnectionSampler(admin);
       const live = new LiveTotals(plan.load.warmupMs);
       const abortOnFail = new AbortOnFail(plan.thresholds);

@@ -3,7 +3,7 @@
 
 export const SCENARIO_DEFAULTS = Object.freeze({
   seed: 1,
-  target: Object.freeze({ kind: 'embedded' as const, synchronousCommit: true, allowNonEmpty: false }),
+  target: Object.freeze({ kind: 'embedded' as const, synchronousCommit: true, allowNonEmpty: false, cache: 'warm' as const }),
   dataset: Object.freeze({ users: 100_000, seed: 1, sessionsPerUser: 1, revokedShare: 0.05, agentShare: 0.02 }),
   load: Object.freeze({
     model: 'open' as const,

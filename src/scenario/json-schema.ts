@@ -88,6 +88,7 @@ export function buildScenarioSchema(): Schema {
           pgUrl: { type: 'string', pattern: '^postgres(ql)?://', description: 'Admin PostgreSQL URL (kind: external only).' },
           redisUrl: { type: 'string', pattern: '^rediss?://', description: 'Redis URL (kind: external only).' },
           allowNonEmpty: { type: 'boolean', default: d.target.allowNonEmpty, description: 'Allow writing into a non-empty database (external).' },
+          cache: { enum: ['warm', 'cold'], default: d.target.cache, description: 'Redis at the start of the load: warm (cacheHitRatio shares cached) or cold (authbench keys deleted, nothing warmed).' },
         }),
         dataset: closedObject(DATASET_KEYS, {
           users: { type: 'integer', minimum: 1, maximum: L.maxUsers, default: d.dataset.users },

@@ -254,7 +254,7 @@ describe('parseScenario builds the frozen Plan', () => {
       description: '',
       source: { file: 'scenarios/minimal.yaml', text: LOAD + MIX },
       seed: 1,
-      target: { kind: 'embedded', synchronousCommit: true, serverSettings: {}, allowNonEmpty: false },
+      target: { kind: 'embedded', synchronousCommit: true, serverSettings: {}, allowNonEmpty: false, cache: 'warm' },
       dataset: { users: 100_000, seed: 1, sessionsPerUser: 1, revokedShare: 0.05, agentShare: 0.02 },
       load: {
         model: 'open',

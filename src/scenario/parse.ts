@@ -14,7 +14,7 @@ import { parseYamlSource, type SourceNode } from './source-tree.js';
 import { parseThresholds } from './thresholds-section.js';
 
 export const TOP_LEVEL_KEYS: readonly string[] = ['name', 'description', 'seed', 'target', 'dataset', 'load', 'mix', 'thresholds'];
-export const TARGET_KEYS: readonly string[] = ['kind', 'synchronousCommit', 'serverSettings', 'pgUrl', 'redisUrl', 'allowNonEmpty'];
+export const TARGET_KEYS: readonly string[] = ['kind', 'synchronousCommit', 'serverSettings', 'pgUrl', 'redisUrl', 'allowNonEmpty', 'cache'];
 export const DATASET_KEYS: readonly string[] = ['users', 'seed', 'sessionsPerUser', 'revokedShare', 'agentShare'];
 
 /** Scenario files bigger than this are not scenarios (and would make a YAML parser slow). */
@@ -123,6 +123,7 @@ function parseTarget(node: SourceNode | undefined, issues: Issues): PlanTarget |
   const kind = field(map, 'kind', (n, p) => readEnum(n, p, issues, ['embedded', 'docker', 'external'] as const)) ?? defaults.kind;
   const synchronousCommit = field(map, 'synchronousCommit', (n, p) => readBoolean(n, p, issues)) ?? defaults.synchronousCommit;
   const allowNonEmpty = field(map, 'allowNonEmpty', (n, p) => readBoolean(n, p, issues)) ?? defaults.allowNonEmpty;
+  const cache = field(map, 'cache', (n, p) => readEnum(n, p, issues, ['warm', 'cold'] as const)) ?? defaults.cache;
   const pgUrl = field(map, 'pgUrl', (n, p) => readUrl(n, p, issues, ['postgres:', 'postgresql:'], 'a PostgreSQL URL like postgres://user:password@host:5432/db'));
   const redisUrl = field(map, 'redisUrl', (n, p) => readUrl(n, p, issues, ['redis:', 'rediss:'], 'a Redis URL like redis://host:6379'));
   for (const key of ['pgUrl', 'redisUrl'] as const) {
@@ -137,6 +138,7 @@ function parseTarget(node: SourceNode | undefined, issues: Issues): PlanTarget |
     synchronousCommit,
     serverSettings,
     allowNonEmpty,
+    cache,
   };
 }
 

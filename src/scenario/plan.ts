@@ -16,7 +16,15 @@ export interface PlanTarget {
   readonly serverSettings: Readonly<Record<string, string>>;
   /** Allow writing into an existing non-empty database (external targets). */
   readonly allowNonEmpty: boolean;
+  /**
+   * The Redis layer's state when the load starts. `warm` (the parser's default): the cacheHitRatio shares are
+   * cached before the load. `cold`: every key under authbench's prefix is deleted and nothing is warmed, as after
+   * a Redis restart; caches fill only through the operations themselves. Absent in hand-built plans: warm.
+   */
+  readonly cache?: CacheState;
 }
+
+export type CacheState = 'warm' | 'cold';
 
 /** The dataset to seed (or reuse when its fingerprint matches). */
 export interface PlanDataset {

@@ -10,6 +10,7 @@ interface RunArgs {
   connections?: number;
   workers?: number;
   seed?: number;
+  cache?: 'warm' | 'cold';
   out?: string;
   target?: TargetKind;
   'pg-url'?: string;
@@ -33,6 +34,7 @@ const command: CommandModule<object, RunArgs> = {
       .option('connections', { type: 'number', describe: 'PostgreSQL connections in total (closed model: VUs)' })
       .option('workers', { type: 'number', describe: 'Load-generator threads' })
       .option('seed', { type: 'number', describe: 'Seed of every random choice of the run' })
+      .option('cache', { choices: ['warm', 'cold'] as const, describe: 'Redis when the load starts (default: the file\'s target.cache)' })
       .option('out', { type: 'string', describe: 'Report directory', defaultDescription: 'reports/<scenario>-<timestamp>' })
       .option('target', { choices: ['embedded', 'docker', 'external'] as const, describe: 'Where the databases come from (default: the file\'s)' })
       .option('pg-url', { type: 'string', describe: 'PostgreSQL admin URL (implies --target external; default $DATABASE_URL)' })
@@ -62,6 +64,7 @@ const command: CommandModule<object, RunArgs> = {
       ...(args.connections !== undefined ? { connections: args.connections } : {}),
       ...(args.workers !== undefined ? { workers: args.workers } : {}),
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
+      ...(args.cache !== undefined ? { cache: args.cache } : {}),
     });
     const target: Partial<TargetSpec> = {};
     const kind = args.target ?? (args['pg-url'] !== undefined || args['redis-url'] !== undefined ? 'external' : undefined);
