@@ -3,7 +3,7 @@
 import { InvalidInputError } from '../errors.js';
 import { assertDatabaseUsable, checkRedis, connectPostgres, readPostgresFacts } from './check.js';
 import { APP_ROLE } from './embedded.js';
-import { generatePassword } from './state.js';
+import { createHmac } from 'node:crypto';
 import { usesTls, withResolvedSslMode } from './tls.js';
 import type { Target, TargetSpec } from './types.js';
 import { resolveExternalUrls } from './url.js';
@@ -27,8 +27,10 @@ export async function provisionExternal(spec: TargetSpec, env: NodeJS.ProcessEnv
     await client.end().catch(() => undefined);
   }
   const { redisVersion } = await checkRedis(urls.redisUrl);
-  // A fresh password per run: prepare.ts sets it on authbench_app after migrations.
-  const appPassword = generatePassword();
+  // prepare.ts sets this password on authbench_app, a cluster-wide role. Derived from the admin credentials
+  // and server address (not random per run), so concurrent runs against one server agree on it instead of
+  // locking each other's workers out; it is as secret as the admin password it comes from.
+  const appPassword = deriveAppPassword(pgUrl);
   const app = new URL(pgUrl);
   app.username = APP_ROLE;
   app.password = appPassword;
@@ -46,4 +48,12 @@ export async function provisionExternal(spec: TargetSpec, env: NodeJS.ProcessEnv
       // Not ours to stop.
     },
   };
+}
+
+/** A stable app-role password for one server and admin login: HMAC of the admin password over host, port, user. */
+export function deriveAppPassword(adminUrl: string): string {
+  const url = new URL(adminUrl);
+  const key = decodeURIComponent(url.password) || 'authbench-no-admin-password';
+  const subject = `authbench_app|${url.hostname}|${url.port}|${decodeURIComponent(url.username)}`;
+  return createHmac('sha256', key).update(subject).digest('base64url');
 }
