@@ -167,13 +167,15 @@ export async function connectRedis(url: string): Promise<Redis> {
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  // A failed TLS handshake only reaches the 'error' event; connect() then says "Connection is closed".
+  let lastError: unknown;
+  client.on('error', (err) => (lastError = err));
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
     client.disconnect();
-    throw classifyRedisError(err, url);
+    throw classifyRedisError(lastError ?? err, url);
   }
   return client;
 }
@@ -184,6 +186,12 @@ export function classifyRedisError(err: unknown, url: string): InfrastructureErr
   if (/NOAUTH|WRONGPASS|invalid password|invalid username-password/i.test(message)) {
     return new InfrastructureError(InfraCode.redisAuthFailed, `Redis at ${where} rejected the credentials: ${message}.`, {
       hint: 'Check the password (redis://:password@host:6379) or user in --redis-url / REDIS_URL.',
+      cause: err,
+    });
+  }
+  if (/certificate|SSL|TLS/i.test(message) || /^(ERR_TLS|ERR_SSL|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|CERT_)/.test((err as { code?: string }).code ?? '')) {
+    return new InfrastructureError(InfraCode.redisUnreachable, `TLS handshake with Redis at ${where} failed: ${message}.`, {
+      hint: 'Name the CA that signed the server certificate: rediss://host:port?tls_ca=/path/to/ca.pem.',
       cause: err,
     });
   }

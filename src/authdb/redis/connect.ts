@@ -40,8 +40,13 @@ export function fastFailOptions(opts: ConnectRedisOptions = {}): RedisOptions {
 export async function connectRedis(url: string, opts: ConnectRedisOptions = {}): Promise<Redis> {
   const client = new Redis(url, { ...fastFailOptions(opts), ...redisTlsOptions(url) });
   const onError = opts.onError ?? (() => {});
+  // A failed TLS handshake only reaches the 'error' event; connect() then says "Connection is closed".
+  let lastError: Error | undefined;
   // Without a listener ioredis prints every reconnect failure to stderr.
-  client.on('error', onError);
+  client.on('error', (err: Error) => {
+    lastError = err;
+    onError(err);
+  });
   try {
     await client.connect();
     return client;
@@ -49,7 +54,7 @@ export async function connectRedis(url: string, opts: ConnectRedisOptions = {}):
     client.disconnect();
     throw new InfrastructureError(
       InfraCode.redisUnreachable,
-      `Redis at ${redactRedisUrl(url)} is unreachable: ${(err as Error).message}.`,
+      `Redis at ${redactRedisUrl(url)} is unreachable: ${(lastError ?? (err as Error)).message}.`,
       { hint: 'Check that redis-server is running and the URL (host, port, password) is right.', cause: err },
     );
   }
