@@ -3,7 +3,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { ExitCode, InfrastructureError, InvalidInputError, type AuthbenchError } from '../errors.js';
+import { AbortedError, ExitCode, InfrastructureError, InvalidInputError, type AuthbenchError } from '../errors.js';
 import { LoadPool, workerCount, type LoadOutcome } from '../load/pool.js';
 import type { WorkerTestHooks } from '../load/protocol.js';
 import { IntervalAggregator, type AggregatedRun } from '../metrics/aggregator.js';
@@ -20,12 +20,12 @@ import { makeCacheCold } from './cold-cache.js';
 import { ConnectionSampler, type ConnectionSample } from './connection-sampler.js';
 import { describeBuild, describeEnvironment } from './environment.js';
 import { DEFAULT_LATENESS_BOUND_MS, judgeGenerator } from './generator-validity.js';
-import { watchInterrupts } from './interrupts.js';
 import { LiveTotals } from './live-totals.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { runDirectory, writeRunReports } from './report-stage.js';
 import { serverEvidence, takeServerSnapshot, type ServerSnapshot } from './server-evidence.js';
-import { prepareTarget, targetSpecOf, type PreparedTarget } from './target-stage.js';
+import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
+import { prepareTarget, targetSpecOf, throwIfInterrupted, type PreparedTarget } from './target-stage.js';
 import { warmCaches } from './warm-stage.js';
 
 export interface RunOptions {
@@ -61,6 +61,8 @@ export class BenchmarkRun {
   private abortReason: string | undefined;
   private stoppedByThreshold = false;
   private readonly abortController = new AbortController();
+  private phase: RunPhase = 'provision';
+  private signals: RunSignals | undefined;
 
   constructor(
     private readonly plan: Plan,
@@ -78,18 +80,20 @@ export class BenchmarkRun {
     const plan = this.plan;
     const progressStream = this.options.progress ?? process.stderr;
     const log = (line: string): void => void progressStream.write(`${line}\n`);
-    const interrupts = this.options.handleSignals ? watchInterrupts((signal) => this.stop(`${signal} received`)) : undefined;
+    // The run owns Ctrl-C from here: it disposes the target (stops the servers) only after the results are written.
+    this.signals = this.options.handleSignals ? watchRunSignals((signal) => this.stop(`${signal} received`), () => this.phase) : undefined;
     const startedAt = new Date();
     try {
       const given = this.options.prepared;
-      const prepared = given ?? (await prepareTarget(plan, targetSpecOf(plan, this.options.target), { log, signal: this.abortController.signal }));
+      const stage = { log, signal: this.abortController.signal, onPhase: (phase: RunPhase) => (this.phase = phase) };
+      const prepared = given ?? (await prepareTarget(plan, targetSpecOf(plan, this.options.target), stage));
       try {
         return await this.runOn(prepared, startedAt, log, progressStream);
       } finally {
         if (!given) await prepared.target[Symbol.asyncDispose]();
       }
     } finally {
-      interrupts?.dispose();
+      this.signals?.dispose();
     }
   }
 
@@ -97,14 +101,25 @@ export class BenchmarkRun {
     const plan = this.plan;
     const intervalMs = this.options.intervalMs ?? DEFAULT_INTERVAL_MS;
     const latenessBoundMs = this.options.latenessBoundMs ?? DEFAULT_LATENESS_BOUND_MS;
-    const admin = new pg.Client({ ...pgClientConfig(prepared.target.pgUrl), application_name: 'authbench-monitor' });
-    await admin.connect();
+    const lost = new WeakSet<pg.Client>();
+    const connectMonitor = async (): Promise<pg.Client> => {
+      const client = new pg.Client({ ...pgClientConfig(prepared.target.pgUrl), application_name: 'authbench-monitor' });
+      // A server restart mid-run must not crash the run (an 'error' without a listener would): mark it, reconnect later.
+      client.on('error', () => lost.add(client));
+      client.on('end', () => lost.add(client));
+      await client.connect();
+      return client;
+    };
+    let admin = await connectMonitor();
     const redis = new Redis(prepared.target.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, ...redisTlsOptions(prepared.target.redisUrl) });
     redis.on('error', () => {});
     try {
       await redis.connect().catch(() => {});
+      this.phase = 'warm';
       if (plan.target.cache === 'cold') await makeCacheCold(prepared.target.redisUrl, { log });
       else if (prepared.schema) await warmCaches(plan, prepared, { log });
+      throwIfInterrupted(this.abortController.signal, 'warm');
+      this.phase = 'load';
       const sampler = new ConnectionSampler(admin);
       const live = new LiveTotals(plan.load.warmupMs);
       const abortOnFail = new AbortOnFail(plan.thresholds);
@@ -153,8 +168,14 @@ export class BenchmarkRun {
       const outcome = await this.pool.run();
       progress.done();
       const samples = await sampler.stop();
+      if (!Number.isFinite(outcome.startAtMs) && this.abortReason !== undefined && !outcome.failure) {
+        throw new AbortedError('Aborted while the load workers were connecting: nothing was measured, so no results were written.');
+      }
+      this.phase = 'report';
       peakConnections = Math.max(0, ...samples.filter((s) => s.atMs >= plan.load.warmupMs).map((s) => s.connections));
-      const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null);
+      // The monitor connection dies with the server when it restarts mid-run: read the closing evidence on a new one.
+      if (lost.has(admin)) admin = await connectMonitor().catch(() => admin);
+      const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, before, after, latenessBoundMs, intervalMs });
       const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
@@ -166,7 +187,7 @@ export class BenchmarkRun {
       });
       const final = { ...results, artifacts };
       log(`Reports: ${path.resolve(dir)}`);
-      return finishOutcome(final, dir, outcome);
+      return finishOutcome(final, dir, outcome, this.signals?.signal !== undefined);
     } finally {
       redis.disconnect();
       await admin.end().catch(() => {});
@@ -180,7 +201,8 @@ export class BenchmarkRun {
     aggregated: AggregatedRun;
     samples: readonly ConnectionSample[];
     before: ServerSnapshot;
-    after: ServerSnapshot;
+    /** Null when the server could not be read after the load (it was down): the results then have no server evidence. */
+    after: ServerSnapshot | null;
     latenessBoundMs: number;
     intervalMs: number;
   }): Promise<RunResults> {
@@ -190,10 +212,12 @@ export class BenchmarkRun {
     const generator = judgeGenerator({ health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model });
     const intervals = withConnections(aggregated.intervals, input.samples, { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs });
     const measured = input.samples.filter((s) => s.atMs >= plan.load.warmupMs);
-    const server = serverEvidence(input.before, input.after, {
-      connections: Math.max(0, ...measured.map((s) => s.connections)),
-      active: Math.max(0, ...measured.map((s) => s.active)),
-    });
+    const server = input.after
+      ? serverEvidence(input.before, input.after, {
+          connections: Math.max(0, ...measured.map((s) => s.connections)),
+          active: Math.max(0, ...measured.map((s) => s.active)),
+        })
+      : null;
     const thresholds = evaluateThresholds(plan.thresholds, { operations: aggregated.operations, server });
     const verdict = overallVerdict(status, generator, thresholds, { stoppedByThreshold: this.stoppedByThreshold });
     const abortReason = outcome.failure?.message ?? this.abortReason;
@@ -265,7 +289,8 @@ function withConnections(points: readonly IntervalPoint[], samples: readonly Con
   });
 }
 
-function finishOutcome(results: RunResults, dir: string, outcome: LoadOutcome): RunOutcome {
+/** `interrupted`: a signal arrived (even after the load, while reporting): the exit code is 130 whatever the verdict. */
+function finishOutcome(results: RunResults, dir: string, outcome: LoadOutcome, interrupted: boolean): RunOutcome {
   if (outcome.failure) {
     const f = outcome.failure;
     const error =
@@ -274,7 +299,7 @@ function finishOutcome(results: RunResults, dir: string, outcome: LoadOutcome): 
         : new InfrastructureError(f.code, f.message, f.hint ? { hint: f.hint } : {});
     return { results, dir, exitCode: error.exitCode, error };
   }
-  return { results, dir, exitCode: exitCodeForVerdict(results.verdict) };
+  return { results, dir, exitCode: interrupted ? ExitCode.aborted : exitCodeForVerdict(results.verdict) };
 }
 
 /** Runs one plan to the end (or until stopped) and writes its reports. */

@@ -7,6 +7,8 @@ import { resolveDatasetSpec } from '../target/seed/spec.js';
 import type { Plan } from '../scenario/plan.js';
 import type { DatasetFacts } from '../load/protocol.js';
 import type { RunResults } from '../results/types.js';
+import { AbortedError } from '../errors.js';
+import type { RunPhase } from './signals.js';
 
 /** Operations that only need a server, not authbench's schema or data. */
 const SCHEMALESS_OPERATIONS = new Set(['sql', 'redis']);
@@ -39,12 +41,23 @@ export function targetSpecOf(plan: Plan, overrides: Partial<TargetSpec> = {}): T
 export interface TargetStageOptions {
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** Told when each phase begins, so an interrupt can name it. */
+  readonly onPhase?: (phase: RunPhase) => void;
+}
+
+/** Throws the "aborted during <phase>" error when the run was interrupted before its load began. */
+export function throwIfInterrupted(signal: AbortSignal | undefined, phase: RunPhase, failure?: { cause: unknown; note: string }): void {
+  if (!signal?.aborted) return;
+  const note = failure ? ` ${failure.note}` : '';
+  throw new AbortedError(`Aborted during ${phase}: the load had not started, so no results were written.${note}`, failure ? { cause: failure.cause } : {});
 }
 
 /** Provisions and prepares; the caller owns the returned target and disposes it. */
 export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetStageOptions): Promise<PreparedTarget> {
+  opts.onPhase?.('provision');
   const target = await provisionTarget(spec);
   try {
+    throwIfInterrupted(opts.signal, 'provision');
     const resolved = resolveDatasetSpec({
       users: plan.dataset.users,
       seed: plan.dataset.seed,
@@ -63,10 +76,17 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
     if (!needsSchema(plan)) {
       return { target, workerPgUrl: target.pgUrl, facts, schema: false, dataset: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
     }
+    opts.onPhase?.('migrate');
     opts.log('Applying the schema…');
     await prepareDatabase(target, { allowNonEmpty: spec.allowNonEmpty ?? false });
+    throwIfInterrupted(opts.signal, 'migrate');
+    opts.onPhase?.('seed');
     opts.log(`Seeding ${resolved.users} users (or reusing a matching dataset)…`);
-    const report = await seedDataset(target.pgUrl, resolved, opts.signal ? { signal: opts.signal } : {});
+    const report = await seedDataset(target.pgUrl, resolved, opts.signal ? { signal: opts.signal } : {}).catch((err: unknown) => {
+      throwIfInterrupted(opts.signal, 'seed', { cause: err, note: 'The seeding was rolled back; the database keeps its previous dataset.' });
+      throw err;
+    });
+    throwIfInterrupted(opts.signal, 'seed');
     opts.log(report.reused ? `Reused dataset ${report.fingerprint.slice(0, 12)}.` : `Seeded in ${(report.totalMs / 1000).toFixed(1)} s.`);
     return {
       target,

@@ -1,6 +1,9 @@
-// Stops servers this process started when it is interrupted: Ctrl-C/SIGTERM runs the registered cleanups
-// (newest first) then exits 130/143; a second Ctrl-C kills them at once; a plain exit kills what is left.
+// The one owner of SIGINT/SIGTERM in authbench. Without a taker, the first signal runs the registered cleanups
+// (servers this process started, newest first) and exits 130; while a run has taken the signals over
+// (`takeOverSignals`), the first one goes to the run, which stops its load, writes what it measured and disposes
+// its target itself. A second signal always kills what is left at once and exits 130; a plain exit kills what is left.
 // Handlers are installed only while something is registered, so Node's default signal behaviour returns after.
+import { ExitCode } from '../errors.js';
 
 export interface Cleanup {
   /** For messages: "PostgreSQL (pid 123)". */
@@ -11,9 +14,16 @@ export interface Cleanup {
   killNow(): void;
 }
 
+/** Receives the first signal while it holds the signals; it must end its work and release its resources itself. */
+export type SignalTaker = (signal: NodeJS.Signals) => void;
+
 const registered: Cleanup[] = [];
+const takers: SignalTaker[] = [];
 let signalsSeen = 0;
-const FORCE_AFTER_MS = 20_000;
+/** After the first signal, the process exits by this time whatever still runs (a hung stop must not hang Ctrl-C). */
+export const FORCE_EXIT_AFTER_MS = 15_000;
+/** SIGINT and SIGTERM both exit 130 ("aborted", src/errors.ts): one code for scripts to test; see docs/reliability.md. */
+const EXIT_CODE = ExitCode.aborted;
 
 /** Registers a cleanup; returns a function that unregisters it (call it after an orderly stop). */
 export function registerCleanup(cleanup: Cleanup): () => void {
@@ -22,7 +32,21 @@ export function registerCleanup(cleanup: Cleanup): () => void {
   return () => {
     const at = registered.indexOf(cleanup);
     if (at >= 0) registered.splice(at, 1);
-    if (registered.length === 0) uninstall();
+    uninstallWhenIdle();
+  };
+}
+
+/**
+ * Routes the first SIGINT/SIGTERM to `taker` instead of stopping the servers and exiting, until the returned
+ * function is called. The newest taker wins. A second signal still kills the registered servers and exits.
+ */
+export function takeOverSignals(taker: SignalTaker): () => void {
+  takers.push(taker);
+  install();
+  return () => {
+    const at = takers.indexOf(taker);
+    if (at >= 0) takers.splice(at, 1);
+    uninstallWhenIdle();
   };
 }
 
@@ -33,18 +57,23 @@ export function pendingCleanups(): number {
 
 function onSignal(signal: NodeJS.Signals): void {
   signalsSeen += 1;
-  const exitCode = signal === 'SIGINT' ? 130 : 143;
   if (signalsSeen > 1) {
-    process.stderr.write(`authbench: ${signal} again, killing ${registered.map((c) => c.name).join(', ') || 'nothing'} now.\n`);
+    process.stderr.write(`authbench: ${signal} again, exiting now without writing results${registered.length ? `; killing ${names()}` : ''}.\n`);
     killAll();
-    process.exit(exitCode);
+    process.exit(EXIT_CODE);
   }
-  process.stderr.write(`authbench: ${signal} received, stopping ${registered.map((c) => c.name).join(', ')} (press Ctrl-C again to force).\n`);
   const force = setTimeout(() => {
+    process.stderr.write(`authbench: still not stopped ${FORCE_EXIT_AFTER_MS / 1000} s after ${signal}; exiting${registered.length ? `, killing ${names()}` : ''}.\n`);
     killAll();
-    process.exit(exitCode);
-  }, FORCE_AFTER_MS);
+    process.exit(EXIT_CODE);
+  }, FORCE_EXIT_AFTER_MS);
   force.unref();
+  const taker = takers.at(-1);
+  if (taker) {
+    taker(signal);
+    return;
+  }
+  process.stderr.write(`authbench: ${signal} received, stopping ${names() || 'nothing'} (press Ctrl-C again to force).\n`);
   void (async () => {
     for (const cleanup of [...registered].reverse()) {
       try {
@@ -56,8 +85,12 @@ function onSignal(signal: NodeJS.Signals): void {
       const at = registered.indexOf(cleanup);
       if (at >= 0) registered.splice(at, 1);
     }
-    process.exit(exitCode);
+    process.exit(EXIT_CODE);
   })();
+}
+
+function names(): string {
+  return registered.map((c) => c.name).join(', ');
 }
 
 function killAll(): void {
@@ -80,8 +113,8 @@ function install(): void {
   process.on('exit', killAll);
 }
 
-function uninstall(): void {
-  if (!installed) return;
+function uninstallWhenIdle(): void {
+  if (!installed || registered.length > 0 || takers.length > 0) return;
   installed = false;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
