@@ -13,7 +13,7 @@ import { RESULTS_SCHEMA_VERSION, type IntervalPoint, type RunResults, type RunSt
 import type { Plan } from '../scenario/plan.js';
 import { evaluateThresholds, overallVerdict } from '../thresholds/index.js';
 import type { TargetSpec } from '../target/types.js';
-import { redactUrl } from '../target/url.js';
+import { redactUrl, redactUrlsInText } from '../target/url.js';
 import { pgClientConfig, redisTlsOptions } from '../target/tls.js';
 import { AbortOnFail } from './abort-on-fail.js';
 import { makeCacheCold } from './cold-cache.js';
@@ -225,7 +225,7 @@ export class BenchmarkRun {
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       authbench: await describeBuild(),
-      scenario: { name: plan.name, description: plan.description, file: plan.source.file, text: plan.source.text },
+      scenario: { name: plan.name, description: plan.description, file: plan.source.file, text: redactUrlsInText(plan.source.text) },
       status,
       ...(status !== 'completed' && abortReason ? { abortReason } : {}),
       startedAt: input.startedAt.toISOString(),

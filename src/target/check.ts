@@ -183,6 +183,9 @@ export async function connectRedis(url: string): Promise<Redis> {
 export function classifyRedisError(err: unknown, url: string): InfrastructureError {
   const message = (err as Error).message ?? String(err);
   const where = `${hostPort(url)} (${redactUrl(url)})`;
+  // ioredis' ReplyError carries the command: for AUTH, the password itself.
+  const command = (err as { command?: { name?: string; args?: unknown[] } }).command;
+  if (command?.name?.toLowerCase() === 'auth' && Array.isArray(command.args)) command.args = command.args.map(() => '***');
   if (/NOAUTH|WRONGPASS|invalid password|invalid username-password/i.test(message)) {
     return new InfrastructureError(InfraCode.redisAuthFailed, `Redis at ${where} rejected the credentials: ${message}.`, {
       hint: 'Check the password (redis://:password@host:6379) or user in --redis-url / REDIS_URL.',

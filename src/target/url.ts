@@ -32,6 +32,13 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** Free text (a scenario file as written) with the password of every URL in it replaced by `***`. */
+export function redactUrlsInText(text: string): string {
+  return text
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@'"]*):[^\s@/'"]*@/gi, `$1:${REDACTED}@`)
+    .replace(/([?&]password=)[^&#\s'"]*/gi, `$1${REDACTED}`);
+}
+
 /** Where a URL came from, for error messages: a flag (`--pg-url`) or an environment variable (`DATABASE_URL`). */
 export type UrlSource = string;
 

@@ -52,6 +52,9 @@ export async function connectRedis(url: string, opts: ConnectRedisOptions = {}):
     return client;
   } catch (err) {
     client.disconnect();
+    // ioredis' ReplyError carries the command: for AUTH, the password itself.
+    const command = (err as { command?: { name?: string; args?: unknown[] } }).command;
+    if (command?.name?.toLowerCase() === 'auth' && Array.isArray(command.args)) command.args = command.args.map(() => '***');
     throw new InfrastructureError(
       InfraCode.redisUnreachable,
       `Redis at ${redactRedisUrl(url)} is unreachable: ${(lastError ?? (err as Error)).message}.`,
