@@ -33,10 +33,10 @@ interface PhaseRecord {
   error?: ErrorKind;
 }
 
-/** Scope of one step: draws parameters once each and times phases. */
+/** Scope of one step: draws parameters once each and times phases. Both lists are made only when first used. */
 class StepScope implements IterationScope {
-  readonly phases: PhaseRecord[] = [];
-  private readonly drawn = new Map<string, ParamValue>();
+  phases: PhaseRecord[] | null = null;
+  private drawn: Map<string, ParamValue> | null = null;
 
   constructor(
     private readonly slot: Slot,
@@ -49,12 +49,12 @@ class StepScope implements IterationScope {
   }
 
   param(name: string): ParamValue | undefined {
-    const cached = this.drawn.get(name);
+    const cached = this.drawn?.get(name);
     if (cached !== undefined) return cached;
     const sampler = this.samplers.get(name);
     if (!sampler) return undefined;
     const value = sampler();
-    this.drawn.set(name, value);
+    (this.drawn ??= new Map()).set(name, value);
     return value;
   }
 
@@ -72,12 +72,13 @@ class StepScope implements IterationScope {
 
   /** A phase entered twice in one step (login's two database calls) is one sample: their summed time. */
   addPhase(name: string, durationMs: number, error?: ErrorKind): void {
-    const existing = this.phases.find((p) => p.name === name);
+    const phases = (this.phases ??= []);
+    const existing = phases.find((p) => p.name === name);
     if (existing) {
       existing.durationMs += durationMs;
       if (error) existing.error ??= error;
     } else {
-      this.phases.push(error ? { name, durationMs, error } : { name, durationMs });
+      phases.push(error ? { name, durationMs, error } : { name, durationMs });
     }
   }
 }
@@ -130,6 +131,7 @@ export class IterationRunner {
       this.recorder.recordOutcome(step.operation, result.outcome);
     }
     // Phases have no schedule of their own: latency and service time are the phase's duration.
+    if (scope.phases === null) return result;
     for (const phase of scope.phases) {
       const us = msToUs(phase.durationMs);
       const key = metricKey(step.operation, phase.name);

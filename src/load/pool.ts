@@ -53,11 +53,15 @@ export function shareOf(total: number, parts: number, index: number): number {
   return Math.floor(total / parts) + (index < total % parts ? 1 : 0);
 }
 
-/** The worker module next to this one: worker.js after tsc, worker.ts under vitest/tsx (then tsx must load it). */
-function workerEntry(): { filename: string; execArgv: string[] } {
+/**
+ * The worker module next to this one: worker.js after tsc, worker.ts under vitest/tsx (then tsx must load it).
+ * Built workers get no execArgv at all: Node then inherits the process's per-thread flags, so `node --cpu-prof`
+ * profiles every load thread (an explicit list would drop them, and passing process.execArgv rejects V8 flags).
+ */
+function workerEntry(): { filename: string; execArgv?: string[] } {
   const ts = import.meta.url.endsWith('.ts');
   const filename = new URL(ts ? './worker.ts' : './worker.js', import.meta.url).href;
-  return { filename, execArgv: ts ? ['--import', 'tsx'] : [] };
+  return ts ? { filename, execArgv: ['--import', 'tsx'] } : { filename };
 }
 
 /** Slots per worker: PostgreSQL connections (open model) or VUs (closed model). */
@@ -89,7 +93,7 @@ export class LoadPool {
     const entry = workerEntry();
     const pool = new Piscina<WorkerTask, WorkerResult>({
       filename: entry.filename,
-      execArgv: entry.execArgv,
+      ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
       minThreads: workers,
       maxThreads: workers,
       concurrentTasksPerWorker: 1,

@@ -5,6 +5,10 @@ import type { OperationDefinition } from './types.js';
 import { ok, partitionOf, requirePg } from './types.js';
 import { booleanOption, generatorListOption, stringOption } from './options.js';
 import { compileGenerator } from '../generators.js';
+import { PreparedStatement } from './prepared-query.js';
+
+/** Every successful `sql` step answers the same: one shared result, no allocation per iteration. */
+const OK = ok('ok');
 
 export const sqlOperation: OperationDefinition = {
   name: 'sql',
@@ -16,11 +20,24 @@ export const sqlOperation: OperationDefinition = {
     const params = generatorListOption(step.options, 'params').map((gen, i) => compileGenerator(gen, random.fork(i), partitionOf(env)));
     // Same text → same name on every connection: each backend parses and plans it once.
     const name = `ab_sql_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    const draw = (): (string | number | boolean)[] => {
+      const values = new Array<string | number | boolean>(params.length);
+      for (let i = 0; i < params.length; i++) values[i] = params[i]!();
+      return values;
+    };
+    if (!prepared) {
+      return {
+        async run(scope) {
+          await requirePg(scope).query({ text, values: draw() });
+          return OK;
+        },
+      };
+    }
+    const statement = new PreparedStatement(name, text, params.length);
     return {
       async run(scope) {
-        const values = params.map((draw) => draw());
-        await requirePg(scope).query(prepared ? { name, text, values } : { text, values });
-        return ok('ok');
+        await statement.run(requirePg(scope), draw());
+        return OK;
       },
     };
   },
