@@ -26,9 +26,15 @@ export class CacheUnavailableError extends Error {
   override readonly name = 'CacheUnavailableError';
 }
 
+/** The iteration's connection is lost and its reconnect is backing off (the server refused the last attempt). */
+export class ConnectionBackoffError extends Error {
+  override readonly name = 'ConnectionBackoffError';
+}
+
 export function classifyError(err: unknown): ErrorKind {
   if (err instanceof WrongAnswerError) return 'wrong_answer';
   if (err instanceof CacheUnavailableError) return 'cache';
+  if (err instanceof ConnectionBackoffError) return 'connection';
   if (!(err instanceof Error)) return 'client';
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {

@@ -1,7 +1,12 @@
 // The worker's PostgreSQL connections: one plain pg.Client per slot, and an iteration owns a slot while it runs.
 // No pg.Pool: a pool would queue arrivals and hide the wait; here a busy generator shows up as a dropped arrival.
+// A lost connection is reconnected by the next iteration that needs it, with backoff while the server refuses, and
+// each outage is logged as a fault (first error → first successful reconnect) for the results' `recovery` section.
 import pg from 'pg';
 import { pgClientConfig } from '../target/tls.js';
+import { epochNowMs } from './clock.js';
+import { ConnectionBackoffError } from './classify-error.js';
+import type { ConnectionFault } from './protocol.js';
 
 /** One connection an iteration holds exclusively. `client` is null when the plan needs no PostgreSQL. */
 export interface Slot {
@@ -24,10 +29,41 @@ export interface SlotOptions {
 
 /** Connections opened at once while preparing; more would only make a connection storm on the server. */
 const CONNECT_CONCURRENCY = 8;
+/** Reconnect backoff after a refused attempt: 50 ms doubling to 1 s, each delay jittered to 50–100 % of it. */
+export const RECONNECT_BACKOFF = { firstMs: 50, maxMs: 1000 } as const;
+
+export function reconnectDelayMs(failures: number, random: () => number = Math.random): number {
+  const cap = Math.min(RECONNECT_BACKOFF.maxMs, RECONNECT_BACKOFF.firstMs * 2 ** Math.max(0, failures - 1));
+  return cap * (0.5 + 0.5 * random());
+}
+
+/** A fault as this worker logs it, while it may still be open. */
+interface FaultRecord {
+  firstErrorAtMs: number;
+  recoveredAtMs: number | null;
+  connectionErrors: number;
+}
+
+class PgSlot implements Slot {
+  client: pg.Client | null = null;
+  broken = false;
+  /** Held by an iteration (between tryAcquire and release). */
+  inUse = false;
+  /** When the current client connected (epoch ms): a loss of a client older than a fault belongs to that fault. */
+  connectedAtMs = 0;
+  failedReconnects = 0;
+  nextAttemptAtMs = 0;
+
+  constructor(readonly id: number) {}
+}
 
 export class ConnectionSlots {
-  private readonly free: Slot[] = [];
-  private readonly all: Slot[] = [];
+  private readonly free: PgSlot[] = [];
+  private readonly all: PgSlot[] = [];
+  /** Clients this class ended itself: their 'end' is not a lost connection. */
+  private readonly endedByUs = new WeakSet<pg.Client>();
+  private readonly lost = new WeakSet<pg.Client>();
+  private readonly faultLog: FaultRecord[] = [];
 
   private constructor(private readonly options: SlotOptions) {}
 
@@ -35,7 +71,7 @@ export class ConnectionSlots {
   static async open(options: SlotOptions): Promise<ConnectionSlots> {
     const slots = new ConnectionSlots(options);
     for (let i = 0; i < options.count; i++) {
-      const slot: Slot = { id: i, client: null, broken: false };
+      const slot = new PgSlot(i);
       slots.all.push(slot);
       slots.free.push(slot);
     }
@@ -45,7 +81,8 @@ export class ConnectionSlots {
       const opener = async (): Promise<void> => {
         while (next < slots.all.length) {
           const slot = slots.all[next++]!;
-          slot.client = await slots.newClient();
+          slot.client = await slots.newClient(slot);
+          slot.connectedAtMs = epochNowMs();
         }
       };
       await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, options.count) }, opener));
@@ -56,19 +93,30 @@ export class ConnectionSlots {
     return slots;
   }
 
-  private async newClient(): Promise<pg.Client> {
+  private async newClient(slot: PgSlot): Promise<pg.Client> {
     const client = new pg.Client({
       ...pgClientConfig(this.options.url),
       application_name: this.options.applicationName,
       query_timeout: this.options.queryTimeoutMs,
       connectionTimeoutMillis: this.options.queryTimeoutMs,
     });
-    // A backend terminated while idle emits 'error' on the client: mark it, never crash the worker.
-    client.on('error', () => {
-      const slot = this.all.find((s) => s.client === client);
-      if (slot) slot.broken = true;
-    });
-    await client.connect();
+    // A backend terminated (or a server stopped) emits 'error' and 'end' on the client, idle or not: mark the slot
+    // for reconnection and log the loss; never crash the worker.
+    const onLost = (): void => {
+      if (this.endedByUs.has(client) || this.lost.has(client)) return;
+      this.lost.add(client);
+      if (slot.client !== client) return;
+      slot.broken = true;
+      this.noteLoss(slot);
+    };
+    client.on('error', onLost);
+    client.on('end', onLost);
+    try {
+      await client.connect();
+    } catch (err) {
+      this.endedByUs.add(client);
+      throw err;
+    }
     return client;
   }
 
@@ -82,21 +130,83 @@ export class ConnectionSlots {
 
   /** A free slot, or null when every connection is busy (the arrival is then dropped, never queued). */
   tryAcquire(): Slot | null {
-    return this.free.pop() ?? null;
+    const slot = this.free.pop();
+    if (!slot) return null;
+    slot.inUse = true;
+    return slot;
   }
 
   release(slot: Slot): void {
-    this.free.push(slot);
+    const own = slot as PgSlot;
+    own.inUse = false;
+    this.free.push(own);
   }
 
-  /** Replaces a broken slot's client; the time it takes belongs to the iteration that needs it. */
+  /**
+   * Replaces a broken slot's client; the time it takes belongs to the iteration that needs it. While the server
+   * refuses connections, attempts are spaced by a jittered backoff: an iteration arriving before the next attempt
+   * fails at once with a `connection` error (ConnectionBackoffError) instead of hammering a restarting server.
+   */
   async repair(slot: Slot): Promise<void> {
     if (!slot.broken || !this.options.connect) return;
-    const old = slot.client;
-    slot.client = null;
-    old?.end().catch(() => {});
-    slot.client = await this.newClient();
-    slot.broken = false;
+    const own = slot as PgSlot;
+    const now = epochNowMs();
+    if (now < own.nextAttemptAtMs) {
+      this.noteError(now);
+      throw new ConnectionBackoffError(`reconnecting to PostgreSQL in ${Math.ceil(own.nextAttemptAtMs - now)} ms (attempt ${own.failedReconnects + 1})`);
+    }
+    const old = own.client;
+    own.client = null;
+    if (old) {
+      this.endedByUs.add(old);
+      old.end().catch(() => {});
+    }
+    try {
+      own.client = await this.newClient(own);
+    } catch (err) {
+      own.failedReconnects += 1;
+      const failedAt = epochNowMs();
+      own.nextAttemptAtMs = failedAt + reconnectDelayMs(own.failedReconnects);
+      this.noteError(failedAt);
+      throw err;
+    }
+    own.connectedAtMs = epochNowMs();
+    own.failedReconnects = 0;
+    own.nextAttemptAtMs = 0;
+    own.broken = false;
+    const open = this.openFault();
+    if (open) open.recoveredAtMs = own.connectedAtMs;
+  }
+
+  /** The outages this worker saw, in order (epoch ms); `recoveredAtMs` is null when the run ended first. */
+  faults(): ConnectionFault[] {
+    return this.faultLog.map((f) => ({ ...f }));
+  }
+
+  private openFault(): FaultRecord | undefined {
+    const last = this.faultLog.at(-1);
+    return last && last.recoveredAtMs === null ? last : undefined;
+  }
+
+  /** A connection failed to come up (or is backing off): part of the open fault, or the start of a new one. */
+  private noteError(atMs: number): void {
+    const fault = this.openFault() ?? this.startFault(atMs);
+    fault.connectionErrors += 1;
+  }
+
+  /** A connection was lost. It fails an iteration only if one held the slot; idle slots reconnect on next use. */
+  private noteLoss(slot: PgSlot): void {
+    const atMs = epochNowMs();
+    // A connection older than the latest fault's start died in that outage, even if its loss surfaces later.
+    const last = this.faultLog.at(-1);
+    const fault = last && slot.connectedAtMs <= last.firstErrorAtMs ? last : (this.openFault() ?? this.startFault(atMs));
+    if (slot.inUse) fault.connectionErrors += 1;
+  }
+
+  private startFault(atMs: number): FaultRecord {
+    const fault: FaultRecord = { firstErrorAtMs: atMs, recoveredAtMs: null, connectionErrors: 0 };
+    this.faultLog.push(fault);
+    return fault;
   }
 
   /** Closes every connection; queries still running are cut off (their iterations count as interrupted). */
@@ -105,7 +215,10 @@ export class ConnectionSlots {
       this.all.map(async (slot) => {
         const client = slot.client;
         slot.client = null;
-        if (client) await client.end().catch(() => {});
+        if (client) {
+          this.endedByUs.add(client);
+          await client.end().catch(() => {});
+        }
       }),
     );
   }

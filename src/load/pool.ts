@@ -10,6 +10,7 @@ import type { IntervalSnapshot } from '../metrics/types.js';
 import {
   plainError,
   type DatasetFacts,
+  type ConnectionFault,
   type PlainError,
   type WorkerMessage,
   type WorkerResult,
@@ -46,6 +47,8 @@ export interface LoadOutcome {
   readonly failure?: PlainError;
   /** True when `stop()` was called before the end. */
   readonly stopped: boolean;
+  /** Every worker's connection outages (epoch ms), unmerged. */
+  readonly faults: readonly ConnectionFault[];
 }
 
 /** `total` spread over `parts`: equal shares, the remainder to the first ones. */
@@ -115,6 +118,7 @@ export class LoadPool {
       connections: slots,
       ...(tracker.failure ? { failure: tracker.failure } : {}),
       stopped: this.stopRequested,
+      faults: tracker.faults,
     };
   }
 
@@ -171,6 +175,7 @@ class WorkerTracker {
   private readonly ready = new Set<number>();
   private readonly settled = new Map<number, () => void>();
   failure: PlainError | undefined;
+  readonly faults: ConnectionFault[] = [];
 
   constructor(
     private readonly workers: number,
@@ -197,6 +202,7 @@ class WorkerTracker {
         this.options.onInterval(message.snapshot);
         return;
       case 'done':
+        if (message.faults) this.faults.push(...message.faults);
         this.settled.get(message.workerId)?.();
         return;
       case 'failed':

@@ -56,13 +56,23 @@ export interface WorkerTask {
   readonly testHooks?: WorkerTestHooks;
 }
 
+/**
+ * An outage of a worker's PostgreSQL connections (connection-slots.ts), epoch ms: from the first connection-level
+ * failure to the first successful reconnect (null: the run ended first). `connectionErrors`: iterations it failed.
+ */
+export interface ConnectionFault {
+  readonly firstErrorAtMs: number;
+  readonly recoveredAtMs: number | null;
+  readonly connectionErrors: number;
+}
+
 /** Worker → main messages on the task's port. */
 export type WorkerMessage =
   | { readonly type: 'ready'; readonly workerId: number; readonly connections: number }
   /** One closed interval; the generator's health (scheduled, dropped, late, lags) travels inside the snapshot. */
   | { readonly type: 'interval'; readonly workerId: number; readonly snapshot: IntervalSnapshot }
   /** Sent after the last interval: nothing more will come from this worker. */
-  | { readonly type: 'done'; readonly workerId: number }
+  | { readonly type: 'done'; readonly workerId: number; readonly faults?: readonly ConnectionFault[] }
   | { readonly type: 'failed'; readonly workerId: number; readonly error: PlainError };
 
 /** What the task's promise resolves to. A failure is data, never a rejected promise (a rejection means a crash). */

@@ -70,6 +70,7 @@ async function openResources(task: WorkerTask, res: WorkerResources): Promise<Co
   }
   if (needs.pg) {
     res.setupClient = new pg.Client({ ...pgClientConfig(task.pgUrl), application_name: `authbench-w${task.workerId}-setup` });
+    res.setupClient.on('error', () => {}); // idle during the load: a server restart must not crash the worker
     await res.setupClient.connect();
   }
   res.slots = await ConnectionSlots.open({
@@ -200,7 +201,7 @@ async function runStarted(
       await inFlight.settle(CUT_OFF_SETTLE_MS);
     }
     flush(ticker.finish(aborted ? stoppedAtMs : totalMs));
-    post({ type: 'done', workerId });
+    post({ type: 'done', workerId, faults: slots.faults() });
   } finally {
     clearTimeout(crash);
     probe.dispose();
