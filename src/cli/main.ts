@@ -20,6 +20,7 @@ const commands: AnyCommand[] = [
   (await import('./commands/validate.js')).default,
   (await import('./commands/report.js')).default,
   (await import('./commands/compare.js')).default,
+  (await import('./commands/capacity.js')).default,
 ];
 
 /** A yargs usage problem (unknown flag, missing argument): input error, exit 2. */

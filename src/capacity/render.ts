@@ -1,0 +1,73 @@
+// The capacity report for people: one sentence on the knee and a table of every step (rate, achieved rate,
+// verdict, P50/P95/P99 per operation), ordered by rate so the latency-vs-rate curve reads top to bottom.
+import { formatMsValue, formatRate } from '../report/format.js';
+import type { CapacityResults, CapacityStep } from './types.js';
+
+const WHO_BROKE: Record<string, string> = {
+  failed: 'a threshold failed — the database (or the system under test) is the limit',
+  invalid: 'the load generator could not keep the schedule — its own limit or the connection pool\'s (raise load.connections / run it on a bigger machine), not the database\'s',
+  inconclusive: 'too few samples to prove the thresholds — lengthen --step-duration',
+};
+
+/** One sentence: the knee, and what stopped the search. */
+export function summarizeCapacity(r: Omit<CapacityResults, 'summary'>): string {
+  const bad = r.firstBad ? ` ${formatRate(r.firstBad.rate)} did not hold: ${WHO_BROKE[r.firstBad.verdict] ?? r.firstBad.verdict} (${r.firstBad.reasons.join('; ') || 'no detail'}).` : '';
+  switch (r.end) {
+    case 'precision':
+      return `Knee: ${formatRate(r.knee)} held (within ${(r.search.precision * 100).toFixed(0)} %).${bad}`;
+    case 'max-reached':
+      return r.knee === null
+        ? `No rate up to --max ${formatRate(r.search.max)} was proven (inconclusive steps).${bad}`
+        : `Every rate up to ${formatRate(r.knee)} held; the knee is above it: raise --max.`;
+    case 'nothing-held':
+      return `No rate held, down to ${formatRate(Math.min(...r.steps.map((s) => s.rate)))}.${bad}`;
+    case 'step-limit':
+      return `Step limit reached: highest rate that held ${formatRate(r.knee)} (not refined to the precision).${bad}`;
+    case 'resolution':
+      return `Knee: ${formatRate(r.knee)} held (rates cannot be split finer).${bad}`;
+    case 'stopped':
+      return `Stopped early: highest rate that held so far ${formatRate(r.knee)}.${bad}`;
+  }
+}
+
+/** Operations shown in the table: top-level ones and the phases the thresholds name, in first-seen order. */
+export function shownOperations(r: Pick<CapacityResults, 'steps' | 'thresholds'>): string[] {
+  const keys: string[] = [];
+  for (const step of r.steps) {
+    for (const op of step.operations) {
+      const isPhase = op.key.includes('/');
+      if (keys.includes(op.key)) continue;
+      if (!isPhase || r.thresholds.some((t) => t.startsWith(`${op.key} `))) keys.push(op.key);
+    }
+  }
+  return keys;
+}
+
+function cell(step: CapacityStep, key: string): string {
+  const op = step.operations.find((o) => o.key === key);
+  return op && op.count > 0 ? `${formatMsValue(op.p50Ms)} / ${formatMsValue(op.p95Ms)} / ${formatMsValue(op.p99Ms)}` : '—';
+}
+
+export function renderCapacityConsole(r: CapacityResults): string {
+  const keys = shownOperations(r);
+  const head = ['step', 'rate', 'achieved', 'verdict', ...keys.map((k) => `${k} p50/p95/p99 ms`)];
+  const rows = [...r.steps]
+    .sort((a, b) => a.rate - b.rate)
+    .map((s) => [String(s.index), formatRate(s.rate), formatRate(s.achievedRate), s.rate === r.knee ? 'held ◀ knee' : s.verdict, ...keys.map((k) => cell(s, k))]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i >= 1 && i !== 3 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const out = [
+    `authbench capacity — ${r.scenario.name} (${r.steps.length} steps of ${r.search.stepDurationMs / 1000} s, ${r.search.connections} connections, ${r.search.workers} workers)`,
+    '',
+    line(head),
+    line(widths.map((w) => '─'.repeat(w))),
+    ...rows.map(line),
+    '',
+    `Judged by: ${r.thresholds.join(', ') || '(no latency or error thresholds)'}`,
+    ...(r.ignoredThresholds.length > 0 ? [`Not judged (each step sets its own rate): ${r.ignoredThresholds.join(', ')}`] : []),
+    '',
+    r.summary,
+    '',
+  ];
+  return out.join('\n');
+}

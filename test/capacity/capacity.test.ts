@@ -1,0 +1,85 @@
+// authbench capacity end to end on a `sql` scenario whose knee is known in advance: 2 connections that each hold a
+// 10 ms pg_sleep can carry at most ~200 arrivals/s, so the search must find a knee below that and say why it broke.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCapacity } from '../../src/capacity/run-capacity.js';
+import type { CapacityResults } from '../../src/capacity/types.js';
+import { parseScenario } from '../../src/scenario/parse.js';
+import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+
+let db: TestDatabase;
+let redis: TestRedis;
+let outRoot: string;
+
+beforeAll(async () => {
+  [db, redis] = await Promise.all([createTestDatabase('cap'), startTestRedis()]);
+  outRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-capacity-'));
+});
+
+afterAll(async () => {
+  await redis?.stop();
+  await db?.drop();
+  await fs.rm(outRoot, { recursive: true, force: true });
+});
+
+const scenario = `
+name: sleepy
+load: { model: open, rate: 100/s, duration: 10s, warmup: 0s, connections: 2, workers: 1, gracefulStop: 1s }
+mix:
+  - op: sql
+    options: { query: "SELECT pg_sleep(0.01)" }
+thresholds:
+  sql:
+    - { threshold: "p95 < 80ms", minSamples: 20 }
+    - { threshold: "errors < 1%", minSamples: 20 }
+  run: [ "throughput >= 1000/s" ]
+`;
+
+it('steps up, bisects, reports the knee below the pool limit and writes capacity.json + capacity.html', async () => {
+  const plan = parseScenario(scenario, 'sleepy.yaml');
+  const out: string[] = [];
+  const dir = path.join(outRoot, 'sleepy');
+  const { results } = await runCapacity(plan, {
+    start: 25,
+    max: 800,
+    stepDurationMs: 2000,
+    stepWarmupMs: 0,
+    precision: 0.2,
+    target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
+    outDir: dir,
+    progress: { write: () => true },
+    stdout: { write: (c: string) => out.push(c) },
+    latenessBoundMs: 100,
+  });
+  expect(results.steps[0]!.rate).toBe(25);
+  const ramp = results.steps.slice(0, results.steps.findIndex((s) => s.verdict === 'failed' || s.verdict === 'invalid') + 1);
+  ramp.slice(1).forEach((s, i) => expect(s.rate).toBe(ramp[i]!.rate * 2));
+  expect(results.ignoredThresholds).toEqual(['run throughput >= 1000/s']);
+  expect(results.thresholds).toEqual(['sql p95 < 80ms', 'sql errors < 1%']);
+  // 2 connections × 10 ms: nothing above ~200/s can hold; the start rate surely does.
+  expect(results.knee).not.toBeNull();
+  expect(results.knee!).toBeGreaterThanOrEqual(25);
+  expect(results.knee!).toBeLessThan(210);
+  const knee = results.steps.find((s) => s.rate === results.knee)!;
+  expect(knee.verdict).toBe('held');
+  // no step that did not hold is at or below the knee, and the first bad one says how it broke
+  for (const s of results.steps) if (s.verdict === 'failed' || s.verdict === 'invalid') expect(s.rate).toBeGreaterThan(results.knee!);
+  expect(results.firstBad).not.toBeNull();
+  expect(['failed', 'invalid']).toContain(results.firstBad!.verdict);
+  expect(results.firstBad!.reasons.length).toBeGreaterThan(0);
+  if (results.end === 'precision') expect((results.firstBad!.rate - results.knee!) / results.knee!).toBeLessThanOrEqual(0.2);
+  // the curve: latency per operation at each step
+  expect(knee.operations.find((o) => o.key === 'sql')!.p95Ms).toBeGreaterThanOrEqual(10);
+  const written = JSON.parse(await fs.readFile(path.join(dir, 'capacity.json'), 'utf8')) as CapacityResults;
+  expect(written.knee).toBe(results.knee);
+  const stepResults = JSON.parse(await fs.readFile(path.join(dir, knee.results), 'utf8'));
+  expect(stepResults.verdict).toBe('PASS');
+  const html = await fs.readFile(path.join(dir, 'capacity.html'), 'utf8');
+  expect(html).toContain('id="authbench-capacity-data"');
+  expect(html).not.toMatch(/<script[^>]+src=/);
+  const text = out.join('');
+  expect(text).toContain('held ◀ knee');
+  expect(text).toContain(results.summary);
+});
