@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { Redis } from 'ioredis';
 import { connectRedis, createRedisLayer, type RedisLayer } from '../authdb/redis/index.js';
 import { isAuthbenchError, InfraCode } from '../errors.js';
-import type { MixEntry, Plan } from '../scenario/plan.js';
+import { recordedOperation, type MixEntry, type Plan } from '../scenario/plan.js';
 import { epochNowMs } from './clock.js';
 import { ConnectionSlots } from './connection-slots.js';
 import { pgClientConfig } from '../target/tls.js';
@@ -92,7 +92,7 @@ async function prepareEntries(plan: Plan, env: OperationEnv, random: Random): Pr
       if (!def) throw new TypeError(`unknown operation "${step.op}" in mix entry "${entry.name}"`);
       const stepRandom = random.fork(`${e}/${s}`);
       const samplers = new Map(Object.entries(step.params).map(([name, gen]) => [name, compileGenerator(gen, stepRandom.fork(name), partitionOf(env))]));
-      steps.push({ operation: step.op, prepared: await def.prepare(step, env), samplers });
+      steps.push({ operation: recordedOperation(step.op, entry.tag), prepared: await def.prepare(step, env), samplers });
     }
     entries.push({ name: entry.name, steps });
   }

@@ -123,6 +123,7 @@ export function buildScenarioSchema(): Schema {
               ...stepProperties,
               name: { type: 'string', pattern: '^[A-Za-z0-9][\\w.:+-]*$', not: { const: 'run' }, description: 'Names the entry; in thresholds a single-operation entry\'s name stands for its op. Default: the op (flows: ops joined by +).' },
               weight: { type: 'number', exclusiveMinimum: 0, maximum: L.maxWeight, default: d.mixWeight },
+              tag: { type: 'string', pattern: '^[A-Za-z0-9][\\w-]*$', maxLength: 50, description: 'Keeps this entry\'s results apart: its operations are recorded and scoped as op@tag (auth.login@attack).' },
               steps: {
                 type: 'array',
                 minItems: 1,

@@ -6,11 +6,13 @@ import { OPERATIONS, type OperationContext, unknownOperationMessage, validateOpe
 import type { MixEntry, Step } from './plan.js';
 import type { SourceNode } from './source-tree.js';
 
-export const MIX_ENTRY_KEYS: readonly string[] = ['name', 'weight', 'op', 'steps', 'params', 'options'];
+export const MIX_ENTRY_KEYS: readonly string[] = ['name', 'weight', 'tag', 'op', 'steps', 'params', 'options'];
 export const STEP_KEYS: readonly string[] = ['op', 'params', 'options'];
 /** A single-operation entry's name may stand for its operation in thresholds, so no `/`; `run` is the run-wide scope. */
 const NAME_PATTERN = /^[A-Za-z0-9][\w.:+-]*$/;
 const RESERVED_NAMES = ['run'];
+/** A tag becomes part of result keys (`auth.login@attack`, `auth.login@attack/db`): no `/`, `@` or `+`. */
+const TAG_PATTERN = /^[A-Za-z0-9][\w-]*$/;
 
 export type ParsedMixEntry = MixEntry;
 
@@ -98,9 +100,13 @@ function parseEntry(node: SourceNode, path: string, issues: Issues, context: Ope
 
   const nameNode = map.get('name');
   let name = op ?? steps.map((s) => s.op).join('+');
+  const tagNode = map.get('tag');
+  const tag = tagNode === undefined ? undefined : readTag(tagNode, map.child('tag'), issues);
+  // A tagged entry's default name is its result key (auth.login@attack), so two tagged copies of one op need no names.
+  if (tag !== undefined) name = `${name}@${tag}`;
   if (nameNode !== undefined) name = readName(nameNode, map.child('name'), issues) ?? name;
   if (issues.count > before || weight === undefined) return undefined;
-  return { name, weight, steps };
+  return tag === undefined ? { name, weight, steps } : { name, weight, steps, tag };
 }
 
 function parseSteps(node: SourceNode, path: string, issues: Issues, context: OperationContext): Step[] {
@@ -145,6 +151,16 @@ function parseStep(map: MapReader, path: string, issues: Issues, context: Operat
     issues.addIssue(issue.line === undefined && optionsNode === undefined ? { ...issue, ...(map.node.line === undefined ? {} : { line: map.node.line }) } : issue);
   }
   return { op, params, options: validated.options };
+}
+
+function readTag(node: SourceNode, path: string, issues: Issues): string | undefined {
+  const tag = readString(node, path, issues, { nonEmpty: true, maxLength: 50 });
+  if (tag === undefined) return undefined;
+  if (!TAG_PATTERN.test(tag)) {
+    issues.add(path, node.line, `must start with a letter or digit and use only letters, digits, _ and - (it becomes part of result keys like auth.login@${'attack'}), got ${JSON.stringify(tag)}`);
+    return undefined;
+  }
+  return tag;
 }
 
 function readName(node: SourceNode, path: string, issues: Issues): string | undefined {

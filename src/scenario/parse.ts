@@ -92,7 +92,7 @@ function buildPlan(root: SourceNode, text: string, file: string, issues: Issues,
     target,
     dataset,
     load,
-    mix: mix.entries.map(({ name: entryName, weight, steps }) => ({ name: entryName, weight, steps })),
+    mix: mix.entries.map(({ name: entryName, weight, steps, tag }) => ({ name: entryName, weight, steps, ...(tag === undefined ? {} : { tag }) })),
     thresholds,
   });
 }

@@ -105,6 +105,16 @@ export interface MixEntry {
   readonly name: string;
   readonly weight: number;
   readonly steps: readonly Step[];
+  /**
+   * Keeps this entry's results apart: its operations are recorded as `op@tag` (`auth.login@attack`,
+   * `auth.login@attack/db`) instead of merging with the same operation of other entries.
+   */
+  readonly tag?: string;
+}
+
+/** The result key an operation of an entry is recorded under: `op`, or `op@tag` for a tagged entry. */
+export function recordedOperation(op: string, tag: string | undefined): string {
+  return tag === undefined ? op : `${op}@${tag}`;
 }
 
 export interface Plan {

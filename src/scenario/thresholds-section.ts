@@ -86,6 +86,7 @@ export function resolveScope(key: string, mix: readonly ParsedMixEntry[]): Thres
   const scope = parseScopeKey(key);
   if (scope.kind === 'run') return scope;
   const { operation: name, phase } = scope;
+  if (name.includes('@')) return resolveTagged(name, phase, mix);
   const opsInMix = [...new Set(mix.flatMap((e) => e.steps.map((s) => s.op)))];
   let op = opsInMix.includes(name) ? name : undefined;
   if (op === undefined) {
@@ -108,4 +109,23 @@ export function resolveScope(key: string, mix: readonly ParsedMixEntry[]): Thres
     return `unknown phase of ${op}: "${phase}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; expected ${listWords(phases)}`;
   }
   return { kind: 'operation', operation: op, phase };
+}
+
+/** `op@tag` (and `op@tag/phase`): an operation of the entries tagged `tag`, recorded apart from the rest. */
+function resolveTagged(name: string, phase: string | undefined, mix: readonly ParsedMixEntry[]): ThresholdScope | string {
+  const at = name.indexOf('@');
+  const op = name.slice(0, at);
+  const tag = name.slice(at + 1);
+  const tagged = mix.filter((e) => e.tag === tag);
+  if (tagged.length === 0) {
+    const tags = [...new Set(mix.flatMap((e) => (e.tag === undefined ? [] : [e.tag])))];
+    return `no mix entry has tag "${tag}"${tags.length > 0 ? `; tags in the mix: ${listWords(tags, 'and')}` : ''}`;
+  }
+  const ops = [...new Set(tagged.flatMap((e) => e.steps.map((s) => s.op)))];
+  if (!ops.includes(op)) return `the entries tagged "${tag}" do not run ${op}; they run ${listWords(ops, 'and')}`;
+  if (phase === undefined) return { kind: 'operation', operation: name };
+  const phases = OPERATIONS[op]!.phases;
+  if (phases.length === 0) return `${op} has no phases; use "${name}" for the whole operation`;
+  if (!phases.includes(phase)) return `unknown phase of ${op}: "${phase}"; expected ${listWords(phases)}`;
+  return { kind: 'operation', operation: name, phase };
 }
