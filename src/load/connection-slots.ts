@@ -29,8 +29,8 @@ export interface SlotOptions {
 
 /** Connections opened at once while preparing; more would only make a connection storm on the server. */
 const CONNECT_CONCURRENCY = 8;
-/** Reconnect backoff after a refused attempt: 50 ms doubling to 1 s, each delay jittered to 50–100 % of it. */
-export const RECONNECT_BACKOFF = { firstMs: 50, maxMs: 1000 } as const;
+/** Reconnect backoff after a refused attempt: 50 ms doubling to 500 ms (the resolution of a measured recovery), jittered to 50–100 %. */
+export const RECONNECT_BACKOFF = { firstMs: 50, maxMs: 500 } as const;
 
 export function reconnectDelayMs(failures: number, random: () => number = Math.random): number {
   const cap = Math.min(RECONNECT_BACKOFF.maxMs, RECONNECT_BACKOFF.firstMs * 2 ** Math.max(0, failures - 1));
@@ -44,17 +44,42 @@ interface FaultRecord {
   connectionErrors: number;
 }
 
+/**
+ * A slot whose `broken` flag is also the fault log's input: the iteration runner sets it after an iteration failed at
+ * connection level (a `connection` or `timeout` error), which counts that iteration once; a failed repair has
+ * counted its iteration already.
+ */
 class PgSlot implements Slot {
   client: pg.Client | null = null;
-  broken = false;
-  /** Held by an iteration (between tryAcquire and release). */
-  inUse = false;
   /** When the current client connected (epoch ms): a loss of a client older than a fault belongs to that fault. */
   connectedAtMs = 0;
   failedReconnects = 0;
   nextAttemptAtMs = 0;
+  /** The iteration that runs now failed in repair() and was counted there. */
+  countedInRepair = false;
+  private isBroken = false;
 
-  constructor(readonly id: number) {}
+  constructor(
+    readonly id: number,
+    private readonly onIterationFailed: (slot: PgSlot) => void,
+  ) {}
+
+  get broken(): boolean {
+    return this.isBroken;
+  }
+
+  set broken(value: boolean) {
+    if (value) {
+      if (this.countedInRepair) this.countedInRepair = false;
+      else this.onIterationFailed(this);
+    }
+    this.isBroken = value;
+  }
+
+  /** Marked by the slots themselves (a lost idle connection, a repair): no iteration failed for it. */
+  markBroken(value: boolean): void {
+    this.isBroken = value;
+  }
 }
 
 export class ConnectionSlots {
@@ -64,6 +89,7 @@ export class ConnectionSlots {
   private readonly endedByUs = new WeakSet<pg.Client>();
   private readonly lost = new WeakSet<pg.Client>();
   private readonly faultLog: FaultRecord[] = [];
+  private closing = false;
 
   private constructor(private readonly options: SlotOptions) {}
 
@@ -71,7 +97,7 @@ export class ConnectionSlots {
   static async open(options: SlotOptions): Promise<ConnectionSlots> {
     const slots = new ConnectionSlots(options);
     for (let i = 0; i < options.count; i++) {
-      const slot = new PgSlot(i);
+      const slot = new PgSlot(i, (failed) => slots.noteIterationFailure(failed));
       slots.all.push(slot);
       slots.free.push(slot);
     }
@@ -106,7 +132,7 @@ export class ConnectionSlots {
       if (this.endedByUs.has(client) || this.lost.has(client)) return;
       this.lost.add(client);
       if (slot.client !== client) return;
-      slot.broken = true;
+      slot.markBroken(true);
       this.noteLoss(slot);
     };
     client.on('error', onLost);
@@ -130,16 +156,11 @@ export class ConnectionSlots {
 
   /** A free slot, or null when every connection is busy (the arrival is then dropped, never queued). */
   tryAcquire(): Slot | null {
-    const slot = this.free.pop();
-    if (!slot) return null;
-    slot.inUse = true;
-    return slot;
+    return this.free.pop() ?? null;
   }
 
   release(slot: Slot): void {
-    const own = slot as PgSlot;
-    own.inUse = false;
-    this.free.push(own);
+    this.free.push(slot as PgSlot);
   }
 
   /**
@@ -152,6 +173,7 @@ export class ConnectionSlots {
     const own = slot as PgSlot;
     const now = epochNowMs();
     if (now < own.nextAttemptAtMs) {
+      own.countedInRepair = true;
       this.noteError(now);
       throw new ConnectionBackoffError(`reconnecting to PostgreSQL in ${Math.ceil(own.nextAttemptAtMs - now)} ms (attempt ${own.failedReconnects + 1})`);
     }
@@ -167,13 +189,14 @@ export class ConnectionSlots {
       own.failedReconnects += 1;
       const failedAt = epochNowMs();
       own.nextAttemptAtMs = failedAt + reconnectDelayMs(own.failedReconnects);
+      own.countedInRepair = true;
       this.noteError(failedAt);
       throw err;
     }
     own.connectedAtMs = epochNowMs();
     own.failedReconnects = 0;
     own.nextAttemptAtMs = 0;
-    own.broken = false;
+    own.markBroken(false);
     const open = this.openFault();
     if (open) open.recoveredAtMs = own.connectedAtMs;
   }
@@ -194,13 +217,22 @@ export class ConnectionSlots {
     fault.connectionErrors += 1;
   }
 
-  /** A connection was lost. It fails an iteration only if one held the slot; idle slots reconnect on next use. */
+  /** A connection was lost (idle or not): the start of a fault, or part of one. Iterations are counted on their own. */
   private noteLoss(slot: PgSlot): void {
-    const atMs = epochNowMs();
-    // A connection older than the latest fault's start died in that outage, even if its loss surfaces later.
+    this.faultOf(slot);
+  }
+
+  /** An iteration failed because its connection was lost (or timed out and is replaced). */
+  noteIterationFailure(slot: PgSlot): void {
+    if (this.closing) return; // the run's own cut-off: those iterations are `interrupted`
+    this.faultOf(slot).connectionErrors += 1;
+  }
+
+  /** A connection older than the latest fault's start died in that outage, even if its failure surfaces later. */
+  private faultOf(slot: PgSlot): FaultRecord {
     const last = this.faultLog.at(-1);
-    const fault = last && slot.connectedAtMs <= last.firstErrorAtMs ? last : (this.openFault() ?? this.startFault(atMs));
-    if (slot.inUse) fault.connectionErrors += 1;
+    if (last && slot.connectedAtMs <= last.firstErrorAtMs) return last;
+    return this.openFault() ?? this.startFault(epochNowMs());
   }
 
   private startFault(atMs: number): FaultRecord {
@@ -211,6 +243,7 @@ export class ConnectionSlots {
 
   /** Closes every connection; queries still running are cut off (their iterations count as interrupted). */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(
       this.all.map(async (slot) => {
         const client = slot.client;

@@ -137,6 +137,15 @@ function generatorLines(g: GeneratorHealth, p: Palette): string {
   return out.join('\n');
 }
 
+function recoveryLines(faults: NonNullable<RunResults['recovery']>['faults'], p: Palette): string {
+  const lines = faults.map((f) => {
+    const at = `at ${formatMsValue(f.firstErrorMs / 1000)} s`;
+    const back = f.downtimeMs === null ? p.red('not recovered before the end') : `recovered after ${formatMsValue(f.downtimeMs)}ms`;
+    return `  ${at}: ${back}, ${formatCount(f.connectionErrors)} connection errors (${f.workers} worker${f.workers === 1 ? '' : 's'})`;
+  });
+  return [`Connection faults: ${faults.length}`, ...lines].join('\n');
+}
+
 /** The whole console report, ending with the verdict line. */
 export function renderConsole(results: RunResults, options: ConsoleOptions = {}): string {
   const p = options.color ? COLORS : PLAIN;
@@ -160,6 +169,7 @@ export function renderConsole(results: RunResults, options: ConsoleOptions = {})
     '',
     generatorLines(results.generator, p),
   ];
+  if (results.recovery) sections.push('', recoveryLines(results.recovery.faults, p));
   if (results.status === 'aborted' && results.abortReason) sections.push(`Aborted: ${results.abortReason}`);
   const dash = summary.line.indexOf(' — ');
   sections.push('', `${paintStatus(p, summary.verdict)}${summary.line.slice(dash)}`);

@@ -125,6 +125,22 @@ export interface ServerEvidence {
   } | null;
 }
 
+/**
+ * One outage of the load's PostgreSQL connections (a restart, terminated backends): from the first connection-level
+ * error to the moment every affected worker had reconnected. Times are ms since the load start (warm-up included).
+ */
+export interface ConnectionFaultResult {
+  readonly firstErrorMs: number;
+  /** Null when the run ended before the connections came back. */
+  readonly recoveredMs: number | null;
+  /** recoveredMs − firstErrorMs: the time to recover. */
+  readonly downtimeMs: number | null;
+  /** Iterations that failed because their connection was lost or could not be re-established. */
+  readonly connectionErrors: number;
+  /** Outages merged into this one (one per affected worker). */
+  readonly workers: number;
+}
+
 export type RunStatus = 'completed' | 'aborted' | 'failed';
 export type RunVerdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'INVALID' | 'ABORTED';
 
@@ -173,6 +189,8 @@ export interface RunResults {
   readonly server: ServerEvidence | null;
   readonly thresholds: readonly ThresholdVerdict[];
   readonly verdict: RunVerdict;
+  /** Present only when the database connections failed during the load (added in 0.1; readers must accept its absence). */
+  readonly recovery?: { readonly faults: readonly ConnectionFaultResult[] };
   /** Files written beside results.json (relative names), e.g. the .hlog. */
   readonly artifacts: Readonly<Record<string, string>>;
 }

@@ -22,6 +22,7 @@ import { describeBuild, describeEnvironment } from './environment.js';
 import { DEFAULT_LATENESS_BOUND_MS, judgeGenerator } from './generator-validity.js';
 import { LiveTotals } from './live-totals.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
+import { summarizeFaults } from './recovery.js';
 import { runDirectory, writeRunReports } from './report-stage.js';
 import { serverEvidence, takeServerSnapshot, type ServerSnapshot } from './server-evidence.js';
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
@@ -221,6 +222,7 @@ export class BenchmarkRun {
     const thresholds = evaluateThresholds(plan.thresholds, { operations: aggregated.operations, server });
     const verdict = overallVerdict(status, generator, thresholds, { stoppedByThreshold: this.stoppedByThreshold });
     const abortReason = outcome.failure?.message ?? this.abortReason;
+    const recovery = summarizeFaults(outcome.faults, outcome.startAtMs);
     const target = prepared.target;
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -255,6 +257,7 @@ export class BenchmarkRun {
       server,
       thresholds,
       verdict,
+      ...(recovery ? { recovery } : {}),
       artifacts: {},
     };
   }

@@ -87,6 +87,7 @@ export const authLoginOperation: OperationDefinition = {
             return ok('locked');
           case 'disabled':
             if (expectedStatus === 'active') return failed('wrong_answer', `an active account was reported disabled (${username})`);
+            if (cacheTrouble) throw new CacheUnavailableError(cacheTrouble);
             return ok('disabled');
           case 'unknown_user':
             return failed('wrong_answer', `finish_login did not know seeded user ${username}`);

@@ -1,0 +1,67 @@
+// Runs a scenario in-process (runBenchmark) against given servers and lets a test inject a fault once the load is
+// under way; the whole results are returned for the test to check what the run measured and reported.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runBenchmark, type RunOutcome } from '../../src/run/run-benchmark.js';
+import { parseScenario } from '../../src/scenario/parse.js';
+import type { IntervalPoint, OperationResult } from '../../src/results/types.js';
+
+export interface FaultRun {
+  readonly outcome: RunOutcome;
+  /** Wall time of the whole run, ms. */
+  readonly wallMs: number;
+}
+
+/**
+ * Runs `yaml` against pgUrl/redisUrl; `fault` is called once the load has run `faultAfterMs` (measured from the
+ * "Load:" line plus the first progress update), and may take as long as it needs while the load goes on.
+ */
+export async function runWithFault(yaml: string, urls: { pgUrl: string; redisUrl: string }, fault: () => Promise<void>, faultAfterMs = 1000): Promise<FaultRun> {
+  const plan = parseScenario(yaml, 'fault.yaml');
+  const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-fault-'));
+  let progress = '';
+  const stream = { write: (chunk: string) => ((progress += chunk), true) };
+  const started = Date.now();
+  const running = runBenchmark(plan, {
+    target: { kind: 'external', pgUrl: urls.pgUrl, redisUrl: urls.redisUrl, allowNonEmpty: true },
+    outDir,
+    progress: stream,
+    stdout: { write: () => true },
+    reports: { html: false, junit: false, console: false },
+    latenessBoundMs: 100,
+  });
+  let faulted: Promise<void> | undefined;
+  const watch = (async () => {
+    while (!/\d+s\/\d+s/.test(progress)) {
+      if (Date.now() - started > 60_000) throw new Error(`the load never started:\n${progress}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, faultAfterMs));
+    faulted = fault();
+    await faulted;
+  })();
+  try {
+    const outcome = await running;
+    await watch;
+    return { outcome, wallMs: Date.now() - started };
+  } finally {
+    await faulted?.catch(() => undefined);
+    await fs.rm(outDir, { recursive: true, force: true });
+  }
+}
+
+export function operation(results: { operations: readonly OperationResult[] }, key: string): OperationResult {
+  const found = results.operations.find((o) => o.key === key);
+  if (!found) throw new Error(`no operation ${key} in the results`);
+  return found;
+}
+
+/** Iterations and errors of `key` in the last measured intervals (the run after the fault). */
+export function tail(intervals: readonly IntervalPoint[], key: string, count: number): { count: number; errors: number } {
+  const last = intervals.filter((i) => !i.warmup).slice(-count);
+  return {
+    count: last.reduce((s, i) => s + (i.operations[key]?.count ?? 0), 0),
+    errors: last.reduce((s, i) => s + Object.values(i.operations[key]?.errors ?? {}).reduce((a, b) => a + (b ?? 0), 0), 0),
+  };
+}
