@@ -1,0 +1,91 @@
+// Every file in scenarios/ validates, and each scenario written for the targets runs end to end in a shortened
+// form (tiny dataset, a few seconds, a low rate, few connections) with every operation run and every answer checked.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import type { RunResults } from '../../src/results/types.js';
+import { runBenchmark } from '../../src/run/run-benchmark.js';
+import { loadScenario, parseScenario } from '../../src/scenario/parse.js';
+import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+
+const DIR = path.resolve(import.meta.dirname, '../../scenarios');
+
+let db: TestDatabase;
+let redis: TestRedis;
+let outRoot: string;
+
+beforeAll(async () => {
+  [db, redis] = await Promise.all([createTestDatabase('scn'), startTestRedis()]);
+  outRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-scenarios-'));
+});
+
+afterAll(async () => {
+  await redis?.stop();
+  await db?.drop();
+  await fs.rm(outRoot, { recursive: true, force: true });
+});
+
+it('every scenario file validates', async () => {
+  const files = (await fs.readdir(DIR)).filter((f) => f.endsWith('.yaml'));
+  expect(files.length).toBeGreaterThanOrEqual(8);
+  for (const file of files) await expect(loadScenario(path.join(DIR, file)), file).resolves.toBeTruthy();
+});
+
+/** The scenario's own text with its size turned down: same mix, options and thresholds. */
+async function shortened(file: string): Promise<string> {
+  const doc = parseDocument(await fs.readFile(path.join(DIR, file), 'utf8'));
+  doc.setIn(['dataset', 'users'], 300);
+  const closed = doc.getIn(['load', 'model']) === 'closed';
+  doc.setIn(['load', 'duration'], '2s');
+  if (doc.getIn(['load', 'warmup']) !== '0s') doc.setIn(['load', 'warmup'], '1s');
+  doc.setIn(['load', 'workers'], 2);
+  doc.setIn(['load', 'gracefulStop'], '2s');
+  if (closed) doc.setIn(['load', 'vus'], 12);
+  else {
+    doc.setIn(['load', 'rate'], '60/s');
+    doc.setIn(['load', 'connections'], 8);
+  }
+  return doc.toString();
+}
+
+async function run(file: string): Promise<RunResults> {
+  const plan = parseScenario(await shortened(file), file);
+  const silent = { write: () => true };
+  const { results } = await runBenchmark(plan, {
+    target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
+    outDir: path.join(outRoot, file),
+    progress: silent,
+    stdout: silent,
+    reports: { html: false, junit: false, console: false },
+    latenessBoundMs: 100,
+  });
+  expect(results.status).toBe('completed');
+  const ops = new Set(plan.mix.flatMap((e) => e.steps.map((s) => s.op)));
+  for (const op of ops) expect(results.operations.find((o) => o.key === op)?.count ?? 0, `${file}: ${op} ran`).toBeGreaterThan(0);
+  for (const o of results.operations) expect(o.errors.wrong_answer ?? 0, `${file}: ${o.key} answers`).toBe(0);
+  return results;
+}
+
+describe('the target scenarios, shortened', () => {
+  it.each(['user-lookup.yaml', 'session-validate.yaml', 'permission-check.yaml', 'seed-targets.yaml'])('%s runs with checked answers', async (file) => {
+    await run(file);
+  });
+
+  it('connections-750.yaml: every virtual user is a working connection on the server', async () => {
+    const results = await run('connections-750.yaml');
+    // 12 VUs with at most 800 ms of think time: each starts a statement every sampling period.
+    expect(results.server?.connectionsPeak).toBeGreaterThanOrEqual(10);
+    expect(results.server?.connectionsPeak).toBeLessThanOrEqual(12);
+  });
+
+  it('cache-cold-warm.yaml: cold means no session hit at all; rbac reads through', async () => {
+    const cold = await run('cache-cold-warm.yaml');
+    const validate = cold.operations.find((o) => o.key === 'session.validate')!;
+    expect(validate.outcomes.hit ?? 0).toBe(0);
+    expect(validate.outcomes.miss).toBeGreaterThan(0);
+    const rbac = cold.operations.find((o) => o.key === 'rbac.check')!;
+    expect(Object.keys(rbac.outcomes).some((k) => k.startsWith('miss:'))).toBe(true);
+  });
+});
