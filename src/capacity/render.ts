@@ -57,7 +57,7 @@ export function renderCapacityConsole(r: CapacityResults): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i >= 1 && i !== 3 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   const out = [
-    `authbench capacity — ${r.scenario.name} (${r.steps.length} steps of ${r.search.stepDurationMs / 1000} s, ${r.search.connections} connections, ${r.search.workers} workers)`,
+    `authbench capacity — ${r.scenario.name} (${r.steps.length} steps of ${r.search.stepDurationMs / 1000} s, ${r.search.connections} connections, ${r.search.workers} worker${r.search.workers === 1 ? '' : 's'})`,
     '',
     line(head),
     line(widths.map((w) => '─'.repeat(w))),

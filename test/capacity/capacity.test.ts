@@ -80,6 +80,7 @@ it('steps up, bisects, reports the knee below the pool limit and writes capacity
   expect(html).toContain('id="authbench-capacity-data"');
   expect(html).not.toMatch(/<script[^>]+src=/);
   const text = out.join('');
+  if (process.env.SHOW_CAPACITY) process.stderr.write(text);
   expect(text).toContain('held ◀ knee');
   expect(text).toContain(results.summary);
 });
