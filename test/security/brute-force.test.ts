@@ -101,8 +101,12 @@ describe('brute-force scenario', () => {
       await admin.end();
     }
 
-    const legitErrors = results.thresholds.find((t) => t.scope === 'auth.login@legit' && t.threshold.startsWith('errors'));
+    // The tagged scopes were judged on their own samples (errors: none, so never FAIL; few samples may be INCONCLUSIVE).
+    const legitErrors = results.thresholds.find((t) => t.scopeKey === 'auth.login@legit' && t.metric === 'errors');
+    expect(legitErrors?.samples).toBe(legit.count);
     expect(legitErrors?.status).not.toBe('FAIL');
+    const attackErrors = results.thresholds.find((t) => t.scopeKey === 'auth.login@attack' && t.metric === 'errors');
+    expect(attackErrors?.samples).toBe(attack.count);
   });
 });
 
