@@ -120,4 +120,21 @@ describe('interrupting authbench run (embedded target)', () => {
     await expect(fs.access(path.join(out, 'results.json'))).rejects.toThrow();
     expect(await waitUntilGone(servers)).toEqual([]);
   }, 90_000);
+
+  it('authbench seed: SIGINT rolls the seeding back, stops the servers it started, exit 130', async () => {
+    const cli = startCli(['seed', '--target', 'embedded', '--data-dir', home, '--users', '100000', '--seed', '99']);
+    // No progress line without a terminal: wait for the servers, then for the seeding to be under way.
+    const deadline = Date.now() + 60_000;
+    while (!(await readState(home))?.running && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const servers = await serverProcesses();
+    await new Promise((r) => setTimeout(r, 800));
+    const signalledAt = Date.now();
+    cli.child.kill('SIGINT');
+    const exit = await cli.exited;
+    expect(exit.code, cli.stderr()).toBe(130);
+    expect(exit.atMs - signalledAt).toBeLessThan(5000);
+    expect(cli.stderr()).toMatch(/SIGINT received, rolling the seeding back/);
+    expect(cli.stderr()).toMatch(/Seeding was interrupted; the database keeps its previous dataset/);
+    expect(await waitUntilGone(servers)).toEqual([]);
+  }, 90_000);
 });

@@ -57,15 +57,22 @@ const command: CommandModule<object, SeedArgs> = {
     // Validate before starting anything, so a bad flag costs no server start.
     (await import('../../target/seed/spec.js')).resolveDatasetSpec(dataset);
 
-    await using target = await provisionTarget(spec);
-    await prepareDatabase(target, { allowNonEmpty: spec.allowNonEmpty ?? false });
     const controller = new AbortController();
-    const abort = (): void => controller.abort();
-    process.once('SIGINT', abort);
-    process.once('SIGTERM', abort);
+    // Ctrl-C rolls the seeding back (or skips it, while the servers start); the servers stop when `target` is disposed.
+    // A second Ctrl-C kills them at once (src/target/shutdown.ts).
+    const { takeOverSignals } = await import('../../target/shutdown.js');
+    const releaseSignals = takeOverSignals((signal) => {
+      process.stderr.write(`authbench: ${signal} received, rolling the seeding back (press Ctrl-C again to force).\n`);
+      controller.abort();
+    });
+    await using target = await provisionTarget(spec).catch((err: unknown) => {
+      releaseSignals();
+      throw err;
+    });
     const tty = process.stderr.isTTY;
     let lastPhase = '';
     try {
+      await prepareDatabase(target, { allowNonEmpty: spec.allowNonEmpty ?? false });
       const report = await seedDataset(target.pgUrl, dataset, {
         signal: controller.signal,
         hashCacheDir: path.join(resolveHome(spec.dataDir), 'cache'),
@@ -86,8 +93,7 @@ const command: CommandModule<object, SeedArgs> = {
               `(${Math.round(report.spec.users / (report.totalMs / 1000)).toLocaleString('en')} users/s; fingerprint ${report.fingerprint.slice(0, 12)}). ${counts}.\n`,
       );
     } finally {
-      process.removeListener('SIGINT', abort);
-      process.removeListener('SIGTERM', abort);
+      releaseSignals();
     }
   },
 };
