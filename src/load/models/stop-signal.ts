@@ -1,5 +1,5 @@
 // Wakes every sleeping loop of a worker at once when the run stops, so a stop never waits out a think time.
-// Sleeps use setTimeout above 1 ms and setImmediate below it: timers alone are too coarse for 1 ms arrival gaps.
+// Sleeps use setTimeout, and setImmediate only inside a caller-given spin window (timers have 1 ms granularity).
 
 export class StopSignal {
   private readonly waiters = new Set<() => void>();
@@ -9,6 +9,19 @@ export class StopSignal {
     return this.fired;
   }
 
+  /** Calls `listener` once when the signal fires (at once if it already has). */
+  onStop(listener: () => void): void {
+    if (this.fired) {
+      listener();
+      return;
+    }
+    const once = (): void => {
+      this.waiters.delete(once);
+      listener();
+    };
+    this.waiters.add(once);
+  }
+
   trigger(): void {
     if (this.fired) return;
     this.fired = true;
@@ -16,8 +29,11 @@ export class StopSignal {
     this.waiters.clear();
   }
 
-  /** Resolves after `ms`, or at once when the signal fires first. */
-  sleep(ms: number): Promise<void> {
+  /**
+   * Resolves after `ms`, or at once when the signal fires first. Within `spinMs` of the deadline it yields with
+   * setImmediate (precise, but each turn costs CPU) instead of a timer.
+   */
+  sleep(ms: number, spinMs = 1): Promise<void> {
     if (this.fired) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
@@ -25,10 +41,11 @@ export class StopSignal {
         resolve();
       };
       // setTimeout fires at or after its delay (never early), so round down: the loop re-checks the clock anyway.
-      const handle = ms > 1 ? setTimeout(done, Math.floor(ms)) : setImmediate(done);
+      const timer = ms > spinMs;
+      const handle = timer ? setTimeout(done, Math.floor(ms)) : setImmediate(done);
       const wake = (): void => {
         this.waiters.delete(wake);
-        if (ms > 1) clearTimeout(handle as NodeJS.Timeout);
+        if (timer) clearTimeout(handle as NodeJS.Timeout);
         else clearImmediate(handle as NodeJS.Immediate);
         resolve();
       };
