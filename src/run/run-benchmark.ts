@@ -93,6 +93,12 @@ export class BenchmarkRun {
       } finally {
         if (!given) await prepared.target[Symbol.asyncDispose]();
       }
+    } catch (err) {
+      // Whatever failed after an interrupt (a child killed by the same Ctrl-C, a cancelled statement) is the interrupt.
+      if (this.signals?.signal !== undefined && !(err instanceof AbortedError)) {
+        throw new AbortedError(`Aborted during ${this.phase}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      }
+      throw err;
     } finally {
       this.signals?.dispose();
     }

@@ -121,7 +121,9 @@ export async function startServer(opts: StartOptions): Promise<RunningPostgres> 
   if (owner) await fs.chown(logFile, owner.uid, owner.gid);
   const child = spawn(bin.postgres, args, {
     ...(owner ?? {}),
-    detached: opts.detached ?? false,
+    // Always its own process group: a terminal's Ctrl-C goes to authbench alone, which stops the server after it has
+    // written its results (src/target/shutdown.ts). `detached` only decides whether it outlives this process.
+    detached: true,
     stdio: ['ignore', log.fd, log.fd],
     env: { ...process.env, LC_MESSAGES: 'C' },
   });

@@ -51,7 +51,8 @@ export async function startRedisServer(opts: RedisStartOptions): Promise<Running
   for (const [name, value] of Object.entries(opts.settings ?? {})) args.push(`--${name}`, String(value));
   const log = opts.logFile ? await fs.open(opts.logFile, 'a') : undefined;
   const logStart = log ? (await log.stat()).size : 0;
-  const child = spawn(bin, args, { stdio: log ? ['ignore', log.fd, log.fd] : ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
+  // Own process group always (like PostgreSQL's): a terminal's Ctrl-C must reach authbench only; see shutdown.ts.
+  const child = spawn(bin, args, { stdio: log ? ['ignore', log.fd, log.fd] : ['ignore', 'pipe', 'pipe'], detached: true });
   await log?.close();
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));

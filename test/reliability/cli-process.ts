@@ -11,12 +11,15 @@ export interface CliProcess {
   stderr(): string;
   /** Resolves with the exit code (null when killed by a signal) and when it happened (Date.now()). */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; atMs: number }>;
+  /** What a terminal's Ctrl-C does: SIGINT to the CLI's whole process group (its children included). */
+  ctrlC(): void;
   /** Waits until stderr matches `pattern`; throws with the output after `timeoutMs`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
 }
 
 export function startCli(args: string[]): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, as a shell gives a foreground job: ctrlC() signals the group like a terminal would.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout!.resume();
@@ -29,6 +32,7 @@ export function startCli(args: string[]): CliProcess {
     child,
     stderr: () => stderr,
     exited,
+    ctrlC: () => process.kill(-child.pid!, 'SIGINT'),
     async waitFor(pattern, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(stderr)) {
