@@ -70,3 +70,11 @@ export async function waitUntilGone(pids: readonly number[], timeoutMs = 3000): 
   }
   return left;
 }
+
+/** Pids of processes whose command line contains `needle` (e.g. a data directory), this test runner excluded. */
+export function processesMentioning(needle: string): number[] {
+  return spawnSync('pgrep', ['-f', needle], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map(Number)
+    .filter((pid) => pid > 0 && pid !== process.pid);
+}

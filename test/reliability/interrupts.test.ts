@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readState } from '../../src/target/state.js';
 import { teardownEmbedded } from '../../src/target/teardown.js';
-import { processTree, startCli, waitUntilGone, type CliProcess } from './cli-process.js';
+import { processesMentioning, processTree, startCli, waitUntilGone, type CliProcess } from './cli-process.js';
 
 let home: string;
 let dir: string;
@@ -139,5 +139,19 @@ describe('interrupting authbench run (embedded target)', () => {
     expect(cli.stderr()).toMatch(/SIGINT received, rolling the seeding back/);
     expect(cli.stderr()).toMatch(/Seeding was interrupted; the database keeps its previous dataset/);
     expect(await waitUntilGone(servers)).toEqual([]);
+  }, 90_000);
+
+  it('SIGINT while provisioning (initdb of a new data directory): "aborted during provision", no server left, exit 130', async () => {
+    const fresh = path.join(dir, 'fresh-home');
+    const cli = startCli(['run', await scenarioFile('sigint-provision', 2000, 7), '--target', 'embedded', '--data-dir', fresh, '--out', path.join(dir, 'out-provision'), '--no-html', '--no-junit']);
+    const deadline = Date.now() + 30_000;
+    while (!(await fs.stat(path.join(fresh, 'pg17')).then(() => true, () => false)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    cli.child.kill('SIGINT');
+    const exit = await cli.exited;
+    expect(exit.code, cli.stderr()).toBe(130);
+    expect(cli.stderr()).toMatch(/Aborted during provision/);
+    expect((await readState(fresh))?.running).toBeUndefined();
+    expect(processesMentioning(fresh)).toEqual([]);
+    await teardownEmbedded({ dataDir: fresh, purge: true });
   }, 90_000);
 });
