@@ -1,0 +1,452 @@
+// authbench's benchmarks, side by side with pgbench in the same run against ONE embedded PostgreSQL 17 started here:
+// generator efficiency (closed model), open-model accuracy, memory; plus the older sub-benchmarks on request.
+// `npm run bench -- [--only generator,accuracy,memory,seed,argon2,metrics] [--long] [--duration 15] ...`; docs/benchmarks.md.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import console from 'node:console';
+import process from 'node:process';
+import { setInterval, clearInterval } from 'node:timers';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+const ALL = ['generator', 'accuracy', 'memory', 'seed', 'argon2', 'metrics'];
+const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU in 1/100 s
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string', default: 'generator,accuracy,memory' },
+    long: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '8,32' },
+    rate: { type: 'string', default: '2000' },
+    'accuracy-connections': { type: 'string', default: '32' },
+    'latency-limit': { type: 'string', default: '10' },
+    'memory-vus': { type: 'string', default: '750' },
+    scale: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '1' },
+    workers: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const only = args.only.split(',').map((s) => s.trim()).filter(Boolean);
+for (const name of only) if (!ALL.includes(name)) throw new RangeError(`--only: unknown benchmark "${name}" (one of ${ALL.join(', ')})`);
+const durationS = Number(args.duration);
+const rounds = Number(args.rounds);
+const memoryS = args.long ? 600 : 60;
+
+// ---------- small helpers ----------
+
+const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+/** utime+stime (s) and VmRSS (bytes) of one process; null once it has exited. */
+function procSample(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpuS = (Number(fields[11]) + Number(fields[12])) / TICKS;
+    const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { atMs: Date.now(), cpuS, rssBytes: rss ? Number(rss[1]) * 1024 : 0 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs a command, sampling its CPU and RSS every `everyMs` and whenever a stderr line matches `mark` (the sample is
+ * tagged with the match). Resolves with stdout, stderr, exit code and the samples.
+ */
+function runSampled(cmd, argv, { env = process.env, everyMs = 250, mark, cwd } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const samples = [];
+    const marks = [];
+    let stdout = '';
+    let stderr = '';
+    let last = null;
+    const take = () => {
+      const s = procSample(child.pid);
+      if (s) {
+        last = s;
+        samples.push(s);
+      }
+      return s;
+    };
+    const timer = setInterval(take, everyMs);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!mark) return;
+      for (const line of String(d).split('\n')) {
+        const m = mark.exec(line);
+        if (m) {
+          const s = take();
+          if (s) marks.push({ ...s, match: m });
+        }
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ code, stdout, stderr, samples, marks, last });
+    });
+  });
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+function findPgbench() {
+  const bindir = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  const candidates = [bindir.status === 0 ? path.join(bindir.stdout.trim(), 'pgbench') : null, '/usr/bin/pgbench'].filter(Boolean);
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) throw new Error('pgbench not found (pg_config --bindir, /usr/bin/pgbench): install postgresql-client');
+  return found;
+}
+
+function pgbenchVersion(pgbench) {
+  return spawnSync(pgbench, ['--version'], { encoding: 'utf8' }).stdout.trim();
+}
+
+// ---------- the one server ----------
+
+async function cli(argv, env) {
+  const r = spawnSync(process.execPath, [CLI, ...argv], { encoding: 'utf8', env: env ?? process.env });
+  if (r.status !== 0) throw new Error(`authbench ${argv.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+async function startServer(dataDir) {
+  await cli(['provision', '--data-dir', dataDir]);
+  const env = JSON.parse(await cli(['env', '--data-dir', dataDir, '--json']));
+  return { pgUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL };
+}
+
+// ---------- authbench runs ----------
+
+const QUERY = 'SELECT abalance FROM pgbench_accounts WHERE aid = $1';
+
+function scenarioYaml({ name, load }) {
+  return [
+    `name: ${name}`,
+    'description: pgbench -S equivalent (bench/run-all.mjs)',
+    'seed: 1',
+    'target: { kind: external, allowNonEmpty: true }',
+    'load:',
+    ...Object.entries(load).map(([k, v]) => `  ${k}: ${v}`),
+    'mix:',
+    '  - op: sql',
+    '    options:',
+    `      query: ${QUERY}`,
+    `      params: [ "uniform(1, ${Number(args.scale) * 100_000})" ]`,
+    '',
+  ].join('\n');
+}
+
+const PROGRESS = /^(\d+)s\/(\d+)s/;
+
+async function runAuthbench(work, server, name, load) {
+  const file = path.join(work, `${name}.yaml`);
+  fs.writeFileSync(file, scenarioYaml({ name, load }));
+  const out = path.join(work, `run-${name}`);
+  const argv = [CLI, 'run', file, '--pg-url', server.pgUrl, '--redis-url', server.redisUrl, '--out', out, '--html=false', '--junit=false'];
+  const before = loadavg();
+  const r = await runSampled(process.execPath, argv, { mark: PROGRESS });
+  if (r.code !== 0 && r.code !== 4) throw new Error(`authbench run ${name} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
+  const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+  return { results, run: r, command: `node dist/cli/main.js run ${name}.yaml --pg-url … --redis-url …`, scenario: fs.readFileSync(file, 'utf8'), loadavg: { before, after: loadavg() } };
+}
+
+/** Iterations per second and CPU µs per iteration of the whole authbench process between two progress marks. */
+function steadyState(results, marks, warmupMs) {
+  const measured = marks.filter((m) => Number(m.match[1]) * 1000 > warmupMs);
+  if (measured.length < 2) return null;
+  const a = measured[0];
+  const b = measured.at(-1);
+  const fromMs = Number(a.match[1]) * 1000;
+  const toMs = Number(b.match[1]) * 1000;
+  const iterations = results.intervals.filter((i) => i.endMs > fromMs && i.endMs <= toMs).reduce((s, i) => s + Object.values(i.operations).reduce((t, o) => t + o.count, 0), 0);
+  return { windowS: (toMs - fromMs) / 1000, iterations, cpuUsPerIteration: ((b.cpuS - a.cpuS) * 1e6) / iterations, cpuCores: (b.cpuS - a.cpuS) / ((b.atMs - a.atMs) / 1000) };
+}
+
+function totalIterations(results) {
+  return results.intervals.reduce((s, i) => s + Object.values(i.operations).reduce((t, o) => t + o.count, 0), 0);
+}
+
+// ---------- pgbench runs ----------
+
+async function runPgbench(pgbench, server, argv, cwd) {
+  const before = loadavg();
+  const r = await runSampled(pgbench, [...argv, server.pgUrl], { cwd });
+  if (r.code !== 0) throw new Error(`pgbench ${argv.join(' ')} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
+  const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(r.stdout)?.[1]);
+  const processed = Number(/number of transactions actually processed: (\d+)/.exec(r.stdout)?.[1]);
+  const skipped = Number(/number of transactions skipped: (\d+)/.exec(r.stdout)?.[1] ?? 0);
+  const cpuS = r.last?.cpuS ?? Number.NaN;
+  return { tps, processed, skipped, cpuUsPerTransaction: (cpuS * 1e6) / processed, stdout: r.stdout, command: `pgbench ${argv.join(' ')} <url>`, loadavg: { before, after: loadavg() } };
+}
+
+/** P50/P95 of pgbench's per-transaction log (-l): latency includes the schedule lag under -R, like ours. */
+function pgbenchLogPercentiles(dir, prefix, skipFirstS) {
+  const latency = [];
+  const service = [];
+  const lag = [];
+  let firstEpoch = Infinity;
+  const rows = [];
+  for (const f of fs.readdirSync(dir).filter((n) => n.startsWith(prefix))) {
+    for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
+      const c = line.trim().split(/\s+/);
+      if (c.length < 7 || c[2] === 'skipped') continue;
+      const epoch = Number(c[4]) + Number(c[5]) / 1e6;
+      firstEpoch = Math.min(firstEpoch, epoch);
+      rows.push([epoch, Number(c[2]), Number(c[6])]);
+    }
+  }
+  for (const [epoch, timeUs, lagUs] of rows) {
+    if (epoch - firstEpoch < skipFirstS) continue;
+    latency.push(timeUs / 1000);
+    service.push((timeUs - lagUs) / 1000);
+    lag.push(lagUs / 1000);
+  }
+  for (const a of [latency, service, lag]) a.sort((x, y) => x - y);
+  return { count: latency.length, latencyP50: percentile(latency, 50), latencyP95: percentile(latency, 95), serviceP50: percentile(service, 50), serviceP95: percentile(service, 95), lagP50: percentile(lag, 50), lagP99: percentile(lag, 99) };
+}
+
+// ---------- the benchmarks ----------
+
+async function benchGenerator(ctx) {
+  const rows = [];
+  for (const connections of args.connections.split(',').map(Number)) {
+    for (let round = 1; round <= rounds; round++) {
+      const load = { model: 'closed', vus: connections, duration: `${durationS}s`, warmup: '2s', ...(args.workers ? { workers: Number(args.workers) } : {}) };
+      const ab = await runAuthbench(ctx.work, ctx.server, `generator-c${connections}-r${round}`, load);
+      const workers = ab.results.load.workers;
+      const measured = ab.results.operations.find((o) => o.key === 'sql');
+      const abTps = measured.throughputPerSec;
+      const steady = steadyState(ab.results, ab.run.marks, 2000);
+      const pgb = await runPgbench(ctx.pgbench, ctx.server, ['-n', '-S', '-M', 'prepared', '-c', String(connections), '-j', String(workers), '-T', String(durationS)]);
+      const row = {
+        connections,
+        round,
+        generatorThreads: workers,
+        authbenchTps: abTps,
+        pgbenchTps: pgb.tps,
+        ratio: abTps / pgb.tps,
+        authbenchCpuUsPerIteration: steady?.cpuUsPerIteration ?? Number.NaN,
+        authbenchCpuUsPerIterationInclSetup: ((ab.run.last?.cpuS ?? Number.NaN) * 1e6) / totalIterations(ab.results),
+        authbenchCpuCores: steady?.cpuCores ?? Number.NaN,
+        pgbenchCpuUsPerTransaction: pgb.cpuUsPerTransaction,
+        authbenchP50Ms: measured.latency.p50Ms,
+        pgbenchLatencyAvgMs: Number(/latency average = ([\d.]+) ms/.exec(pgb.stdout)?.[1]),
+        verdict: ab.results.verdict,
+        loadavg: { authbench: ab.loadavg, pgbench: pgb.loadavg },
+        commands: { authbench: ab.command, pgbench: pgb.command },
+        scenario: ab.scenario,
+      };
+      rows.push(row);
+      console.log(`generator c=${connections} round ${round}: authbench ${fmt(abTps, 0)}/s, pgbench ${fmt(pgb.tps, 0)}/s, ratio ${fmt(row.ratio)}; CPU ${fmt(row.authbenchCpuUsPerIteration, 1)} µs/it vs pgbench ${fmt(row.pgbenchCpuUsPerTransaction, 1)} µs/tx (load ${ab.loadavg.before})`);
+    }
+  }
+  return rows;
+}
+
+async function benchAccuracy(ctx) {
+  const rate = Number(args.rate);
+  const connections = Number(args['accuracy-connections']);
+  const limit = args['latency-limit'];
+  const rows = [];
+  for (let round = 1; round <= rounds; round++) {
+    const load = { model: 'open', rate: `${rate}/s`, duration: `${durationS}s`, warmup: '2s', connections, ...(args.workers ? { workers: Number(args.workers) } : {}) };
+    const ab = await runAuthbench(ctx.work, ctx.server, `accuracy-r${round}`, load);
+    const workers = ab.results.load.workers;
+    const sql = ab.results.operations.find((o) => o.key === 'sql');
+    const logDir = fs.mkdtempSync(path.join(ctx.work, 'pgbench-log-'));
+    const pgb = await runPgbench(ctx.pgbench, ctx.server, ['-n', '-S', '-M', 'prepared', '-c', String(connections), '-j', String(workers), '-T', String(durationS + 2), '-R', String(rate), '--latency-limit', limit, '-l', '--log-prefix', 'pgb'], logDir);
+    const p = pgbenchLogPercentiles(logDir, 'pgb', 2);
+    const g = ab.results.generator;
+    const row = {
+      rate,
+      connections,
+      round,
+      generatorThreads: workers,
+      authbench: {
+        count: sql.count,
+        latencyP50Ms: sql.latency.p50Ms,
+        latencyP95Ms: sql.latency.p95Ms,
+        serviceP50Ms: sql.service.p50Ms,
+        serviceP95Ms: sql.service.p95Ms,
+        scheduleLagP99Ms: g.scheduleLagP99Ms,
+        droppedOrLateShare: g.scheduled > 0 ? (g.dropped + g.late) / g.scheduled : Number.NaN,
+        verdict: ab.results.verdict,
+        cpuUsPerIteration: steadyState(ab.results, ab.run.marks, 2000)?.cpuUsPerIteration ?? Number.NaN,
+      },
+      pgbench: { ...p, skippedShare: pgb.skipped / (pgb.processed + pgb.skipped), cpuUsPerTransaction: pgb.cpuUsPerTransaction },
+      ratios: { latencyP50: sql.latency.p50Ms / p.latencyP50, latencyP95: sql.latency.p95Ms / p.latencyP95, serviceP50: sql.service.p50Ms / p.serviceP50, serviceP95: sql.service.p95Ms / p.serviceP95 },
+      loadavg: { authbench: ab.loadavg, pgbench: pgb.loadavg },
+      commands: { authbench: ab.command, pgbench: pgb.command },
+      scenario: ab.scenario,
+    };
+    rows.push(row);
+    console.log(`accuracy ${rate}/s round ${round}: latency P50 ${fmt(sql.latency.p50Ms, 3)} vs ${fmt(p.latencyP50, 3)} ms, P95 ${fmt(sql.latency.p95Ms, 3)} vs ${fmt(p.latencyP95, 3)} ms (load ${ab.loadavg.before})`);
+  }
+  return rows;
+}
+
+async function benchMemory(ctx) {
+  const vus = Number(args['memory-vus']);
+  const load = { model: 'closed', vus, connections: vus, duration: `${memoryS}s`, warmup: '5s', thinkTime: '500ms..1000ms', ...(args.workers ? { workers: Number(args.workers) } : {}) };
+  const name = `memory-${vus}vus-${memoryS}s`;
+  const file = path.join(ctx.work, `${name}.yaml`);
+  fs.writeFileSync(file, scenarioYaml({ name, load }));
+  const out = path.join(ctx.work, `run-${name}`);
+  const before = loadavg();
+  const r = await runSampled(process.execPath, [CLI, 'run', file, '--pg-url', ctx.server.pgUrl, '--redis-url', ctx.server.redisUrl, '--out', out, '--html=false', '--junit=false'], { everyMs: 1000, mark: PROGRESS });
+  if (r.code !== 0 && r.code !== 4) throw new Error(`authbench memory run exited ${r.code}:\n${r.stderr.slice(-2000)}`);
+  const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+  // The load window: from the first progress line after the warm-up to the last one.
+  const loadMarks = r.marks.filter((m) => Number(m.match[1]) * 1000 > 5000);
+  const from = loadMarks[0]?.atMs ?? 0;
+  const to = loadMarks.at(-1)?.atMs ?? Infinity;
+  const window = r.samples.filter((s) => s.atMs >= from && s.atMs <= to);
+  const mb = (b) => b / (1024 * 1024);
+  // Least-squares slope of RSS over the measured window, MB per minute.
+  let slope = Number.NaN;
+  if (window.length >= 3) {
+    const xs = window.map((s) => (s.atMs - from) / 60_000);
+    const ys = window.map((s) => mb(s.rssBytes));
+    const mx = xs.reduce((a, b) => a + b) / xs.length;
+    const my = ys.reduce((a, b) => a + b) / ys.length;
+    slope = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  }
+  const row = {
+    vus,
+    connections: vus,
+    durationS: memoryS,
+    generatorThreads: results.load.workers,
+    iterations: results.operations.find((o) => o.key === 'sql')?.count ?? 0,
+    connectionsPeak: results.server?.connectionsPeak,
+    rssAtLoadStartMb: mb(window[0]?.rssBytes ?? Number.NaN),
+    rssPeakMb: mb(Math.max(...r.samples.map((s) => s.rssBytes))),
+    rssAtEndMb: mb(window.at(-1)?.rssBytes ?? Number.NaN),
+    rssSlopeMbPerMin: slope,
+    // GC makes RSS a sawtooth: compare the highs of the two halves rather than trusting the slope alone.
+    rssFirstHalfMaxMb: mb(Math.max(...window.slice(0, Math.floor(window.length / 2)).map((s) => s.rssBytes))),
+    rssSecondHalfMaxMb: mb(Math.max(...window.slice(Math.floor(window.length / 2)).map((s) => s.rssBytes))),
+    rssSeriesMb: window.map((s) => Math.round(mb(s.rssBytes) * 10) / 10),
+    verdict: results.verdict,
+    loadavg: { before, after: loadavg() },
+    command: `node dist/cli/main.js run ${name}.yaml --pg-url … --redis-url …`,
+    scenario: fs.readFileSync(file, 'utf8'),
+  };
+  console.log(`memory ${vus} VUs ${memoryS}s: RSS ${fmt(row.rssAtLoadStartMb, 0)} → ${fmt(row.rssAtEndMb, 0)} MB (peak ${fmt(row.rssPeakMb, 0)}; max 1st half ${fmt(row.rssFirstHalfMaxMb, 0)}, 2nd half ${fmt(row.rssSecondHalfMaxMb, 0)}) (load ${before})`);
+  return row;
+}
+
+async function benchScript(name, script, extra = []) {
+  const before = loadavg();
+  const started = Date.now();
+  const r = spawnSync('npx', ['tsx', path.join('bench', script), ...extra], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  process.stdout.write(r.stdout);
+  if (r.status !== 0) process.stderr.write(r.stderr);
+  return { exitCode: r.status, seconds: (Date.now() - started) / 1000, command: `npx tsx bench/${script} ${extra.join(' ')}`.trim(), output: r.stdout, loadavg: { before, after: loadavg() } };
+}
+
+// ---------- main ----------
+
+function table(title, header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
+  console.log(`\n${title}\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const r of rows) console.log(line(r));
+}
+
+async function main() {
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
+  const needsServer = only.some((b) => ['generator', 'accuracy', 'memory'].includes(b));
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model, memoryGiB: os.totalmem() / 2 ** 30, kernel: os.release() },
+    node: process.version,
+    argv: process.argv.slice(2),
+    loadavgAtStart: loadavg(),
+    benchmarks: {},
+  };
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'authbench-bench-'));
+  // Running as root, PostgreSQL runs as "postgres" and must be able to enter the data directory's parents.
+  fs.chmodSync(work, 0o755);
+  const dataDir = path.join(work, 'servers');
+  let server = null;
+  let stopping = false;
+  const teardown = () => {
+    if (stopping || !server) return;
+    stopping = true;
+    spawnSync(process.execPath, [CLI, 'teardown', '--data-dir', dataDir], { stdio: 'ignore' });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      teardown();
+      process.exit(130);
+    });
+  }
+  try {
+    if (needsServer) {
+      const pgbench = findPgbench();
+      report.pgbench = pgbenchVersion(pgbench);
+      console.log(`Starting one embedded PostgreSQL 17 + redis in ${dataDir} …`);
+      server = await startServer(dataDir);
+      const init = spawnSync(pgbench, ['-i', '-q', '-s', args.scale, server.pgUrl], { encoding: 'utf8' });
+      if (init.status !== 0) throw new Error(`pgbench -i failed:\n${init.stderr}`);
+      report.pgbenchScale = Number(args.scale);
+      const ctx = { work, server, pgbench };
+      if (only.includes('generator')) report.benchmarks.generator = await benchGenerator(ctx);
+      if (only.includes('accuracy')) report.benchmarks.accuracy = await benchAccuracy(ctx);
+      if (only.includes('memory')) report.benchmarks.memory = await benchMemory(ctx);
+    }
+  } finally {
+    teardown();
+    if (!args.keep) fs.rmSync(work, { recursive: true, force: true });
+  }
+  if (only.includes('seed')) report.benchmarks.seed = await benchScript('seed', 'seed.ts', ['--users', '100000']);
+  if (only.includes('argon2')) report.benchmarks.argon2 = await benchScript('argon2', 'argon2.ts', ['--quick']);
+  if (only.includes('metrics')) report.benchmarks.metrics = await benchScript('metrics', 'metrics.ts', ['--quick']);
+
+  const b = report.benchmarks;
+  if (b.generator) {
+    table(
+      'Generator efficiency (closed model, pgbench -S -M prepared, same connections and threads)',
+      ['conns', 'threads', 'authbench/s', 'pgbench/s', 'ratio', 'ab µs/it', 'pgb µs/tx', 'loadavg'],
+      b.generator.map((r) => [r.connections, r.generatorThreads, fmt(r.authbenchTps, 0), fmt(r.pgbenchTps, 0), fmt(r.ratio), fmt(r.authbenchCpuUsPerIteration, 1), fmt(r.pgbenchCpuUsPerTransaction, 1), r.loadavg.authbench.before]),
+    );
+  }
+  if (b.accuracy) {
+    table(
+      `Accuracy (open model / pgbench -R, latency from the intended start; pgbench log without its first 2 s)`,
+      ['rate', 'conns', 'lat P50 ab', 'pgb', 'lat P95 ab', 'pgb', 'svc P50 ab', 'pgb', 'late+drop ab', 'skipped pgb', 'loadavg'],
+      b.accuracy.map((r) => [r.rate, r.connections, fmt(r.authbench.latencyP50Ms, 3), fmt(r.pgbench.latencyP50, 3), fmt(r.authbench.latencyP95Ms, 3), fmt(r.pgbench.latencyP95, 3), fmt(r.authbench.serviceP50Ms, 3), fmt(r.pgbench.serviceP50, 3), `${fmt(r.authbench.droppedOrLateShare * 100)} %`, `${fmt(r.pgbench.skippedShare * 100)} %`, r.loadavg.authbench.before]),
+    );
+  }
+  if (b.memory) {
+    const m = b.memory;
+    table(
+      'Memory (authbench process RSS: main thread + workers, sampled every second)',
+      ['VUs', 'conns', 'seconds', 'iterations', 'start MB', 'max 1st half', 'max 2nd half', 'end MB', 'MB/min', 'loadavg'],
+      [[m.vus, m.connectionsPeak ?? 'n/a', m.durationS, m.iterations, fmt(m.rssAtLoadStartMb, 0), fmt(m.rssFirstHalfMaxMb, 0), fmt(m.rssSecondHalfMaxMb, 0), fmt(m.rssAtEndMb, 0), fmt(m.rssSlopeMbPerMin, 2), m.loadavg.before]],
+    );
+  }
+  fs.mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
+  const file = path.join(ROOT, 'reports', `bench-${report.date.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nSummary: ${path.relative(ROOT, file)}`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
