@@ -12,7 +12,6 @@ import process from 'node:process';
 import { setInterval, clearInterval } from 'node:timers';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 const ALL = ['generator', 'accuracy', 'memory', 'seed', 'argon2', 'metrics'];
 const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU in 1/100 s
 
@@ -30,8 +29,11 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '1' },
     workers: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    // Another build's CLI, e.g. an older commit's worktree, to measure a change side by side.
+    cli: { type: 'string' },
   },
 });
+const CLI = path.resolve(args.cli ?? path.join(ROOT, 'dist', 'cli', 'main.js'));
 const only = args.only.split(',').map((s) => s.trim()).filter(Boolean);
 for (const name of only) if (!ALL.includes(name)) throw new RangeError(`--only: unknown benchmark "${name}" (one of ${ALL.join(', ')})`);
 const durationS = Number(args.duration);
@@ -375,6 +377,7 @@ async function main() {
     machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model, memoryGiB: os.totalmem() / 2 ** 30, kernel: os.release() },
     node: process.version,
     argv: process.argv.slice(2),
+    cli: path.relative(ROOT, CLI),
     loadavgAtStart: loadavg(),
     benchmarks: {},
   };
