@@ -47,3 +47,24 @@ export function targetSpecFromArgs(args: TargetArgs): TargetSpec {
   if (args['redis-port'] !== undefined) spec.redisPort = args['redis-port'];
   return spec;
 }
+
+/** Target flags of commands whose scenario file names the target (run, capacity): only what the flags override. */
+export interface TargetOverrideArgs {
+  target?: TargetKind;
+  'pg-url'?: string;
+  'redis-url'?: string;
+  'data-dir'?: string;
+  'allow-non-empty'?: boolean;
+}
+
+/** The overrides the flags make to the scenario's target; a URL flag alone implies `--target external`. */
+export function targetOverridesFromArgs(args: TargetOverrideArgs): Partial<TargetSpec> {
+  const target: Partial<TargetSpec> = {};
+  const kind = args.target ?? (args['pg-url'] !== undefined || args['redis-url'] !== undefined ? 'external' : undefined);
+  if (kind !== undefined) target.kind = kind;
+  if (args['pg-url'] !== undefined) target.pgUrl = args['pg-url'];
+  if (args['redis-url'] !== undefined) target.redisUrl = args['redis-url'];
+  if (args['data-dir'] !== undefined) target.dataDir = args['data-dir'];
+  if (args['allow-non-empty'] !== undefined) target.allowNonEmpty = args['allow-non-empty'];
+  return target;
+}

@@ -1,4 +1,5 @@
 // The operations catalog: its shape (what src/load/ implements against) and option validation with defaults.
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OPERATIONS, PERMISSIONS, validateOperationOptions } from './operations.js';
 
@@ -22,6 +23,14 @@ describe('OPERATIONS', () => {
   it('lists the 37 seeded permissions', () => {
     expect(PERMISSIONS).toHaveLength(37);
     expect(new Set(PERMISSIONS).size).toBe(37);
+  });
+
+  it('lists exactly the permissions sql/003_rbac.sql seeds, in bit order', () => {
+    const sql = fs.readFileSync(new URL('../../sql/003_rbac.sql', import.meta.url), 'utf8');
+    const insert = /INSERT INTO auth\.permissions[\s\S]*?unnest\(ARRAY\[([\s\S]*?)\]\)/.exec(sql);
+    expect(insert, 'the permissions INSERT in sql/003_rbac.sql').not.toBeNull();
+    const seeded = [...insert![1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    expect(PERMISSIONS).toEqual(seeded);
   });
 });
 

@@ -1,7 +1,8 @@
 // `authbench capacity FILE`: finds the highest open-model arrival rate at which the scenario's thresholds hold (the
 // knee) by stepping the rate up and bisecting. Exit: 0 a knee was found, 1 no rate held, 2 invalid input, 3 infra, 130.
 import type { CommandModule } from 'yargs';
-import type { TargetKind, TargetSpec } from '../../target/types.js';
+import type { TargetKind } from '../../target/types.js';
+import { targetOverridesFromArgs } from '../options.js';
 
 interface CapacityArgs {
   file: string;
@@ -69,12 +70,7 @@ const command: CommandModule<object, CapacityArgs> = {
       ...(args.connections !== undefined ? { connections: args.connections } : {}),
       ...(args.workers !== undefined ? { workers: args.workers } : {}),
     });
-    const target: Partial<TargetSpec> = {};
-    const kind = args.target ?? (args['pg-url'] !== undefined || args['redis-url'] !== undefined ? 'external' : undefined);
-    if (kind !== undefined) target.kind = kind;
-    if (args['pg-url'] !== undefined) target.pgUrl = args['pg-url'];
-    if (args['redis-url'] !== undefined) target.redisUrl = args['redis-url'];
-    if (args['data-dir'] !== undefined) target.dataDir = args['data-dir'];
+    const target = targetOverridesFromArgs(args);
     const { results } = await runCapacity(plan, {
       ...(start !== undefined ? { start } : {}),
       ...(max !== undefined ? { max } : {}),

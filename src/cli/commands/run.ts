@@ -1,7 +1,8 @@
 // `authbench run FILE`: runs a scenario against its target and writes results.json, the .hlog, HTML and JUnit.
 // Flags override the file. Exit: 0 pass, 1 threshold failed, 2 invalid input, 3 infrastructure, 4 invalid run, 130 aborted.
 import type { CommandModule } from 'yargs';
-import type { TargetKind, TargetSpec } from '../../target/types.js';
+import type { TargetKind } from '../../target/types.js';
+import { targetOverridesFromArgs } from '../options.js';
 
 interface RunArgs {
   file: string;
@@ -66,13 +67,7 @@ const command: CommandModule<object, RunArgs> = {
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
       ...(args.cache !== undefined ? { cache: args.cache } : {}),
     });
-    const target: Partial<TargetSpec> = {};
-    const kind = args.target ?? (args['pg-url'] !== undefined || args['redis-url'] !== undefined ? 'external' : undefined);
-    if (kind !== undefined) target.kind = kind;
-    if (args['pg-url'] !== undefined) target.pgUrl = args['pg-url'];
-    if (args['redis-url'] !== undefined) target.redisUrl = args['redis-url'];
-    if (args['data-dir'] !== undefined) target.dataDir = args['data-dir'];
-    if (args['allow-non-empty'] !== undefined) target.allowNonEmpty = args['allow-non-empty'];
+    const target = targetOverridesFromArgs(args);
     const outcome = await runBenchmark(plan, {
       target,
       ...(args.out !== undefined ? { outDir: args.out } : {}),
