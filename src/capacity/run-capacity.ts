@@ -9,7 +9,8 @@ import type { RunResults } from '../results/types.js';
 import { applyOverrides } from '../run/plan-overrides.js';
 import type { ProgressStream } from '../run/progress.js';
 import { runDirectory } from '../run/report-stage.js';
-import { runBenchmark } from '../run/run-benchmark.js';
+import { BenchmarkRun } from '../run/run-benchmark.js';
+import { watchRunSignals, type RunPhase } from '../run/signals.js';
 import { prepareTarget, targetSpecOf } from '../run/target-stage.js';
 import type { Plan } from '../scenario/plan.js';
 import type { TargetSpec } from '../target/types.js';
@@ -144,32 +145,50 @@ export async function runCapacity(plan: Plan, opts: CapacityOptions = {}): Promi
   await fs.mkdir(dir, { recursive: true });
   if (kept.length === 0) log('Warning: the scenario has no latency or error thresholds; every valid step holds, so the knee is where the generator gives up.');
 
-  const prepared = await prepareTarget(plan, targetSpecOf(plan, opts.target), { log });
+  // One owner of Ctrl-C for the whole search (provisioning, every step, between steps): the current step stops and
+  // writes what it measured, the search ends, capacity.json is written, then the servers are stopped.
+  const abort = new AbortController();
+  let phase: RunPhase = 'provision';
+  let current: BenchmarkRun | undefined;
+  const signals = opts.handleSignals
+    ? watchRunSignals((signal) => {
+        abort.abort();
+        current?.stop(`${signal} received`);
+      }, () => phase)
+    : undefined;
   const steps: CapacityStep[] = [];
   let search: Awaited<ReturnType<typeof searchCapacity>>;
   try {
-    search = await searchCapacity(settings, async (rate, i) => {
-      const stepDir = `step-${String(i + 1).padStart(2, '0')}-${rate}`;
-      log(`Capacity step ${i + 1}: ${rate}/s for ${settings.stepDurationMs / 1000} s…`);
-      const outcome = await runBenchmark(stepPlan(plan, rate, settings), {
-        prepared,
-        outDir: path.join(dir, stepDir),
-        reports: { html: false, junit: false, console: false },
-        progress,
-        stdout: { write: () => true },
-        ...(opts.handleSignals ? { handleSignals: true } : {}),
-        ...(opts.latenessBoundMs !== undefined ? { latenessBoundMs: opts.latenessBoundMs } : {}),
+    const prepared = await prepareTarget(plan, targetSpecOf(plan, opts.target), { log, signal: abort.signal, onPhase: (p) => (phase = p) });
+    phase = 'load';
+    try {
+      search = await searchCapacity(settings, async (rate, i) => {
+        if (abort.signal.aborted) return 'stop';
+        const stepDir = `step-${String(i + 1).padStart(2, '0')}-${rate}`;
+        log(`Capacity step ${i + 1}: ${rate}/s for ${settings.stepDurationMs / 1000} s…`);
+        current = new BenchmarkRun(stepPlan(plan, rate, settings), {
+          prepared,
+          outDir: path.join(dir, stepDir),
+          reports: { html: false, junit: false, console: false },
+          progress,
+          stdout: { write: () => true },
+          ...(opts.latenessBoundMs !== undefined ? { latenessBoundMs: opts.latenessBoundMs } : {}),
+        });
+        const outcome = await current.execute();
+        current = undefined;
+        if (outcome.error) throw outcome.error;
+        const verdict = stepVerdictOf(outcome.results);
+        if (verdict === 'stop') return 'stop';
+        const step = stepOf(i + 1, rate, verdict, outcome.results, `${stepDir}/results.json`);
+        steps.push(step);
+        log(`  → ${verdict}${step.reasons.length > 0 ? `: ${step.reasons.join('; ')}` : ''} (achieved ${step.achievedRate.toFixed(1)}/s)`);
+        return verdict;
       });
-      if (outcome.error) throw outcome.error;
-      const verdict = stepVerdictOf(outcome.results);
-      if (verdict === 'stop') return 'stop';
-      const step = stepOf(i + 1, rate, verdict, outcome.results, `${stepDir}/results.json`);
-      steps.push(step);
-      log(`  → ${verdict}${step.reasons.length > 0 ? `: ${step.reasons.join('; ')}` : ''} (achieved ${step.achievedRate.toFixed(1)}/s)`);
-      return verdict;
-    });
+    } finally {
+      await prepared.target[Symbol.asyncDispose]();
+    }
   } finally {
-    await prepared.target[Symbol.asyncDispose]();
+    signals?.dispose();
   }
   const firstBadStep = search.firstBad ? steps.find((s) => s.rate === search.firstBad?.rate) : undefined;
   const partial = {
