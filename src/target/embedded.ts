@@ -59,6 +59,20 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
   const postgres = await startWithFreePort(spec.pgPort, (port) =>
     startServer({ dataDir: cluster.pgDataDir, port, settings: postgresSettings(settings), detached }),
   );
+  // Registered at once, so a Ctrl-C while redis-server is still starting cannot leave this PostgreSQL behind.
+  const unregisterPostgres = detached
+    ? () => undefined
+    : registerCleanup({
+        name: `PostgreSQL (pid ${postgres.pid})`,
+        stop: () => stopServer(postgres.pid),
+        killNow: () => {
+          try {
+            process.kill(postgres.pid, 'SIGQUIT');
+          } catch {
+            // gone
+          }
+        },
+      });
   let redis: RunningRedis;
   try {
     const redisDir = path.join(home, 'redis');
@@ -68,6 +82,7 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
     );
   } catch (err) {
     await stopServer(postgres.pid);
+    unregisterPostgres();
     throw err;
   }
 
@@ -90,6 +105,7 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
           }
         },
       });
+  unregisterPostgres();
 
   const running: RunningServers = {
     detached,
