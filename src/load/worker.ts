@@ -66,7 +66,7 @@ class WorkerResources {
 async function openResources(task: WorkerTask, res: WorkerResources): Promise<ConnectionSlots> {
   const needs = serversNeeded(task.plan);
   if (needs.redis) {
-    res.redis = await connectRedis(task.redisUrl, { connectionName: `authbench-w${task.workerId}` });
+    res.redis = await connectRedis(task.redisUrl, { connectionName: `authbench-w${task.workerId}`, autoPipelining: true });
   }
   if (needs.pg) {
     res.setupClient = new pg.Client({ ...pgClientConfig(task.pgUrl), application_name: `authbench-w${task.workerId}-setup` });
