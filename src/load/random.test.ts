@@ -12,7 +12,7 @@ describe('Random', () => {
 
   it('is deterministic for a seed, and different seeds differ', () => {
     fc.assert(
-      fc.property(fc.maxSafeNat(), (seed) => {
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER - 1 }), (seed) => {
         expect(draw(Random.seeded(seed), 8)).toEqual(draw(Random.seeded(seed), 8));
         expect(draw(Random.seeded(seed), 8)).not.toEqual(draw(Random.seeded(seed + 1), 8));
       }),

@@ -42,9 +42,10 @@ async function shortened(file: string, thinkTime?: string): Promise<string> {
   if (doc.getIn(['load', 'warmup']) !== '0s') doc.setIn(['load', 'warmup'], '1s');
   doc.setIn(['load', 'workers'], 2);
   doc.setIn(['load', 'gracefulStop'], '2s');
-  if (closed) doc.setIn(['load', 'vus'], 12);
-  if (closed && thinkTime !== undefined) doc.setIn(['load', 'thinkTime'], thinkTime);
-  else {
+  if (closed) {
+    doc.setIn(['load', 'vus'], 12);
+    if (thinkTime !== undefined) doc.setIn(['load', 'thinkTime'], thinkTime);
+  } else {
     doc.setIn(['load', 'rate'], '60/s');
     doc.setIn(['load', 'connections'], 8);
   }
