@@ -370,6 +370,6 @@ thresholds:
       const plan = await loadScenario(file);
       expect(plan.name).toBe(file.replace(/^scenarios\/(.*)\.yaml$/, '$1'));
     }
-    expect(summarizePlan(await loadScenario('scenarios/login.yaml'))).toBe('open model, 2000/s for 60s, 1 operation, 4 thresholds');
+    expect(summarizePlan(await loadScenario('scenarios/login.yaml'))).toBe('open model, 2050/s for 60s, 1 operation, 4 thresholds');
   });
 });
