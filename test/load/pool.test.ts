@@ -39,7 +39,9 @@ describe('load pool', () => {
     expect(outcome.failure).toBeUndefined();
     const op = run.operations.find((o) => o.key === 'sql')!;
     expect(op.count).toBeGreaterThan(380);
-    expect(op.count).toBeLessThanOrEqual(400);
+    // 400 arrivals are scheduled in the measured 2 s; a sample belongs to the interval its iteration finishes in, so
+    // arrivals still in flight when the warm-up ends (at most one per connection) can add to the measured count.
+    expect(op.count).toBeLessThanOrEqual(400 + 16);
     expect(run.generator.scheduled).toBe(400);
     expect(run.generator.dropped).toBe(0);
     expect(run.intervals.filter((i) => i.warmup)).toHaveLength(1);
