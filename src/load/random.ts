@@ -7,16 +7,7 @@
  * derived by hashing (parent key, stream id), never from the parent's position, so a stream does not depend on how
  * many numbers anything else drew: worker 3's parameters are the same whether there are 2 or 8 mix entries.
  */
-
-/** 32-bit finalizer (lowbias32, C. Wellons): full avalanche. */
-function mix32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
+import { mix32 } from '../hash/mix32.js';
 
 function combine(key: number, value: number): number {
   return mix32((mix32(key) ^ (value + 0x9e3779b9 + (key << 6) + (key >>> 2))) >>> 0);

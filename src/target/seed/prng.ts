@@ -1,5 +1,6 @@
 // Counter-based pseudo-random numbers: every value is a pure hash of (seed, stream, index, sub-index).
 // No sequential state, so any row can be regenerated alone (the load generator does) and order never matters.
+import { mix32 } from '../../hash/mix32.js';
 
 /** Distinct stream ids keep the values of different columns/tables independent. Never renumber: it changes datasets. */
 export const Stream = {
@@ -23,23 +24,13 @@ export const Stream = {
   status: 18,
 } as const;
 
-/** 32-bit integer finalizer (lowbias32, C. Wellons): full avalanche, cheap with Math.imul. */
-function mix(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
-
 /** Uniform uint32 from (seed, stream, i, j). */
 export function hash32(seed: number, stream: number, i: number, j = 0): number {
-  let h = mix(seed ^ 0x9e3779b9);
-  h = mix(h ^ Math.imul(stream, 0x85ebca6b));
+  let h = mix32(seed ^ 0x9e3779b9);
+  h = mix32(h ^ Math.imul(stream, 0x85ebca6b));
   // Indexes above 2^32 are not expected (datasets are at most tens of millions of rows).
-  h = mix((h + i) >>> 0);
-  return mix((h ^ Math.imul(j + 1, 0xc2b2ae35)) >>> 0);
+  h = mix32((h + i) >>> 0);
+  return mix32((h ^ Math.imul(j + 1, 0xc2b2ae35)) >>> 0);
 }
 
 /** Uniform float in [0, 1). */
