@@ -1,7 +1,8 @@
 // The capacity report for people: one sentence on the knee and a table of every step (rate, achieved rate,
 // verdict, P50/P95/P99 per operation), ordered by rate so the latency-vs-rate curve reads top to bottom.
-import { formatMsValue, formatRate } from '../report/format.js';
-import type { CapacityResults, CapacityStep } from './types.js';
+import { latencyCell, shownOperations } from '../report/capacity-operations.js';
+import { formatRate } from '../report/format.js';
+import type { CapacityResults } from '../results/capacity.js';
 
 const WHO_BROKE: Record<string, string> = {
   failed: 'a threshold failed — the database (or the system under test) is the limit',
@@ -22,30 +23,14 @@ export function summarizeCapacity(r: Omit<CapacityResults, 'summary'>): string {
     case 'nothing-held':
       return `No rate held, down to ${formatRate(Math.min(...r.steps.map((s) => s.rate)))}.${bad}`;
     case 'step-limit':
-      return `Step limit reached: highest rate that held ${formatRate(r.knee)} (not refined to the precision).${bad}`;
+      return r.knee === null
+        ? `Step limit reached before any rate held.${bad}`
+        : `Step limit reached: highest rate that held ${formatRate(r.knee)} (not refined to the precision).${bad}`;
     case 'resolution':
       return `Knee: ${formatRate(r.knee)} held (rates cannot be split finer).${bad}`;
     case 'stopped':
-      return `Stopped early: highest rate that held so far ${formatRate(r.knee)}.${bad}`;
+      return r.knee === null ? `Stopped early, before any rate held.${bad}` : `Stopped early: highest rate that held so far ${formatRate(r.knee)}.${bad}`;
   }
-}
-
-/** Operations shown in the table: top-level ones and the phases the thresholds name, in first-seen order. */
-export function shownOperations(r: Pick<CapacityResults, 'steps' | 'thresholds'>): string[] {
-  const keys: string[] = [];
-  for (const step of r.steps) {
-    for (const op of step.operations) {
-      const isPhase = op.key.includes('/');
-      if (keys.includes(op.key)) continue;
-      if (!isPhase || r.thresholds.some((t) => t.startsWith(`${op.key} `))) keys.push(op.key);
-    }
-  }
-  return keys;
-}
-
-function cell(step: CapacityStep, key: string): string {
-  const op = step.operations.find((o) => o.key === key);
-  return op && op.count > 0 ? `${formatMsValue(op.p50Ms)} / ${formatMsValue(op.p95Ms)} / ${formatMsValue(op.p99Ms)}` : '—';
 }
 
 export function renderCapacityConsole(r: CapacityResults): string {
@@ -53,7 +38,7 @@ export function renderCapacityConsole(r: CapacityResults): string {
   const head = ['step', 'rate', 'achieved', 'verdict', ...keys.map((k) => `${k} p50/p95/p99 ms`)];
   const rows = [...r.steps]
     .sort((a, b) => a.rate - b.rate)
-    .map((s) => [String(s.index), formatRate(s.rate), formatRate(s.achievedRate), s.rate === r.knee ? 'held ◀ knee' : s.verdict, ...keys.map((k) => cell(s, k))]);
+    .map((s) => [String(s.index), formatRate(s.rate), formatRate(s.achievedRate), s.rate === r.knee ? 'held ◀ knee' : s.verdict, ...keys.map((k) => latencyCell(s, k))]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i >= 1 && i !== 3 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   const out = [

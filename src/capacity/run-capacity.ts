@@ -5,6 +5,7 @@ import path from 'node:path';
 import { InvalidInputError } from '../errors.js';
 import { writeFileAtomic } from '../report/index.js';
 import { renderCapacityHtml } from '../report/capacity-html.js';
+import { CAPACITY_SCHEMA_VERSION, type CapacityResults, type CapacityStep } from '../results/capacity.js';
 import type { RunResults } from '../results/types.js';
 import { applyOverrides } from '../run/plan-overrides.js';
 import type { ProgressStream } from '../run/progress.js';
@@ -16,7 +17,6 @@ import type { Plan } from '../scenario/plan.js';
 import type { TargetSpec } from '../target/types.js';
 import { formatMetricValue } from '../report/format.js';
 import { searchCapacity, type StepVerdict } from './search.js';
-import { CAPACITY_SCHEMA_VERSION, type CapacityResults, type CapacityStep } from './types.js';
 import { renderCapacityConsole, summarizeCapacity } from './render.js';
 
 export const CAPACITY_FILES = { json: 'capacity.json', html: 'capacity.html' } as const;

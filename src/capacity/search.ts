@@ -1,12 +1,8 @@
 // The capacity search, pure: from the rates tried so far and their verdicts, the next rate to try (ramp up by a
 // growth factor, then bisect between the last rate that held and the first that broke) and the knee.
+import type { SearchEnd, StepVerdict } from '../results/capacity.js';
 
-/**
- * How one step ended. `held`: every threshold passed on a valid run. `failed`: a threshold failed (the database's
- * limit). `invalid`: the generator could not keep the schedule (its own limit, or the connection pool's).
- * `inconclusive`: too few samples to prove the thresholds — never counted as held.
- */
-export type StepVerdict = 'held' | 'failed' | 'invalid' | 'inconclusive';
+export type { SearchEnd, StepVerdict };
 
 export interface TriedRate {
   /** Scheduled arrivals per second. */
@@ -28,18 +24,6 @@ export interface SearchOptions {
   /** Below this rate the search gives up looking for a rate that holds; default start / 64. */
   readonly minRate?: number;
 }
-
-export type SearchEnd =
-  /** The knee is known within the precision. */
-  | 'precision'
-  /** The ramp reached --max without breaking: the knee is at or above the highest rate that held. */
-  | 'max-reached'
-  /** Even the lowest rate tried broke. */
-  | 'nothing-held'
-  /** The step budget ran out first. */
-  | 'step-limit'
-  /** Rates cannot be split any finer (rounding). */
-  | 'resolution';
 
 export interface SearchState {
   /** Highest rate that held below the first bad one; null when none did. */

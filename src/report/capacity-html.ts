@@ -2,9 +2,9 @@
 // curve (P50/P95/P99 per operation against the achieved rate) and every step. It shows results, never judges them.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import type { CapacityResults } from '../capacity/types.js';
-import { shownOperations } from '../capacity/render.js';
-import { formatMsValue, formatRate } from './format.js';
+import type { CapacityResults } from '../results/capacity.js';
+import { latencyCell, shownOperations } from './capacity-operations.js';
+import { formatRate } from './format.js';
 import { embedJson, escapeHtml as h, escapeInlineScript } from './html.js';
 import { REPORT_CSS } from './html-style.js';
 
@@ -18,54 +18,139 @@ function uplotAssets(): { js: string; css: string } {
 
 /** Step verdicts in the report's colours: held green, failed red, inconclusive amber, invalid purple. */
 const PILL: Record<string, string> = { held: 'PASS', failed: 'FAIL', inconclusive: 'INCONCLUSIVE', invalid: 'INVALID' };
+/** The same colours for the chart's vertical markers (the CSS variables of REPORT_CSS). */
+const MARKER_COLOR: Record<string, string> = { knee: '#1a7f37', held: '#1a7f37', failed: '#cf222e', inconclusive: '#9a6700', invalid: '#8250df' };
+
+/** A vertical line on the curve at a step's achieved rate: the knee, and the first rate that did not hold. */
+interface CurveMarker {
+  readonly kind: 'knee' | 'first-bad';
+  /** Achieved rate of the step: the chart's x axis. */
+  readonly x: number;
+  readonly label: string;
+  readonly color: string;
+}
+
+function curveMarkers(r: CapacityResults): CurveMarker[] {
+  const markers: CurveMarker[] = [];
+  const knee = r.knee === null ? undefined : r.steps.find((s) => s.rate === r.knee);
+  if (knee) markers.push({ kind: 'knee', x: knee.achievedRate, label: `knee ${formatRate(knee.rate)}`, color: MARKER_COLOR.knee ?? '' });
+  const bad = r.firstBad === null ? undefined : r.steps.find((s) => s.rate === r.firstBad?.rate);
+  if (bad) markers.push({ kind: 'first-bad', x: bad.achievedRate, label: `${formatRate(bad.rate)} ${bad.verdict}`, color: MARKER_COLOR[bad.verdict] ?? '' });
+  return markers;
+}
+
+/** The sentence under the chart: what each marker is, so the picture reads without the table. */
+function markerNote(r: CapacityResults, markers: readonly CurveMarker[]): string {
+  const swatch = (color: string): string => `<span class="swatch" style="background:${h(color)}"></span>`;
+  const parts = markers.map((m) => {
+    const step = m.kind === 'knee' ? r.steps.find((s) => s.rate === r.knee) : r.steps.find((s) => s.rate === r.firstBad?.rate);
+    const achieved = step ? ` (${formatRate(step.achievedRate)} achieved)` : '';
+    return m.kind === 'knee'
+      ? `<span data-marker="knee">${swatch(m.color)}knee: ${h(formatRate(r.knee))} scheduled${h(achieved)}, the highest rate that held</span>`
+      : `<span data-marker="first-bad">${swatch(m.color)}first rate that did not hold: ${h(formatRate(r.firstBad?.rate))}, ${h(r.firstBad?.verdict ?? '')}${h(achieved)}</span>`;
+  });
+  if (r.knee === null) parts.unshift('<span data-marker="none">no rate held: there is no knee to mark</span>');
+  return `<div class="legend-note" id="curve-markers">${parts.join('')}</div>`;
+}
+
+const CAPACITY_CSS = `
+.pill.INVALID { color: var(--invalid); background: var(--invalid-bg); }
+td.verdict, .banner .word { white-space: nowrap; }
+td.reasons { min-width: 220px; max-width: 480px; }
+th .unit { font-weight: 400; }
+#curve-markers { margin: 10px 0 0; }
+`;
 
 const CLIENT_JS = String.raw`
 (function () {
   'use strict';
   var r = JSON.parse(document.getElementById('authbench-capacity-data').textContent);
-  var keys = JSON.parse(document.getElementById('authbench-capacity-keys').textContent);
+  var view = JSON.parse(document.getElementById('authbench-capacity-view').textContent);
+  var keys = view.keys, markers = view.markers;
   var el = document.getElementById('curve');
-  var steps = r.steps.slice().sort(function (a, b) { return a.achievedRate - b.achievedRate; });
-  window.__authbenchCharts = [];
-  if (steps.length === 0) { el.classList.add('empty'); el.textContent = 'no data'; return; }
+  var charts = [];
+  // Test hook, as in the run report: the browser test checks the chart's data and markers through this list.
+  window.__authbenchCharts = charts;
+  function widthOf() { return Math.max(280, Math.floor(el.clientWidth || el.parentNode.clientWidth || 900)); }
+  function noData(message) {
+    el.classList.add('empty');
+    el.textContent = message;
+    charts.push({ id: 'curve', empty: true, instance: null, markers: [] });
+  }
+  var steps = r.steps.slice().sort(function (a, b) { return a.achievedRate - b.achievedRate || a.rate - b.rate; });
+  if (steps.length === 0) return noData('no data — no step ran');
   var PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
   var data = [steps.map(function (s) { return s.achievedRate; })];
-  var series = [{ label: 'achieved rate /s' }];
+  var series = [{ label: 'achieved rate', value: function (u, v) { return v == null ? '—' : (+v.toPrecision(4)) + '/s'; } }];
   var dash = { p50Ms: [2, 4], p95Ms: undefined, p99Ms: [8, 4] };
+  var any = false;
   keys.forEach(function (key, k) {
     ['p50Ms', 'p95Ms', 'p99Ms'].forEach(function (field) {
       data.push(steps.map(function (s) {
         var op = s.operations.filter(function (o) { return o.key === key; })[0];
-        return op && op.count > 0 && op[field] > 0 ? op[field] : null;
+        var v = op && op.count > 0 && op[field] > 0 ? op[field] : null;
+        if (v != null) any = true;
+        return v;
       }));
       series.push({ label: key + ' ' + field.replace('Ms', ''), stroke: PALETTE[k % PALETTE.length], width: field === 'p95Ms' ? 2 : 1,
         dash: dash[field], points: { show: true }, value: function (u, v) { return v == null ? '—' : (+v.toPrecision(3)) + ' ms'; } });
     });
   });
+  if (!any) return noData('no data — no step recorded a latency');
+
+  // Dashed vertical lines at the knee and the first rate that did not hold, labelled at the top of the plot.
+  function markerPlugin() {
+    return { hooks: { draw: [function (u) {
+      var ctx = u.ctx, dpr = devicePixelRatio || 1, left = u.bbox.left, right = u.bbox.left + u.bbox.width;
+      markers.forEach(function (m, i) {
+        var x = Math.round(u.valToPos(m.x, 'x', true));
+        if (x < left - 1 || x > right + 1) return;
+        ctx.save();
+        ctx.strokeStyle = m.color;
+        ctx.lineWidth = 1.5 * dpr;
+        ctx.setLineDash([6 * dpr, 4 * dpr]);
+        ctx.beginPath();
+        ctx.moveTo(x, u.bbox.top);
+        ctx.lineTo(x, u.bbox.top + u.bbox.height);
+        ctx.stroke();
+        ctx.font = '600 ' + Math.round(12 * dpr) + 'px system-ui, sans-serif';
+        ctx.textBaseline = 'top';
+        ctx.textAlign = 'left';
+        var w = ctx.measureText(m.label).width, pad = 5 * dpr, y = u.bbox.top + (4 + 16 * i) * dpr;
+        // The knee's label sits on the side that held (left), the first bad rate's on the side that broke (right),
+        // unless the plot has no room there.
+        var leftX = x - pad - w, rightX = x + pad;
+        var tx = m.kind === 'knee' ? (leftX >= left ? leftX : rightX) : (rightX + w <= right ? rightX : leftX);
+        ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+        ctx.fillRect(tx - 2 * dpr, y - 1 * dpr, w + 4 * dpr, 15 * dpr);
+        ctx.fillStyle = m.color;
+        ctx.fillText(m.label, tx, y);
+        ctx.restore();
+      });
+    }] } };
+  }
+
   var opts = {
-    width: Math.max(320, el.clientWidth || 900), height: 360, series: series,
+    width: widthOf(), height: 360, series: series,
     scales: { x: { time: false }, y: { distr: 3 } },
     axes: [{ label: 'achieved rate (iterations/s)' }, { label: 'latency (ms, log)', size: 70 }],
     legend: { live: true },
+    plugins: [markerPlugin()],
   };
   var u = new uPlot(opts, data, el);
-  window.__authbenchCharts.push({ id: 'curve', empty: false, instance: u });
-  window.addEventListener('resize', function () { u.setSize({ width: Math.max(320, el.clientWidth || 900), height: 360 }); });
+  charts.push({ id: 'curve', empty: false, instance: u, markers: markers });
+  window.addEventListener('resize', function () { u.setSize({ width: widthOf(), height: 360 }); });
 })();
 `;
 
 function stepRows(r: CapacityResults, keys: readonly string[]): string {
+  if (r.steps.length === 0) return `<tr><td colspan="${keys.length + 6}" class="muted">no step ran</td></tr>`;
   return [...r.steps]
     .sort((a, b) => a.rate - b.rate)
     .map((s) => {
-      const ops = keys
-        .map((k) => {
-          const op = s.operations.find((o) => o.key === k);
-          return `<td class="num">${op && op.count > 0 ? `${formatMsValue(op.p50Ms)} / ${formatMsValue(op.p95Ms)} / ${formatMsValue(op.p99Ms)}` : '—'}</td>`;
-        })
-        .join('');
+      const ops = keys.map((k) => `<td class="num">${h(latencyCell(s, k))}</td>`).join('');
       const verdict = `<span class="pill ${PILL[s.verdict] ?? ''}">${h(s.verdict)}</span>${s.rate === r.knee ? ' <strong>◀ knee</strong>' : ''}`;
-      return `<tr><td class="num">${s.index}</td><td class="num">${h(formatRate(s.rate))}</td><td class="num">${h(formatRate(s.achievedRate))}</td><td>${verdict}</td>${ops}<td>${h(s.reasons.join('; '))}</td><td><a href="${h(s.results)}">results.json</a></td></tr>`;
+      return `<tr><td class="num">${s.index}</td><td class="num">${h(formatRate(s.rate))}</td><td class="num">${h(formatRate(s.achievedRate))}</td><td class="verdict">${verdict}</td>${ops}<td class="reasons">${h(s.reasons.join('; '))}</td><td><a href="${h(s.results)}">results.json</a></td></tr>`;
     })
     .join('');
 }
@@ -74,8 +159,10 @@ function stepRows(r: CapacityResults, keys: readonly string[]): string {
 export function renderCapacityHtml(r: CapacityResults): string {
   const uplot = uplotAssets();
   const keys = shownOperations(r);
-  const bannerClass = r.knee === null ? 'FAIL' : r.end === 'precision' || r.end === 'resolution' ? 'PASS' : 'INCONCLUSIVE';
-  const head = ['step', 'rate', 'achieved', 'verdict', ...keys.map((k) => `${h(k)} p50 / p95 / p99 ms`), 'why not held', 'step results'];
+  const markers = curveMarkers(r);
+  // Grey for a search stopped before anything held (like an aborted run), red when nothing held, amber when the knee is a lower bound.
+  const bannerClass = r.knee === null ? (r.end === 'stopped' ? 'ABORTED' : 'FAIL') : r.end === 'precision' || r.end === 'resolution' ? 'PASS' : 'INCONCLUSIVE';
+  const head = ['step', 'rate', 'achieved', 'verdict', ...keys.map((k) => `${h(k)}<br><span class="unit">p50 / p95 / p99 ms</span>`), 'why not held', 'step results'];
   const s = r.search;
   return `<!doctype html>
 <html lang="en">
@@ -84,7 +171,7 @@ export function renderCapacityHtml(r: CapacityResults): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(`capacity · ${r.scenario.name} · ${formatRate(r.knee)}`)}</title>
 <style>${uplot.css.replace(/<\/style/gi, '<\\/style')}</style>
-<style>${REPORT_CSS}</style>
+<style>${REPORT_CSS}${CAPACITY_CSS}</style>
 </head>
 <body>
 <div class="wrap">
@@ -93,14 +180,15 @@ export function renderCapacityHtml(r: CapacityResults): string {
 ${r.scenario.description ? `<p class="desc">${h(r.scenario.description)}</p>` : ''}
 <div class="banner ${bannerClass}"><div class="word">${h(r.knee === null ? 'no knee' : formatRate(r.knee))}</div><div><div class="detail">${h(r.summary)}</div>
 <div class="sub">Highest open-model arrival rate at which every threshold held on a valid run · ${r.steps.length} steps of ${s.stepDurationMs / 1000} s (+${s.stepWarmupMs / 1000} s warm-up) · ${s.connections} connections · ${s.workers} workers · precision ${(s.precision * 100).toFixed(0)} %</div></div></div>
-<section class="card"><h2>Latency vs achieved rate<span class="hint">P50 dotted, P95 solid, P99 dashed; from the intended start</span></h2><div id="curve" class="chart"></div></section>
-<section class="card"><h2>Steps<span class="hint">ordered by rate</span></h2><div class="scroll"><table><thead><tr>${head.map((x, i) => `<th${i < 3 ? ' class="num"' : ''}>${x}</th>`).join('')}</tr></thead><tbody>${stepRows(r, keys)}</tbody></table></div></section>
+<section class="card"><h2>Latency vs achieved rate<span class="hint">P50 dotted, P95 solid, P99 dashed; from the intended start</span></h2><div id="curve" class="chart"></div>
+${markerNote(r, markers)}</section>
+<section class="card"><h2>Steps<span class="hint">ordered by rate</span></h2><div class="scroll"><table id="steps"><thead><tr>${head.map((x, i) => `<th${i < 3 || (i > 3 && i < 4 + keys.length) ? ' class="num"' : ''}>${x}</th>`).join('')}</tr></thead><tbody>${stepRows(r, keys)}</tbody></table></div></section>
 <section class="card"><h2>Judged by</h2><p>${r.thresholds.map((t) => `<code>${h(t)}</code>`).join(' · ') || '<span class="muted">no latency or error thresholds</span>'}</p>
 ${r.ignoredThresholds.length > 0 ? `<p class="muted">Not judged (each step sets its own rate): ${r.ignoredThresholds.map((t) => `<code>${h(t)}</code>`).join(' · ')}</p>` : ''}</section>
 <footer>Generated by authbench capacity. The complete results are embedded in this file (script#authbench-capacity-data).</footer>
 </div>
 <script id="authbench-capacity-data" type="application/json">${embedJson(r)}</script>
-<script id="authbench-capacity-keys" type="application/json">${embedJson(keys)}</script>
+<script id="authbench-capacity-view" type="application/json">${embedJson({ keys, markers })}</script>
 <script>${escapeInlineScript(uplot.js)}</script>
 <script>${escapeInlineScript(CLIENT_JS)}</script>
 </body>

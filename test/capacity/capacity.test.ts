@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCapacity } from '../../src/capacity/run-capacity.js';
-import type { CapacityResults } from '../../src/capacity/types.js';
+import type { CapacityResults } from '../../src/results/capacity.js';
 import { parseScenario } from '../../src/scenario/parse.js';
 import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
 

@@ -1,9 +1,28 @@
-// What `authbench capacity` writes to capacity.json (versioned) and shows: every step tried and the knee.
-// Produced by src/capacity/run-capacity.ts; read by the console table and src/report/capacity-html.ts.
-import type { RunVerdict } from '../results/types.js';
-import type { SearchEnd, StepVerdict } from './search.js';
+// What `authbench capacity` writes to capacity.json (versioned; docs/capacity.md): every step tried and the knee.
+// Produced by src/capacity/; read by the console table and src/report/capacity-html.ts. Types and the schema version only.
+import type { RunVerdict } from './types.js';
 
 export const CAPACITY_SCHEMA_VERSION = 1 as const;
+
+/**
+ * How one step ended. `held`: every threshold passed on a valid run. `failed`: a threshold failed (the database's
+ * limit). `invalid`: the generator could not keep the schedule (its own limit, or the connection pool's).
+ * `inconclusive`: too few samples to prove the thresholds — never counted as held.
+ */
+export type StepVerdict = 'held' | 'failed' | 'invalid' | 'inconclusive';
+
+/** Why the search stopped (`stopped` in CapacityResults.end is Ctrl-C, added by the runner). */
+export type SearchEnd =
+  /** The knee is known within the precision. */
+  | 'precision'
+  /** The ramp reached --max without breaking: the knee is at or above the highest rate that held. */
+  | 'max-reached'
+  /** Even the lowest rate tried broke. */
+  | 'nothing-held'
+  /** The step budget ran out first. */
+  | 'step-limit'
+  /** Rates cannot be split any finer (rounding). */
+  | 'resolution';
 
 /** One operation or phase at one step (measured window): latency from the intended start. */
 export interface CapacityOperationPoint {
