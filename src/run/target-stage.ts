@@ -9,6 +9,7 @@ import type { DatasetFacts } from '../load/protocol.js';
 import type { RunResults } from '../results/types.js';
 import { AbortedError } from '../errors.js';
 import type { RunPhase } from './signals.js';
+import { assertConnectionBudget, readConnectionLimits } from './connection-budget.js';
 
 /** Operations that only need a server, not authbench's schema or data. */
 const SCHEMALESS_OPERATIONS = new Set(['sql', 'redis']);
@@ -58,6 +59,7 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
   const target = await provisionTarget(spec);
   try {
     throwIfInterrupted(opts.signal, 'provision');
+    assertConnectionBudget(plan, await readConnectionLimits(target.pgUrl));
     const resolved = resolveDatasetSpec({
       users: plan.dataset.users,
       seed: plan.dataset.seed,
