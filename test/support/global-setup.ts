@@ -21,7 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dataDir: clusterDir,
     port,
     settings: {
-      max_connections: 300,
+      max_connections: 1000,
       shared_buffers: '128MB',
       fsync: 'on',
       shared_preload_libraries: 'pg_stat_statements',
