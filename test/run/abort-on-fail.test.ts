@@ -1,0 +1,76 @@
+// An abort-on-fail threshold stops a hopeless run after its grace period: the run ends early, FAIL (exit 1), with
+// what was measured written; a threshold without abortOnFail never stops the run.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { runBenchmark } from '../../src/run/run-benchmark.js';
+import type { MixEntry, Plan } from '../../src/scenario/plan.js';
+import { parseThreshold } from '../../src/thresholds/parse.js';
+import type { Threshold } from '../../src/thresholds/types.js';
+import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+import { testLoad, testPlan } from '../load/plans.js';
+
+let db: TestDatabase;
+let redis: TestRedis;
+let outRoot: string;
+
+beforeAll(async () => {
+  [db, redis] = await Promise.all([createTestDatabase('abort'), startTestRedis()]);
+  outRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-abort-'));
+});
+
+afterAll(async () => {
+  await redis?.stop();
+  await db?.drop();
+  await fs.rm(outRoot, { recursive: true, force: true });
+});
+
+const sleepy: MixEntry = { name: 'sleep', weight: 1, steps: [{ op: 'sql', params: {}, options: { query: 'SELECT pg_sleep(0.02)', params: [], prepared: true } }] };
+
+function threshold(text: string, abortOnFail?: { graceMs: number }): Threshold {
+  const parsed = parseThreshold(text, { kind: 'operation', operation: 'sql' }, { file: 'abort.yaml', line: 1, path: 'thresholds.sql[0]' }, { minSamples: 10, ...(abortOnFail ? { abortOnFail } : {}) });
+  if (!('metric' in parsed)) throw new Error(`bad threshold ${text}: ${parsed.message}`);
+  return parsed;
+}
+
+function plan(thresholds: Threshold[]): Plan {
+  return { ...testPlan(testLoad({ rate: 50, durationMs: 8000, warmupMs: 0, connections: 4, workers: 1 }), [sleepy]), thresholds };
+}
+
+async function run(p: Plan, name: string): Promise<Awaited<ReturnType<typeof runBenchmark>> & { seconds: number }> {
+  const silent = { write: () => true };
+  const started = Date.now();
+  const outcome = await runBenchmark(p, {
+    target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
+    outDir: path.join(outRoot, name),
+    progress: silent,
+    stdout: silent,
+    reports: { html: false, junit: false, console: false },
+    latenessBoundMs: 100,
+  });
+  return { ...outcome, seconds: (Date.now() - started) / 1000 };
+}
+
+describe('abort-on-fail thresholds', () => {
+  it('stop a hopeless run after the grace period: FAIL, exit 1, results written', async () => {
+    // pg_sleep(0.02) can never answer under 1 ms: the threshold fails from the first interval on.
+    const outcome = await run(plan([threshold('p95 < 1ms', { graceMs: 1000 })]), 'abort');
+    expect(outcome.seconds).toBeLessThan(7);
+    expect(outcome.results.verdict).toBe('FAIL');
+    expect(outcome.exitCode).toBe(ExitCode.thresholdFailed);
+    expect(outcome.results.abortReason).toMatch(/p95 < 1ms/);
+    expect(outcome.results.thresholds[0]?.status).toBe('FAIL');
+    const written = JSON.parse(await fs.readFile(path.join(outcome.dir, 'results.json'), 'utf8')) as { verdict: string };
+    expect(written.verdict).toBe('FAIL');
+  });
+
+  it('a failing threshold without abortOnFail lets the run finish', async () => {
+    const p = plan([threshold('p95 < 1ms')]);
+    const outcome = await run({ ...p, load: { ...p.load, durationMs: 2000, ...(p.load.model === 'open' ? { stages: [{ durationMs: 2000, targetRate: 50 }] } : {}) } as Plan['load'] }, 'no-abort');
+    expect(outcome.results.status).toBe('completed');
+    expect(outcome.results.abortReason).toBeUndefined();
+    expect(outcome.results.verdict).toBe('FAIL');
+  });
+});
