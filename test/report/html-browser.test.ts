@@ -5,17 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, launchChromium, SCREENSHOTS } from '../support/browser.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { buildRunResults, type FixtureKind } from './fixtures.js';
 
-const CHROMIUM = process.env.AUTHBENCH_CHROMIUM ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Chromium is required in CI for the HTML report test: install it (apt-get install -y chromium) or set AUTHBENCH_CHROMIUM`);
-if (!available) console.warn(`[report] skipping the browser test: ${CHROMIUM} not found (apt-get install -y chromium)`);
-
-const SCREENSHOTS = path.resolve('test-results');
+const available = chromiumAvailable('the HTML report test');
 
 interface ChartInfo {
   id: string;
@@ -31,11 +27,7 @@ describe.skipIf(!available)('HTML report in headless Chromium', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbench-report-'));
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
