@@ -3,7 +3,6 @@
 // the captured console and progress output, and the errors of failed connections are searched for each secret:
 // the PostgreSQL and Redis passwords, the app role's password and its SCRAM verifier, the dataset's known passwords
 // and their Argon2id hashes, and refresh tokens.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -22,6 +21,7 @@ import { startRedisServer, stopRedisServer } from '../../src/target/redis-server
 import { provisionTarget } from '../../src/target/provision.js';
 import { passwordForUser, wrongPasswordForUser } from '../../src/target/seed/identities.js';
 import { resolveDatasetSpec } from '../../src/target/seed/spec.js';
+import { cli } from '../support/cli.js';
 import { adminUrl, createTestDatabase, urlForDatabase, type TestDatabase } from '../support/servers.js';
 
 // The app role's password is generated per run: pin it so the search knows what to look for.
@@ -203,16 +203,3 @@ describe('redaction', () => {
     expectNoSecret('CLI stderr (wrong password)', `${wrong.stdout}\n${wrong.stderr}`);
   });
 });
-
-/** The CLI as a user runs it (node + tsx on src/cli/main.ts). */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, AUTHBENCH_DEBUG: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
