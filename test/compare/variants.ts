@@ -3,20 +3,10 @@
 import * as hdr from 'hdr-histogram-js';
 import { createHistogram, decode, encode, summarize } from '../../src/metrics/histogram.js';
 import type { ErrorKind, IntervalPoint, OperationResult, RunResults } from '../../src/results/types.js';
+import { prng } from '../report/fixtures.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** mulberry32, as in the report fixtures: deterministic test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const gaussian = (rand: () => number): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 

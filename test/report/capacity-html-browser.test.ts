@@ -3,10 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchChromium, SCREENSHOTS } from '../support/browser.js';
+import { chromiumAvailable, launchChromium, openWatched, SCREENSHOTS } from '../support/browser.js';
 import { renderCapacityHtml } from '../../src/report/capacity-html.js';
 import type { CapacityResults } from '../../src/results/capacity.js';
 import { buildCapacityResults } from './capacity-fixtures.js';
@@ -39,17 +38,7 @@ describe.skipIf(!available)('capacity.html in headless Chromium', () => {
   async function open(name: string, results: CapacityResults, width = 1360) {
     const file = path.join(dir, `${name}.html`);
     fs.writeFileSync(file, renderCapacityHtml(results));
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const consoleErrors: string[] = [];
-    const requests: string[] = [];
-    const failed: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const { page, consoleErrors, requests, failed } = await openWatched(browser, file, width);
     const charts = await page.evaluate((): CurveInfo[] => {
       interface UplotLike { data: (number | null)[][] }
       interface Hooked { id: string; empty: boolean; instance: UplotLike | null; markers: CurveInfo['markers'] }

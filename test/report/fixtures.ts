@@ -17,7 +17,7 @@ import type { ThresholdMetric, ThresholdStatus, ThresholdVerdict, Comparator } f
 export type FixtureKind = 'pass' | 'fail' | 'invalid' | 'aborted';
 
 /** mulberry32: tiny, seedable, good enough for test data. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

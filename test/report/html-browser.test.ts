@@ -3,10 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchChromium, SCREENSHOTS } from '../support/browser.js';
+import { chromiumAvailable, launchChromium, openWatched, SCREENSHOTS } from '../support/browser.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { buildRunResults, type FixtureKind } from './fixtures.js';
@@ -39,17 +38,7 @@ describe.skipIf(!available)('HTML report in headless Chromium', () => {
     const results = buildRunResults(kind);
     const file = path.join(dir, `${kind}.html`);
     fs.writeFileSync(file, renderHtml(results));
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const consoleErrors: string[] = [];
-    const requests: string[] = [];
-    const failed: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const { page, consoleErrors, requests, failed } = await openWatched(browser, file, width);
     const charts = await page.evaluate((): ChartInfo[] => {
       interface UplotLike { data: (number | null)[][] }
       const list = (window as unknown as { __authbenchCharts?: { id: string; empty: boolean; instance: UplotLike | null }[] }).__authbenchCharts ?? [];
