@@ -1,31 +1,17 @@
 // An abort-on-fail threshold stops a hopeless run after its grace period: the run ends early, FAIL (exit 1), with
 // what was measured written; a threshold without abortOnFail never stops the run.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
 import type { MixEntry, Plan } from '../../src/scenario/plan.js';
 import { parseThreshold } from '../../src/thresholds/parse.js';
 import type { Threshold } from '../../src/thresholds/types.js';
-import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+import { useRunServers } from '../support/servers.js';
 import { testLoad, testPlan } from '../load/plans.js';
 
-let db: TestDatabase;
-let redis: TestRedis;
-let outRoot: string;
-
-beforeAll(async () => {
-  [db, redis] = await Promise.all([createTestDatabase('abort'), startTestRedis()]);
-  outRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-abort-'));
-});
-
-afterAll(async () => {
-  await redis?.stop();
-  await db?.drop();
-  await fs.rm(outRoot, { recursive: true, force: true });
-});
+const servers = useRunServers('abort');
 
 const sleepy: MixEntry = { name: 'sleep', weight: 1, steps: [{ op: 'sql', params: {}, options: { query: 'SELECT pg_sleep(0.02)', params: [], prepared: true } }] };
 
@@ -43,8 +29,8 @@ async function run(p: Plan, name: string): Promise<Awaited<ReturnType<typeof run
   const silent = { write: () => true };
   const started = Date.now();
   const outcome = await runBenchmark(p, {
-    target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
-    outDir: path.join(outRoot, name),
+    target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
+    outDir: path.join(servers.outRoot, name),
     progress: silent,
     stdout: silent,
     reports: { html: false, junit: false, console: false },

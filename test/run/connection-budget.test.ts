@@ -1,22 +1,12 @@
 // More connections than the server allows is invalid input (exit 2) caught before any load, naming the field.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode, InvalidInputError } from '../../src/errors.js';
 import { assertConnectionBudget, connectionsNeeded, readConnectionLimits } from '../../src/run/connection-budget.js';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
-import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+import { useRunServers } from '../support/servers.js';
 import { testLoad, testPlan } from '../load/plans.js';
 
-let db: TestDatabase;
-let redis: TestRedis;
-
-beforeAll(async () => {
-  [db, redis] = await Promise.all([createTestDatabase('budget'), startTestRedis()]);
-});
-
-afterAll(async () => {
-  await redis?.stop();
-  await db?.drop();
-});
+const servers = useRunServers('budget');
 
 describe('connection budget', () => {
   it('counts the load slots plus a setup client per worker, the monitor and the sampler', () => {
@@ -42,19 +32,19 @@ describe('connection budget', () => {
   });
 
   it('reads the real server\'s limits', async () => {
-    const limits = await readConnectionLimits(db.url);
+    const limits = await readConnectionLimits(servers.db.url);
     expect(limits.maxConnections).toBeGreaterThan(0);
     expect(limits.reserved).toBeGreaterThanOrEqual(0);
     expect(limits.inUse).toBeGreaterThanOrEqual(1);
   });
 
   it('a run asking for more connections than the server allows fails with exit 2 before any load', async () => {
-    const { maxConnections } = await readConnectionLimits(db.url);
+    const { maxConnections } = await readConnectionLimits(servers.db.url);
     const plan = testPlan(testLoad({ rate: 10, durationMs: 1000, warmupMs: 0, connections: maxConnections + 50, workers: 1 }));
     const silent = { write: () => true };
     const started = Date.now();
     const failure = await runBenchmark(plan, {
-      target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
+      target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
       progress: silent,
       stdout: silent,
       reports: { html: false, junit: false, console: false },

@@ -1,35 +1,21 @@
 // The run stage end to end with schemaless `sql` scenarios against a real PostgreSQL 17 and redis-server:
 // counts add up, the planned rate is achieved, warm-up is excluded, reports are written, overload is INVALID.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runBenchmark, type RunOptions } from '../../src/run/run-benchmark.js';
 import type { MixEntry, Plan } from '../../src/scenario/plan.js';
-import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+import { useRunServers } from '../support/servers.js';
 import { testLoad, testPlan, type TestLoad } from '../load/plans.js';
 
-let db: TestDatabase;
-let redis: TestRedis;
-let outRoot: string;
-
-beforeAll(async () => {
-  [db, redis] = await Promise.all([createTestDatabase('run'), startTestRedis()]);
-  outRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-run-'));
-});
-
-afterAll(async () => {
-  await redis?.stop();
-  await db?.drop();
-  await fs.rm(outRoot, { recursive: true, force: true });
-});
+const servers = useRunServers('run');
 
 const silent = { write: () => true };
 
 function options(name: string, extra: Partial<RunOptions> = {}): RunOptions {
   return {
-    target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
-    outDir: path.join(outRoot, name),
+    target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
+    outDir: path.join(servers.outRoot, name),
     progress: silent,
     stdout: silent,
     reports: { html: false, junit: false, console: false },

@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
-import { inject } from 'vitest';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { findFreePort } from '../../src/target/free-port.js';
 import { startRedisServer, stopRedisServer } from '../../src/target/redis-server.js';
 import './provided-context.js';
@@ -62,4 +64,46 @@ export async function startTestRedis(): Promise<TestRedis> {
   const port = await findFreePort();
   const server = await startRedisServer({ port, dir: os.tmpdir() });
   return { url: `redis://127.0.0.1:${port}`, port, pid: server.pid, stop: () => stopRedisServer(server.pid) };
+}
+
+export interface RunServers {
+  /** A fresh database on the shared cluster (superuser URL in `db.url`). */
+  readonly db: TestDatabase;
+  readonly redis: TestRedis;
+  /** A temporary directory for run reports. */
+  readonly outRoot: string;
+}
+
+/**
+ * For a test file that runs the load against real servers: registers beforeAll/afterAll that create a database,
+ * start a private redis-server and make a report directory, and remove all three afterwards.
+ */
+export function useRunServers(prefix: string): RunServers {
+  let db: TestDatabase | undefined;
+  let redis: TestRedis | undefined;
+  let outRoot: string | undefined;
+  beforeAll(async () => {
+    [db, redis] = await Promise.all([createTestDatabase(prefix), startTestRedis()]);
+    outRoot = await fs.mkdtemp(path.join(os.tmpdir(), `authbench-${prefix}-`));
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    await db?.drop();
+    if (outRoot) await fs.rm(outRoot, { recursive: true, force: true });
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useRunServers: ${what} is not ready (use it inside a test or hook)`);
+    return value;
+  };
+  return {
+    get db() {
+      return ready(db, 'db');
+    },
+    get redis() {
+      return ready(redis, 'redis');
+    },
+    get outRoot() {
+      return ready(outRoot, 'outRoot');
+    },
+  };
 }
