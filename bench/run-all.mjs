@@ -1,7 +1,7 @@
 // authbench's benchmarks, side by side with pgbench in the same run against ONE embedded PostgreSQL 17 started here:
-// generator efficiency (closed model), open-model accuracy, memory; plus the older sub-benchmarks on request.
-// `npm run bench -- [--only generator,accuracy,memory,seed,argon2,metrics] [--long] [--duration 15] ...`; docs/benchmarks.md.
-import { spawn, spawnSync } from 'node:child_process';
+// login CPU per login, generator efficiency (closed model), open-model accuracy, memory; older ones on request.
+// `npm run bench -- [--only login,generator,accuracy,memory,seed,argon2,metrics] [--long] ...`; docs/benchmarks.md.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,15 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import console from 'node:console';
 import process from 'node:process';
-import { setInterval, clearInterval } from 'node:timers';
+import { fmt, loadavg, percentile, runSampled, table } from './lib.mjs';
+import { benchLogin, printLogin } from './login.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = ['generator', 'accuracy', 'memory', 'seed', 'argon2', 'metrics'];
-const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU in 1/100 s
+const ALL = ['login', 'generator', 'accuracy', 'memory', 'seed', 'argon2', 'metrics'];
 
 const { values: args } = parseArgs({
   options: {
-    only: { type: 'string', default: 'generator,accuracy,memory' },
+    only: { type: 'string', default: 'login,generator,accuracy,memory' },
     long: { type: 'boolean', default: false },
     duration: { type: 'string', default: '15' },
     connections: { type: 'string', default: '8,32' },
@@ -27,6 +27,10 @@ const { values: args } = parseArgs({
     'memory-vus': { type: 'string', default: '750' },
     scale: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '1' },
+    'login-rates': { type: 'string', default: '1000,2000' },
+    'login-duration': { type: 'string', default: '20' },
+    'login-connections': { type: 'string', default: '64' },
+    users: { type: 'string', default: '100000' },
     workers: { type: 'string' },
     keep: { type: 'boolean', default: false },
     // Another build's CLI, e.g. an older commit's worktree, to measure a change side by side.
@@ -41,69 +45,6 @@ const rounds = Number(args.rounds);
 const memoryS = args.long ? 600 : 60;
 
 // ---------- small helpers ----------
-
-const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-
-/** utime+stime (s) and VmRSS (bytes) of one process; null once it has exited. */
-function procSample(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpuS = (Number(fields[11]) + Number(fields[12])) / TICKS;
-    const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return { atMs: Date.now(), cpuS, rssBytes: rss ? Number(rss[1]) * 1024 : 0 };
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Runs a command, sampling its CPU and RSS every `everyMs` and whenever a stderr line matches `mark` (the sample is
- * tagged with the match). Resolves with stdout, stderr, exit code and the samples.
- */
-function runSampled(cmd, argv, { env = process.env, everyMs = 250, mark, cwd } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const samples = [];
-    const marks = [];
-    let stdout = '';
-    let stderr = '';
-    let last = null;
-    const take = () => {
-      const s = procSample(child.pid);
-      if (s) {
-        last = s;
-        samples.push(s);
-      }
-      return s;
-    };
-    const timer = setInterval(take, everyMs);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (!mark) return;
-      for (const line of String(d).split('\n')) {
-        const m = mark.exec(line);
-        if (m) {
-          const s = take();
-          if (s) marks.push({ ...s, match: m });
-        }
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(timer);
-      resolve({ code, stdout, stderr, samples, marks, last });
-    });
-  });
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 function findPgbench() {
   const bindir = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
@@ -128,7 +69,9 @@ async function cli(argv, env) {
 async function startServer(dataDir) {
   await cli(['provision', '--data-dir', dataDir]);
   const env = JSON.parse(await cli(['env', '--data-dir', dataDir, '--json']));
-  return { pgUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL };
+  // The servers' pids, to sample their CPU beside the generator's (the state file is authbench's own record).
+  const running = JSON.parse(fs.readFileSync(path.join(dataDir, 'state.json'), 'utf8')).running;
+  return { pgUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, postgresPid: running.postgres.pid, redisPid: running.redis.pid };
 }
 
 // ---------- authbench runs ----------
@@ -362,16 +305,9 @@ async function benchScript(name, script, extra = []) {
 
 // ---------- main ----------
 
-function table(title, header, rows) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
-  console.log(`\n${title}\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const r of rows) console.log(line(r));
-}
-
 async function main() {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
-  const needsServer = only.some((b) => ['generator', 'accuracy', 'memory'].includes(b));
+  const needsServer = only.some((b) => ['login', 'generator', 'accuracy', 'memory'].includes(b));
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model, memoryGiB: os.totalmem() / 2 ** 30, kernel: os.release() },
@@ -408,6 +344,18 @@ async function main() {
       if (init.status !== 0) throw new Error(`pgbench -i failed:\n${init.stderr}`);
       report.pgbenchScale = Number(args.scale);
       const ctx = { work, server, pgbench };
+      if (only.includes('login')) {
+        report.benchmarks.login = await benchLogin({
+          ...ctx,
+          cli: CLI,
+          rates: args['login-rates'].split(',').map(Number),
+          durationS: Number(args['login-duration']),
+          connections: Number(args['login-connections']),
+          users: Number(args.users),
+          rounds,
+          workers: args.workers,
+        });
+      }
       if (only.includes('generator')) report.benchmarks.generator = await benchGenerator(ctx);
       if (only.includes('accuracy')) report.benchmarks.accuracy = await benchAccuracy(ctx);
       if (only.includes('memory')) report.benchmarks.memory = await benchMemory(ctx);
@@ -421,6 +369,7 @@ async function main() {
   if (only.includes('metrics')) report.benchmarks.metrics = await benchScript('metrics', 'metrics.ts', ['--quick']);
 
   const b = report.benchmarks;
+  if (b.login) printLogin(b.login);
   if (b.generator) {
     table(
       'Generator efficiency (closed model, pgbench -S -M prepared, same connections and threads)',

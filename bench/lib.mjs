@@ -1,0 +1,126 @@
+// Small helpers the benchmarks share: CPU of a process or a whole process tree from /proc, a child process run
+// with samples taken on a timer and at marked output lines, percentiles and number formatting.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import process from 'node:process';
+import { setInterval, clearInterval } from 'node:timers';
+
+export const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU in 1/100 s
+
+export const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+/** Fields of /proc/<pid>/stat after the command name (index 0 = state), or null once the process is gone. */
+function statFields(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** utime+stime (s) and VmRSS (bytes) of one process (all its threads); null once it has exited. */
+export function procSample(pid) {
+  const fields = statFields(pid);
+  if (!fields) return null;
+  const cpuS = (Number(fields[11]) + Number(fields[12])) / TICKS;
+  let rssBytes = 0;
+  try {
+    const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    rssBytes = rss ? Number(rss[1]) * 1024 : 0;
+  } catch {
+    return null;
+  }
+  return { atMs: Date.now(), cpuS, rssBytes };
+}
+
+/**
+ * CPU seconds of a process tree: the root and every live descendant (utime+stime), plus what the root has reaped
+ * (cutime+cstime), so a backend that exits inside a window still counts. For PostgreSQL pass the postmaster.
+ */
+export function treeCpuS(rootPid) {
+  const parent = new Map();
+  const cpu = new Map();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const f = statFields(name);
+    if (!f) continue;
+    const pid = Number(name);
+    parent.set(pid, Number(f[1]));
+    cpu.set(pid, (Number(f[11]) + Number(f[12])) / TICKS);
+  }
+  const root = statFields(rootPid);
+  if (!root) return Number.NaN;
+  let total = (Number(root[11]) + Number(root[12]) + Number(root[13]) + Number(root[14])) / TICKS;
+  for (const [pid, s] of cpu) {
+    if (pid === rootPid) continue;
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === rootPid) {
+        total += s;
+        break;
+      }
+    }
+  }
+  return total;
+}
+
+/**
+ * Runs a command, sampling its CPU and RSS every `everyMs` and whenever a stdout/stderr line matches `mark`; at a mark
+ * `extra()` is also called and its result kept (e.g. the servers' CPU at the same instant). Resolves with stdout,
+ * stderr, exit code, the samples and the marks.
+ */
+export function runSampled(cmd, argv, { env = process.env, everyMs = 250, mark, cwd, extra } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const samples = [];
+    const marks = [];
+    let stdout = '';
+    let stderr = '';
+    let last = null;
+    const take = () => {
+      const s = procSample(child.pid);
+      if (s) {
+        last = s;
+        samples.push(s);
+      }
+      return s;
+    };
+    const onLines = (d) => {
+      if (!mark) return;
+      for (const line of String(d).split('\n')) {
+        const m = mark.exec(line);
+        if (!m) continue;
+        const s = take();
+        if (s) marks.push({ ...s, match: m, extra: extra?.() });
+      }
+    };
+    const timer = setInterval(take, everyMs);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      onLines(d);
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      onLines(d);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ code, stdout, stderr, samples, marks, last });
+    });
+  });
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+export function table(title, header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
+  console.log(`\n${title}\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const r of rows) console.log(line(r));
+}

@@ -1,0 +1,241 @@
+// The login benchmark: who pays how much CPU per login. At fixed rates it runs, against ONE embedded server,
+// (a) pgbench with a script of the reference login's two function calls, (b) pgbench with a naive login in a scratch
+// database, (c) authbench's login workload, and samples the generator, the PostgreSQL process tree and redis-server
+// over the same steady-state window of each run. docs/benchmarks.md ("login") explains every figure.
+import fs from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+import pg from 'pg';
+import { fmt, loadavg, procSample, runSampled, table, treeCpuS } from './lib.mjs';
+
+const IP_POOL = 10_000; // src/scenario/operations.ts IP_POOL_SIZE
+const USER_AGENT = 'authbench/1.0';
+/** A fixed 32-byte value where the application would send sha256(refresh secret): the database only stores it. */
+const REFRESH_HASH = `\\x${'5a'.repeat(32)}`;
+const WARMUP_S = 5;
+
+/** The same draws as login.yaml: a uniform user, 5 % wrong passwords, an address of the 10 000-address pool. */
+const DRAWS = (users) => [`\\set uid random(1, ${users})`, '\\set r random(1, 100)', `\\set ipn random(0, ${IP_POOL - 1})`, '\\set ip3 :ipn / 256', '\\set ip4 :ipn % 256'];
+const IP = `('198.18.' || :ip3 || '.' || :ip4)::inet`;
+
+/**
+ * (a) The reference login as pgbench sends it: begin_login, then finish_login, one round trip each, like authbench.
+ * pgbench cannot compute the dataset's usernames, so the login string comes from a primary-key probe inside the first
+ * statement; the naive script below does the same probe, so both carry it.
+ */
+function referenceScript(users) {
+  return [
+    ...DRAWS(users),
+    'SELECT user_id AS login_uid FROM auth.begin_login((SELECT username FROM auth.users WHERE id = :uid)) \\gset',
+    `SELECT outcome FROM auth.finish_login(:login_uid, :r > 5, ${IP}, '${USER_AGENT}', '${REFRESH_HASH}'::bytea);`,
+    '',
+  ].join('\n');
+}
+
+/** (b) A naive login: SELECT by lower(username), INSERT a session and an event in one transaction; 3 indexes. */
+function naiveScript(users) {
+  return [
+    ...DRAWS(users),
+    'BEGIN;',
+    'SELECT id AS login_uid FROM users WHERE lower(username) = lower((SELECT username FROM users WHERE id = :uid)) \\gset',
+    '\\if :r > 5',
+    `INSERT INTO sessions (jti, user_id, expires_at, ip, user_agent, refresh_token_hash) VALUES (gen_random_uuid(), :login_uid, now() + interval '1 hour', ${IP}, '${USER_AGENT}', '${REFRESH_HASH}'::bytea);`,
+    `INSERT INTO events (event_type, user_id, ip) VALUES ('login.success', :login_uid, ${IP});`,
+    '\\else',
+    `INSERT INTO events (event_type, user_id, ip) VALUES ('login.failure', :login_uid, ${IP});`,
+    '\\endif',
+    'COMMIT;',
+    '',
+  ].join('\n');
+}
+
+const NAIVE_DDL = `
+  CREATE TABLE users (id bigint PRIMARY KEY, username text NOT NULL, password_hash text NOT NULL, status text NOT NULL);
+  CREATE UNIQUE INDEX users_username_lower ON users (lower(username));
+  CREATE TABLE sessions (jti uuid PRIMARY KEY, user_id bigint NOT NULL, issued_at timestamptz NOT NULL DEFAULT now(),
+                         expires_at timestamptz NOT NULL, ip inet, user_agent text, refresh_token_hash bytea);
+  CREATE TABLE events (occurred_at timestamptz NOT NULL DEFAULT now(), event_type text NOT NULL, user_id bigint, ip inet,
+                       risk_score smallint NOT NULL DEFAULT 0, session_jti uuid);`;
+
+function withDatabase(url, database) {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** A scratch database with the naive schema and the same users (ids, usernames, hashes) as the auth database. */
+async function createNaiveDatabase(adminUrl) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query('DROP DATABASE IF EXISTS authbench_naive');
+    await admin.query('CREATE DATABASE authbench_naive');
+    const users = await admin.query('SELECT u.id, u.username, c.password_hash, u.status FROM auth.users u JOIN auth.credentials c ON c.user_id = u.id ORDER BY u.id');
+    const url = withDatabase(adminUrl, 'authbench_naive');
+    const naive = new pg.Client({ connectionString: url });
+    await naive.connect();
+    try {
+      await naive.query(NAIVE_DDL);
+      const col = (k) => users.rows.map((r) => r[k]);
+      await naive.query('INSERT INTO users SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])', [col('id'), col('username'), col('password_hash'), col('status')]);
+      await naive.query('VACUUM (ANALYZE, FREEZE) users');
+    } finally {
+      await naive.end();
+    }
+    return { url, users: users.rowCount };
+  } finally {
+    await admin.end();
+  }
+}
+
+/** What the servers have used so far (CPU s); read at the same instants as the generator. */
+function serverCpu(server) {
+  return { pg: treeCpuS(server.postgresPid), redis: procSample(server.redisPid)?.cpuS ?? Number.NaN };
+}
+
+/** Per-login CPU (µs) of generator, PostgreSQL and Redis between two marks with `logins` finished between them. */
+function perLogin(a, b, logins) {
+  const us = (s) => (s * 1e6) / logins;
+  return {
+    windowS: (b.atMs - a.atMs) / 1000,
+    logins,
+    loginsPerSec: logins / ((b.atMs - a.atMs) / 1000),
+    generatorUs: us(b.cpuS - a.cpuS),
+    postgresUs: us(b.extra.pg - a.extra.pg),
+    redisUs: us(b.extra.redis - a.extra.redis),
+  };
+}
+
+const PGBENCH_PROGRESS = /^progress: ([\d.]+) s, ([\d.]+) tps/;
+
+async function runPgbenchLogin(ctx, label, url, script, rate) {
+  const file = path.join(ctx.work, `${label}.sql`);
+  fs.writeFileSync(file, script);
+  const argv = ['-n', '-M', 'prepared', '-c', String(ctx.connections), '-j', '1', '-R', String(rate), '-T', String(WARMUP_S + ctx.durationS), '-P', '1', '-f', file];
+  const before = loadavg();
+  const r = await runSampled(ctx.pgbench, [...argv, url], { mark: PGBENCH_PROGRESS, extra: () => serverCpu(ctx.server) });
+  if (r.code !== 0) throw new Error(`pgbench ${label} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
+  const marks = r.marks.filter((m) => Number(m.match[1]) > WARMUP_S);
+  if (marks.length < 2) throw new Error(`pgbench ${label}: too few progress lines after the warm-up`);
+  // Each progress line reports the second that ends at it: the logins between the first and last mark.
+  const logins = marks.slice(1).reduce((sum, m) => sum + Number(m.match[2]), 0);
+  const skipped = Number(/number of transactions skipped: (\d+)/.exec(r.stdout)?.[1] ?? 0);
+  return {
+    ...perLogin(marks[0], marks.at(-1), logins),
+    latencyAvgMs: Number(/latency average = ([\d.]+) ms/.exec(r.stdout)?.[1]),
+    skipped,
+    command: `pgbench ${argv.join(' ').replace(file, `${label}.sql`)} <url>`,
+    script,
+    loadavg: { before, after: loadavg() },
+  };
+}
+
+/** authbench's login workload as login.yaml has it (mix, options, durable commits), at a fixed rate, no early abort. */
+function loginScenario(rate, ctx) {
+  return [
+    `name: login-bench-${rate}`,
+    "description: login.yaml's workload at a fixed rate (bench/login.mjs)",
+    'seed: 42',
+    'target: { kind: external, synchronousCommit: true, allowNonEmpty: true }',
+    `dataset: { users: ${ctx.users}, seed: 1 }`,
+    `load: { model: open, rate: ${rate}/s, duration: ${ctx.durationS}s, warmup: ${WARMUP_S}s, connections: ${ctx.connections}, workers: ${ctx.workers ?? 'auto'} }`,
+    'mix:',
+    '  - op: auth.login',
+    '    params: { user: uniform }',
+    '    options: { wrongPasswordShare: 5%, verify: none }',
+    'thresholds:',
+    '  auth.login/db: [p95 < 25ms]',
+    '  auth.login: [errors < 0.1%]',
+    `  run: [throughput >= ${Math.floor(rate * 0.99)}/s]`,
+    '',
+  ].join('\n');
+}
+
+const AUTHBENCH_PROGRESS = /^(\d+)s\/(\d+)s/;
+
+async function runAuthbenchLogin(ctx, rate, label, { measure = true } = {}) {
+  const file = path.join(ctx.work, `${label}.yaml`);
+  fs.writeFileSync(file, loginScenario(rate, ctx));
+  const out = path.join(ctx.work, `run-${label}`);
+  const argv = [ctx.cli, 'run', file, '--pg-url', ctx.server.pgUrl, '--redis-url', ctx.server.redisUrl, '--out', out, '--html=false', '--junit=false'];
+  const before = loadavg();
+  const r = await runSampled(process.execPath, argv, { mark: AUTHBENCH_PROGRESS, extra: () => serverCpu(ctx.server) });
+  if (![0, 1, 4].includes(r.code)) throw new Error(`authbench ${label} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
+  const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+  if (!measure) return null;
+  const marks = r.marks.filter((m) => Number(m.match[1]) > WARMUP_S);
+  if (marks.length < 2) throw new Error(`authbench ${label}: too few progress lines after the warm-up`);
+  const fromMs = Number(marks[0].match[1]) * 1000;
+  const toMs = Number(marks.at(-1).match[1]) * 1000;
+  const logins = results.intervals.filter((i) => i.endMs > fromMs && i.endMs <= toMs).reduce((s, i) => s + (i.operations['auth.login']?.count ?? 0), 0);
+  const login = results.operations.find((o) => o.key === 'auth.login');
+  const db = results.operations.find((o) => o.key === 'auth.login/db');
+  const g = results.generator;
+  return {
+    ...perLogin(marks[0], marks.at(-1), logins),
+    verdict: results.verdict,
+    dbP95Ms: db?.latency.p95Ms,
+    loginP95Ms: login?.latency.p95Ms,
+    droppedOrLateShare: g.scheduled > 0 ? (g.dropped + g.late) / g.scheduled : Number.NaN,
+    scheduleLagP99Ms: g.scheduleLagP99Ms,
+    workers: results.load.workers,
+    command: `node dist/cli/main.js run ${label}.yaml --pg-url … --redis-url …`,
+    scenario: fs.readFileSync(file, 'utf8'),
+    loadavg: { before, after: loadavg() },
+  };
+}
+
+/**
+ * ctx: { work, server: { pgUrl, redisUrl, postgresPid, redisPid }, pgbench, cli, rates, durationS, connections,
+ * users, rounds, workers }. Returns one row per rate and round; prints the table.
+ */
+export async function benchLogin(ctx) {
+  // The first authbench run migrates and seeds (then reuses): a short one before anything is measured.
+  console.log(`login: seeding ${ctx.users} users …`);
+  await runAuthbenchLogin({ ...ctx, durationS: 1 }, 100, 'login-seed', { measure: false });
+  const naive = await createNaiveDatabase(ctx.server.pgUrl);
+  const rows = [];
+  for (const rate of ctx.rates) {
+    for (let round = 1; round <= ctx.rounds; round++) {
+      const reference = await runPgbenchLogin(ctx, `pgbench-reference-${rate}-r${round}`, ctx.server.pgUrl, referenceScript(ctx.users), rate);
+      const naiveRun = await runPgbenchLogin(ctx, `pgbench-naive-${rate}-r${round}`, naive.url, naiveScript(ctx.users), rate);
+      const authbench = await runAuthbenchLogin(ctx, rate, `authbench-login-${rate}-r${round}`);
+      const row = {
+        rate,
+        round,
+        connections: ctx.connections,
+        pgbenchReference: reference,
+        pgbenchNaive: naiveRun,
+        authbench,
+        ratios: {
+          generatorVsPgbench: authbench.generatorUs / reference.generatorUs,
+          postgresReferenceVsNaive: reference.postgresUs / naiveRun.postgresUs,
+          postgresAuthbenchVsNaive: authbench.postgresUs / naiveRun.postgresUs,
+        },
+      };
+      rows.push(row);
+      console.log(
+        `login ${rate}/s round ${round}: generator ${fmt(authbench.generatorUs, 0)} vs pgbench ${fmt(reference.generatorUs, 0)} µs/login (×${fmt(row.ratios.generatorVsPgbench)}); ` +
+          `PostgreSQL ${fmt(reference.postgresUs, 0)} vs naive ${fmt(naiveRun.postgresUs, 0)} µs (×${fmt(row.ratios.postgresReferenceVsNaive)}); redis ${fmt(authbench.redisUs, 0)} µs (load ${authbench.loadavg.before})`,
+      );
+    }
+  }
+  return rows;
+}
+
+export function printLogin(rows) {
+  table(
+    'Login: CPU µs per login over the same steady-state window (generator | PostgreSQL tree | redis-server)',
+    ['rate', 'who', 'served/s', 'gen µs', 'pg µs', 'redis µs', 'p95 ms', 'verdict', 'loadavg'],
+    rows.flatMap((r) => [
+      [r.rate, 'pgbench reference', fmt(r.pgbenchReference.loginsPerSec, 0), fmt(r.pgbenchReference.generatorUs, 0), fmt(r.pgbenchReference.postgresUs, 0), fmt(r.pgbenchReference.redisUs, 0), '', '', r.pgbenchReference.loadavg.before],
+      [r.rate, 'pgbench naive', fmt(r.pgbenchNaive.loginsPerSec, 0), fmt(r.pgbenchNaive.generatorUs, 0), fmt(r.pgbenchNaive.postgresUs, 0), '', '', '', r.pgbenchNaive.loadavg.before],
+      [r.rate, 'authbench login', fmt(r.authbench.loginsPerSec, 0), fmt(r.authbench.generatorUs, 0), fmt(r.authbench.postgresUs, 0), fmt(r.authbench.redisUs, 0), fmt(r.authbench.dbP95Ms), r.authbench.verdict, r.authbench.loadavg.before],
+    ]),
+  );
+  table(
+    'Login ratios (same run)',
+    ['rate', 'round', 'generator ÷ pgbench', 'PG reference ÷ naive', 'PG authbench-driven ÷ naive', 'redis µs/login'],
+    rows.map((r) => [r.rate, r.round, fmt(r.ratios.generatorVsPgbench), fmt(r.ratios.postgresReferenceVsNaive), fmt(r.ratios.postgresAuthbenchVsNaive), fmt(r.authbench.redisUs, 0)]),
+  );
+}
