@@ -2,6 +2,7 @@
 // with samples taken on a timer and at marked output lines, percentiles and number formatting.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import console from 'node:console';
 import process from 'node:process';
 import { setInterval, clearInterval } from 'node:timers';
 

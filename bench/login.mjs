@@ -4,7 +4,9 @@
 // over the same steady-state window of each run. docs/benchmarks.md ("login") explains every figure.
 import fs from 'node:fs';
 import path from 'node:path';
+import console from 'node:console';
 import process from 'node:process';
+import { URL } from 'node:url';
 import pg from 'pg';
 import { fmt, loadavg, procSample, runSampled, table, treeCpuS } from './lib.mjs';
 
