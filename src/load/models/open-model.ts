@@ -12,17 +12,18 @@ export interface OpenModelOptions {
 }
 
 /**
- * How close to an arrival the loop may busy-wait (setImmediate turns) instead of sleeping on a timer. Node's timers
- * have 1 ms granularity; spinning for the whole last millisecond (as this loop once did) kept a core busy at
- * 2000/s — a core the database on the same box needed. Every finished iteration also re-arms the wait, and the
- * event loop is woken by those answers anyway, so at a real rate most arrivals start inside this window.
+ * Arrivals started by one wake-up before the loop yields to the event loop (setImmediate): a huge backlog — a rate
+ * far beyond what the machine can start — is worked through in slices, so a stop, Ctrl-C or an interval flush is
+ * never starved by the dispatcher.
  */
-export const SPIN_WINDOW_MS = 0.25;
+export const MAX_STARTS_PER_WAKE = 4096;
 
 /**
- * Worker w of W takes arrivals n ≡ w (mod W) of the global schedule. Every wake-up — the timer, a spin turn or a
- * finished iteration — starts every arrival whose intended time has passed (a late wake-up catches up; it never
- * shifts the schedule), then arms the next wait: a timer when the next arrival is far, a spin turn when it is near.
+ * Worker w of W takes arrivals n ≡ w (mod W) of the global schedule. Nothing busy-waits: a timer is armed for the
+ * next arrival (Node's timers have 1 ms granularity, so an arrival starts up to about a millisecond after its
+ * intended time; that lag is recorded as schedule lag and counts in the latency, which runs from the intended start),
+ * and every finished iteration wakes the loop too. Each wake-up starts every arrival whose intended time has passed
+ * (a late wake-up catches up; it never shifts the schedule).
  */
 export function runOpenModel(ctx: ModelContext, opts: OpenModelOptions): Promise<void> {
   const { schedule, maxInFlight } = opts;
@@ -33,7 +34,8 @@ export function runOpenModel(ctx: ModelContext, opts: OpenModelOptions): Promise
   let n = ctx.workerId;
   let nextMs = arrivalMs(n);
   let timer: NodeJS.Timeout | null = null;
-  let spin: NodeJS.Immediate | null = null;
+  /** Armed when a wake-up stopped at MAX_STARTS_PER_WAKE with arrivals still due. */
+  let more: NodeJS.Immediate | null = null;
   let ended = false;
   let resolveEnd: () => void = () => {};
   const end = new Promise<void>((resolve) => (resolveEnd = resolve));
@@ -42,14 +44,17 @@ export function runOpenModel(ctx: ModelContext, opts: OpenModelOptions): Promise
     if (ended) return;
     ended = true;
     if (timer) clearTimeout(timer);
-    if (spin) clearImmediate(spin);
-    timer = spin = null;
+    if (more) clearImmediate(more);
+    timer = more = null;
     resolveEnd();
   };
 
-  function startDue(): void {
+  /** Starts (or drops) what is due; false when it stopped at the per-wake bound with more still due. */
+  function startDue(): boolean {
     const nowMs = epochNowMs() - startAtMs;
+    let budget = MAX_STARTS_PER_WAKE;
     while (nextMs <= nowMs) {
+      if (budget-- === 0) return false;
       recorder.countScheduled();
       const slot = inFlight.size < maxInFlight ? slots.tryAcquire() : null;
       if (!slot) {
@@ -65,23 +70,22 @@ export function runOpenModel(ctx: ModelContext, opts: OpenModelOptions): Promise
       n += step;
       nextMs = arrivalMs(n);
     }
+    return true;
   }
 
-  /** Starts what is due, then waits for the next arrival: timer when far, spin turn when near, done when none. */
+  /** Starts what is due, then arms one timer for the next arrival (or a turn of the loop when a backlog remains). */
   function wake(): void {
     if (ended) return;
     if (stop.stopped) return finish();
-    startDue();
-    if (nextMs === Number.POSITIVE_INFINITY) return finish();
-    const remainingMs = nextMs - (epochNowMs() - startAtMs);
-    if (remainingMs <= SPIN_WINDOW_MS) {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      spin ??= setImmediate(onSpin);
-    } else if (!timer && !spin) {
-      // Aim at the start of the spin window; timers never fire early, only late.
-      timer = setTimeout(onTimer, Math.max(1, Math.floor(remainingMs - SPIN_WINDOW_MS)));
+    if (!startDue()) {
+      more ??= setImmediate(onMore);
+      return;
     }
+    if (nextMs === Number.POSITIVE_INFINITY) return finish();
+    if (timer || more) return; // an armed wake-up is never later than the next arrival: arrivals only move forward
+    const remainingMs = nextMs - (epochNowMs() - startAtMs);
+    // Rounded up: a timer never fires before it is due, and one that fires early by the loop's ms clock re-arms.
+    timer = setTimeout(onTimer, Math.max(1, Math.ceil(remainingMs)));
   }
 
   function onTimer(): void {
@@ -89,8 +93,8 @@ export function runOpenModel(ctx: ModelContext, opts: OpenModelOptions): Promise
     wake();
   }
 
-  function onSpin(): void {
-    spin = null;
+  function onMore(): void {
+    more = null;
     wake();
   }
 
