@@ -1,6 +1,7 @@
 // Typed calls to the auth database's SQL functions (sql/005, sql/006): one named prepared statement, one round
 // trip each. These run on the load generator's hot path, as the application role (EXECUTE only, no table access).
 import type pg from 'pg';
+import { PreparedStatement, type RawRow } from './prepared-statement.js';
 
 /** A user id as PostgreSQL prints a bigint: decimal text (exact beyond 2^53). */
 export type UserId = string;
@@ -130,40 +131,69 @@ function first<T extends pg.QueryResultRow>(result: pg.QueryResult<T>, what: str
   return row;
 }
 
+/** timestamptz as PostgreSQL prints it with DateStyle ISO (`2026-12-01 21:52:11.123456+00`, `…+05:30`); null stays null. */
+export function parseTimestamptz(text: string | null): Date | null {
+  if (text === null) return null;
+  if (text === 'infinity') return new Date(8.64e15);
+  if (text === '-infinity') return new Date(-8.64e15);
+  const m = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?( BC)?$/.exec(text);
+  if (!m || m[12]) throw new RangeError(`unexpected timestamptz text from PostgreSQL: ${text}`);
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), m[7] ? Math.floor(Number(m[7]) * 1000) : 0);
+  const offsetS = (Number(m[9]) * 3600 + Number(m[10] ?? 0) * 60 + Number(m[11] ?? 0)) * (m[8] === '-' ? -1 : 1);
+  return new Date(ms - offsetS * 1000);
+}
+
+function column(row: RawRow, i: number): string {
+  const value = row[i];
+  if (value === null || value === undefined) throw new Error(`column ${i + 1} is NULL where the function never returns NULL`);
+  return value;
+}
+
+/*
+ * The two login calls run on every login the generator sends: they bypass pg's Query/Result machinery (config clone,
+ * per-field parsers, Date objects for every timestamp) and read the one row's text fields directly — the same wire
+ * traffic, a fraction of the client CPU (docs/benchmarks.md, "login").
+ */
+const BEGIN_LOGIN = new PreparedStatement('authdb.begin_login', 'SELECT user_id, password_hash, status, locked_until, failed_attempts FROM auth.begin_login($1)', 1);
+const FINISH_LOGIN = new PreparedStatement(
+  'authdb.finish_login',
+  'SELECT outcome, jti, expires_at, refresh_expires_at, locked, locked_until, failed_attempts, risk_score FROM auth.finish_login($1, $2, $3, $4, $5, $6)',
+  6,
+);
+
 /** By username, or email when the login contains '@'; null for an unknown login. No writes. */
 export async function beginLogin(client: pg.ClientBase, login: string): Promise<LoginRecord | null> {
-  const result = await client.query<{ user_id: string; password_hash: string; status: UserStatus; locked_until: Date | null; failed_attempts: number }>({
-    name: 'authdb.begin_login',
-    text: 'SELECT user_id, password_hash, status, locked_until, failed_attempts FROM auth.begin_login($1)',
-    values: [login],
-  });
-  const row = result.rows[0];
+  const row = await BEGIN_LOGIN.firstRow(client, [login]);
   if (!row) return null;
-  return { userId: row.user_id, passwordHash: row.password_hash, status: row.status, lockedUntil: row.locked_until, failedAttempts: row.failed_attempts };
+  return {
+    userId: column(row, 0),
+    passwordHash: column(row, 1),
+    status: column(row, 2) as UserStatus,
+    lockedUntil: parseTimestamptz(row[3] ?? null),
+    failedAttempts: Number(column(row, 4)),
+  };
 }
 
 /** Records the verified attempt: a session + event on success, counting (and maybe locking) + event on failure. */
 export async function finishLogin(client: pg.ClientBase, input: FinishLoginInput): Promise<FinishLoginResult> {
-  const row = first(
-    await client.query<{
-      outcome: LoginOutcome; jti: string | null; expires_at: Date | null; refresh_expires_at: Date | null;
-      locked: boolean; locked_until: Date | null; failed_attempts: number; risk_score: number;
-    }>({
-      name: 'authdb.finish_login',
-      text: 'SELECT * FROM auth.finish_login($1, $2, $3, $4, $5, $6)',
-      values: [input.userId, input.passwordOk, input.ip ?? null, input.userAgent ?? null, input.refreshTokenHash ?? null, interval(input.sessionTtlMs)],
-    }),
-    'auth.finish_login',
-  );
+  const row = await FINISH_LOGIN.firstRow(client, [
+    input.userId,
+    input.passwordOk,
+    input.ip ?? null,
+    input.userAgent ?? null,
+    input.refreshTokenHash ?? null,
+    interval(input.sessionTtlMs),
+  ]);
+  if (!row) throw new Error('auth.finish_login returned no row');
   return {
-    outcome: row.outcome,
-    jti: row.jti,
-    expiresAt: row.expires_at,
-    refreshExpiresAt: row.refresh_expires_at,
-    locked: row.locked,
-    lockedUntil: row.locked_until,
-    failedAttempts: row.failed_attempts,
-    riskScore: row.risk_score,
+    outcome: column(row, 0) as LoginOutcome,
+    jti: row[1] ?? null,
+    expiresAt: parseTimestamptz(row[2] ?? null),
+    refreshExpiresAt: parseTimestamptz(row[3] ?? null),
+    locked: column(row, 4) === 't',
+    lockedUntil: parseTimestamptz(row[5] ?? null),
+    failedAttempts: Number(column(row, 6)),
+    riskScore: Number(column(row, 7)),
   };
 }
 

@@ -5,7 +5,7 @@ import type { OperationDefinition } from './types.js';
 import { ok, partitionOf, requirePg } from './types.js';
 import { booleanOption, generatorListOption, stringOption } from './options.js';
 import { compileGenerator } from '../generators.js';
-import { PreparedStatement } from './prepared-query.js';
+import { PreparedStatement } from '../../authdb/prepared-statement.js';
 
 /** Every successful `sql` step answers the same: one shared result, no allocation per iteration. */
 const OK = ok('ok');

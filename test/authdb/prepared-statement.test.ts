@@ -2,7 +2,8 @@
 // their SQLSTATE, a client that stays usable after an error, and a statement parsed once per connection.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PreparedStatement } from '../../src/load/operations/prepared-query.js';
+import { PreparedStatement } from '../../src/authdb/prepared-statement.js';
+import { parseTimestamptz } from '../../src/authdb/queries.js';
 import { adminUrl } from '../support/servers.js';
 
 let client: pg.Client;
@@ -60,5 +61,18 @@ describe('PreparedStatement', () => {
     } finally {
       await slow.end();
     }
+  });
+
+  it('firstRow returns the first row as the server printed it, bytea binds as \\x hex, and timestamps read back in any time zone', async () => {
+    const statement = new PreparedStatement('ab_test_first', "SELECT g, CASE WHEN g = 1 THEN NULL ELSE 'x' END, encode($2::bytea, 'hex') FROM generate_series(1, $1::int) g", 2);
+    expect(await statement.firstRow(client, [3, Buffer.from([0, 1, 0xfe])])).toEqual(['1', null, '0001fe']);
+    expect(await statement.firstRow(client, [0, null])).toBeNull();
+    const clock = new PreparedStatement('ab_test_clock', "SELECT t::text, (extract(epoch FROM t) * 1000)::float8::text FROM (SELECT '2026-12-01 21:52:11.123456+00'::timestamptz AS t) s", 0);
+    for (const zone of ['UTC', 'Asia/Kolkata', 'America/St_Johns', 'Pacific/Chatham']) {
+      await client.query(`SET TimeZone = '${zone}'`);
+      const [text, epochMs] = (await clock.firstRow(client, []))!;
+      expect(parseTimestamptz(text!)!.getTime()).toBe(Math.floor(Number(epochMs)));
+    }
+    await client.query('RESET TimeZone');
   });
 });

@@ -1,5 +1,5 @@
 // A named prepared statement run through pg's Submittable interface (the path pg-cursor uses): one pre-laid-out
-// Bind+Execute+Sync write per call, no Query/Result objects, rows counted but never materialised.
+// Bind+Execute+Sync write per call, no Query/Result objects; rows are counted, and only the first one kept as text.
 import type pg from 'pg';
 
 /*
@@ -18,17 +18,28 @@ interface PgConnection {
   readonly submittedNamedStatements: Record<string, string | undefined>;
 }
 
-type Callback = (err: Error | null, rows?: number) => void;
+/** What an execution ends with. One argument: pg wraps the callback (query_timeout) and passes on only two. */
+interface Outcome {
+  readonly rows: number;
+  readonly first: RawRow | null;
+}
 
-/** Values as the `sql` operation draws them; null binds SQL NULL. */
-export type BindValue = string | number | boolean | null;
+type Callback = (err: Error | null, outcome?: Outcome) => void;
+
+/** Values as the operations bind them; null binds SQL NULL, a Buffer a bytea (text form `\\x…`). */
+export type BindValue = string | number | boolean | Buffer | null;
+
+/** One row as the server sent it: each column's text form, null for SQL NULL. */
+export type RawRow = readonly (string | null)[];
 
 /** Execute (unnamed portal, no row limit) then Sync: the same 15 bytes after every Bind. */
 const EXECUTE_SYNC = Buffer.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0x53, 0, 0, 0, 4]);
 
 function textOf(value: BindValue): string | null {
   if (value === null) return null;
-  return typeof value === 'string' ? value : String(value);
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
+  return String(value);
 }
 
 /** One statement's wire form, shared by every connection of a worker. */
@@ -90,10 +101,18 @@ export class PreparedStatement {
   }
 
   /** Runs the statement on `client`; resolves with the number of rows returned. */
-  run(client: pg.Client, values: readonly BindValue[]): Promise<number> {
+  run(client: pg.ClientBase, values: readonly BindValue[]): Promise<number> {
     return new Promise((resolve, reject) => {
-      const query = new BoundQuery(this, values, (err, rows) => (err ? reject(err) : resolve(rows ?? 0)));
+      const query = new BoundQuery(this, values, false, (err, outcome) => (err ? reject(err) : resolve(outcome?.rows ?? 0)));
       // pg accepts any object with submit(): it queues it, applies query_timeout, and routes messages to it.
+      (client as unknown as { query(q: BoundQuery): void }).query(query);
+    });
+  }
+
+  /** Runs the statement on `client`; resolves with its first row as text (null when it returned none). */
+  firstRow(client: pg.ClientBase, values: readonly BindValue[]): Promise<RawRow | null> {
+    return new Promise((resolve, reject) => {
+      const query = new BoundQuery(this, values, true, (err, outcome) => (err ? reject(err) : resolve(outcome?.first ?? null)));
       (client as unknown as { query(q: BoundQuery): void }).query(query);
     });
   }
@@ -105,12 +124,14 @@ class BoundQuery {
   readonly name: string;
   readonly text: string;
   private rows = 0;
+  private first: RawRow | null = null;
   private error: Error | null = null;
   private done = false;
 
   constructor(
     private readonly statement: PreparedStatement,
     private readonly values: readonly BindValue[],
+    private readonly keepFirst: boolean,
     public callback: Callback,
   ) {
     this.name = statement.name;
@@ -134,8 +155,8 @@ class BoundQuery {
 
   handleRowDescription(): void {}
 
-  handleDataRow(): void {
-    this.rows++;
+  handleDataRow(message: { fields: RawRow }): void {
+    if (this.rows++ === 0 && this.keepFirst) this.first = message.fields;
   }
 
   handleCommandComplete(): void {}
@@ -162,6 +183,6 @@ class BoundQuery {
   private finish(): void {
     if (this.done) return;
     this.done = true;
-    this.callback(this.error, this.rows);
+    this.callback(this.error, { rows: this.rows, first: this.first });
   }
 }
