@@ -170,6 +170,8 @@ export interface RunResults {
     /** Always redacted. */
     readonly pgUrl: string;
     readonly redisUrl: string;
+    /** How the load workers reached each server: a Unix-domain socket (embedded target) or TCP. Absent in older files. */
+    readonly workerTransport?: { readonly postgres: 'unix-socket' | 'tcp'; readonly redis: 'unix-socket' | 'tcp' };
     readonly serverVersion: string;
     readonly redisVersion: string;
     /** Relevant server settings (synchronous_commit, shared_buffers, max_connections, …). */

@@ -156,7 +156,7 @@ export class BenchmarkRun {
       this.pool = new LoadPool({
         plan,
         pgUrl: prepared.workerPgUrl,
-        redisUrl: prepared.target.redisUrl,
+        redisUrl: prepared.workerRedisUrl,
         dataset: prepared.facts,
         intervalMs,
         latenessBoundMs,
@@ -251,6 +251,7 @@ export class BenchmarkRun {
         kind: target.kind,
         pgUrl: redactUrl(target.pgUrl),
         redisUrl: redactUrl(target.redisUrl),
+        workerTransport: { postgres: target.local?.appPgUrl ? 'unix-socket' : 'tcp', redis: target.local?.redisUrl ? 'unix-socket' : 'tcp' },
         serverVersion: target.serverVersion,
         redisVersion: target.redisVersion,
         settings: target.settings,

@@ -20,8 +20,10 @@ export function needsSchema(plan: Plan): boolean {
 
 export interface PreparedTarget {
   readonly target: Target;
-  /** What the workers connect with: the app role when the schema is in use, else the admin URL. */
+  /** What the workers connect with: the app role when the schema is in use, else the admin URL (a Unix socket when local). */
   readonly workerPgUrl: string;
+  /** The Redis URL the workers connect with: the server's Unix socket when authbench started it here. */
+  readonly workerRedisUrl: string;
   readonly dataset: RunResults['dataset'];
   readonly facts: DatasetFacts;
   readonly schema: boolean;
@@ -76,7 +78,7 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
       passwordCount: resolved.passwordCount,
     };
     if (!needsSchema(plan)) {
-      return { target, workerPgUrl: target.pgUrl, facts, schema: false, dataset: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
+      return { target, workerPgUrl: target.pgUrl, workerRedisUrl: target.local?.redisUrl ?? target.redisUrl, facts, schema: false, dataset: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
     }
     opts.onPhase?.('migrate');
     opts.log('Applying the schema…');
@@ -92,7 +94,8 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
     opts.log(report.reused ? `Reused dataset ${report.fingerprint.slice(0, 12)}.` : `Seeded in ${(report.totalMs / 1000).toFixed(1)} s.`);
     return {
       target,
-      workerPgUrl: target.appPgUrl ?? target.pgUrl,
+      workerPgUrl: target.local?.appPgUrl ?? target.appPgUrl ?? target.pgUrl,
+      workerRedisUrl: target.local?.redisUrl ?? target.redisUrl,
       facts,
       schema: true,
       dataset: { users: resolved.users, seed: resolved.seed, fingerprint: report.fingerprint, reused: report.reused },

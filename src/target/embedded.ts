@@ -26,6 +26,32 @@ function postgresUrl(user: string, password: string, port: number, database = EM
   return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
+/** Longest Unix-domain socket path the kernel takes (sun_path is 108 bytes with its NUL). */
+const MAX_SOCKET_PATH = 107;
+
+export function redisSocketOf(home: string): string | undefined {
+  const socket = path.join(home, 'redis', 'redis.sock');
+  return Buffer.byteLength(socket) <= MAX_SOCKET_PATH ? socket : undefined;
+}
+
+/**
+ * The workers' URLs over the servers' Unix-domain sockets: PostgreSQL listens in its data directory
+ * (`.s.PGSQL.<port>`), redis-server on `redis/redis.sock`. A socket that is missing or too long keeps loopback TCP.
+ */
+async function localUrls(state: StateFile, running: RunningServers, home: string): Promise<Target['local']> {
+  const exists = (p: string): Promise<boolean> => fs.stat(p).then((s) => s.isSocket(), () => false);
+  const pgSocket = path.join(state.pgDataDir, `.s.PGSQL.${running.postgres.port}`);
+  const local: { appPgUrl?: string; redisUrl?: string } = {};
+  if (Buffer.byteLength(pgSocket) <= MAX_SOCKET_PATH && (await exists(pgSocket))) {
+    const url = new URL(running.appPgUrl);
+    url.searchParams.set('host', state.pgDataDir);
+    local.appPgUrl = url.toString();
+  }
+  const redisSocket = redisSocketOf(home);
+  if (redisSocket && (await exists(redisSocket))) local.redisUrl = `unix://${redisSocket}`;
+  return local;
+}
+
 /** Starts (or reuses) the embedded servers. `spec.keepRunning` detaches them and records them in state.json. */
 export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
   const home = resolveHome(spec.dataDir);
@@ -78,7 +104,7 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
     const redisDir = path.join(home, 'redis');
     await fs.mkdir(redisDir, { recursive: true });
     redis = await startWithFreePort(spec.redisPort, (port) =>
-      startRedisServer({ port, dir: redisDir, detached, settings: redisSettings(settings), logFile: path.join(redisDir, 'redis.log') }),
+      startRedisServer({ port, dir: redisDir, detached, settings: redisSettings(settings), logFile: path.join(redisDir, 'redis.log'), unixSocket: redisSocketOf(home) }),
     );
   } catch (err) {
     await stopServer(postgres.pid);
@@ -129,6 +155,7 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
       appPgUrl: running.appPgUrl,
       appPassword: cluster.appPassword,
       redisUrl: running.redisUrl,
+      local: await localUrls(cluster, running, home),
       serverVersion: facts.serverVersion,
       redisVersion,
       settings: facts.settings,
@@ -164,6 +191,7 @@ async function reuseRunning(state: StateFile, running: RunningServers, spec: Tar
       appPgUrl: running.appPgUrl,
       appPassword: state.appPassword,
       redisUrl: running.redisUrl,
+      local: await localUrls(state, running, path.dirname(state.pgDataDir)),
       serverVersion: facts.serverVersion,
       redisVersion,
       settings: facts.settings,

@@ -15,6 +15,8 @@ export interface RedisStartOptions {
   dir?: string;
   /** Write the server's log here instead of a pipe (needed for detached servers, which outlive the pipe). */
   logFile?: string;
+  /** Also listen on this Unix-domain socket (mode 700: only the user running the server and root). */
+  unixSocket?: string;
 }
 
 export interface RunningRedis {
@@ -47,6 +49,7 @@ export async function startRedisServer(opts: RedisStartOptions): Promise<Running
     '--daemonize', 'no',
     '--protected-mode', 'yes',
     ...(opts.dir ? ['--dir', opts.dir] : []),
+    ...(opts.unixSocket ? ['--unixsocket', opts.unixSocket, '--unixsocketperm', '700'] : []),
   ];
   for (const [name, value] of Object.entries(opts.settings ?? {})) args.push(`--${name}`, String(value));
   const log = opts.logFile ? await fs.open(opts.logFile, 'a') : undefined;

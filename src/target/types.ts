@@ -64,6 +64,11 @@ export interface Target {
   /** Password for `authbench_app`: set on the role after migrations (see prepare.ts). */
   readonly appPassword?: string;
   readonly redisUrl: string;
+  /**
+   * The same servers over Unix-domain sockets, when authbench started them on this machine: what the load workers
+   * connect with. A round trip over a socket costs both sides less CPU than over loopback TCP (docs/benchmarks.md).
+   */
+  readonly local?: { readonly appPgUrl?: string; readonly redisUrl?: string };
   /** PostgreSQL server_version, e.g. '17.10'. */
   readonly serverVersion: string;
   readonly redisVersion: string;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis } from '../../src/authdb/redis/connect.js';
 import { InfraCode } from '../../src/errors.js';
 import { provisionTarget } from '../../src/target/provision.js';
 import { pendingCleanups } from '../../src/target/shutdown.js';
@@ -60,6 +61,22 @@ describe('embedded target', () => {
       expect(await redis.config('GET', 'maxclients')).toEqual(['maxclients', '10000']);
       expect(await redis.config('GET', 'save')).toEqual(['save', '']);
       redis.disconnect();
+
+      // The load workers' URLs: the same servers over their Unix-domain sockets.
+      expect(target.local?.appPgUrl).toContain(`host=${encodeURIComponent(path.join(home, 'pg17'))}`);
+      // (authbench_app gets its password with the migrations, so the admin role proves the socket here.)
+      const adminOverSocket = new URL(target.pgUrl);
+      adminOverSocket.searchParams.set('host', new URL(target.local!.appPgUrl!).searchParams.get('host')!);
+      const overSocket = new pg.Client({ connectionString: adminOverSocket.toString() });
+      await overSocket.connect();
+      const peer = await overSocket.query<{ addr: string | null }>('SELECT inet_client_addr() AS addr');
+      await overSocket.end();
+      expect(peer.rows[0]).toEqual({ addr: null }); // no client address: not TCP
+      expect(target.local?.redisUrl).toBe(`unix://${path.join(home, 'redis', 'redis.sock')}`);
+      const redisOverSocket = await connectRedis(target.local!.redisUrl!);
+      expect(await redisOverSocket.ping()).toBe('PONG');
+      expect(await redisOverSocket.client('INFO')).toMatch(/laddr=\S*redis\.sock/);
+      redisOverSocket.disconnect();
     } finally {
       await target[Symbol.asyncDispose]();
     }

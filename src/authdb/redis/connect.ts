@@ -43,9 +43,15 @@ export function fastFailOptions(opts: ConnectRedisOptions = {}): RedisOptions {
   };
 }
 
+/** `unix:///path/redis.sock` → the socket path (what the embedded target gives the load workers); else undefined. */
+export function unixSocketPath(url: string): string | undefined {
+  return url.startsWith('unix:///') ? decodeURIComponent(url.slice('unix://'.length)) : undefined;
+}
+
 /** Opens a client on `url` and waits for the first connection; throws InfrastructureError if it fails. */
 export async function connectRedis(url: string, opts: ConnectRedisOptions = {}): Promise<Redis> {
-  const client = new Redis(url, { ...fastFailOptions(opts), ...redisTlsOptions(url) });
+  const socket = unixSocketPath(url);
+  const client = socket ? new Redis({ ...fastFailOptions(opts), path: socket }) : new Redis(url, { ...fastFailOptions(opts), ...redisTlsOptions(url) });
   const onError = opts.onError ?? (() => {});
   // A failed TLS handshake only reaches the 'error' event; connect() then says "Connection is closed".
   let lastError: Error | undefined;
