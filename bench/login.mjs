@@ -65,6 +65,13 @@ function withDatabase(url, database) {
   return u.toString();
 }
 
+/** pgbench reaches the server as authbench's workers do on the embedded target: over its Unix-domain socket. */
+function overSocket(url, dataDir) {
+  const u = new URL(url);
+  u.searchParams.set('host', path.join(dataDir, 'pg17'));
+  return u.toString();
+}
+
 /** A scratch database with the naive schema and the same users (ids, usernames, hashes) as the auth database. */
 async function createNaiveDatabase(adminUrl) {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -138,7 +145,7 @@ function loginScenario(rate, ctx) {
     `name: login-bench-${rate}`,
     "description: login.yaml's workload at a fixed rate (bench/login.mjs)",
     'seed: 42',
-    'target: { kind: external, synchronousCommit: true, allowNonEmpty: true }',
+    'target: { kind: embedded, synchronousCommit: true, allowNonEmpty: true }',
     `dataset: { users: ${ctx.users}, seed: 1 }`,
     `load: { model: open, rate: ${rate}/s, duration: ${ctx.durationS}s, warmup: ${WARMUP_S}s, connections: ${ctx.connections}, workers: ${ctx.workers ?? 'auto'} }`,
     'mix:',
@@ -159,7 +166,8 @@ async function runAuthbenchLogin(ctx, rate, label, { measure = true } = {}) {
   const file = path.join(ctx.work, `${label}.yaml`);
   fs.writeFileSync(file, loginScenario(rate, ctx));
   const out = path.join(ctx.work, `run-${label}`);
-  const argv = [ctx.cli, 'run', file, '--pg-url', ctx.server.pgUrl, '--redis-url', ctx.server.redisUrl, '--out', out, '--html=false', '--junit=false'];
+  // The embedded target on the servers this benchmark provisioned: the workers use their Unix-domain sockets.
+  const argv = [ctx.cli, 'run', file, '--data-dir', ctx.server.dataDir, '--out', out, '--html=false', '--junit=false'];
   const before = loadavg();
   const r = await runSampled(process.execPath, argv, { mark: AUTHBENCH_PROGRESS, extra: () => serverCpu(ctx.server) });
   if (![0, 1, 4].includes(r.code)) throw new Error(`authbench ${label} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
@@ -181,7 +189,7 @@ async function runAuthbenchLogin(ctx, rate, label, { measure = true } = {}) {
     droppedOrLateShare: g.scheduled > 0 ? (g.dropped + g.late) / g.scheduled : Number.NaN,
     scheduleLagP99Ms: g.scheduleLagP99Ms,
     workers: results.load.workers,
-    command: `node dist/cli/main.js run ${label}.yaml --pg-url … --redis-url …`,
+    command: `node dist/cli/main.js run ${label}.yaml --data-dir <servers>`,
     scenario: fs.readFileSync(file, 'utf8'),
     loadavg: { before, after: loadavg() },
   };
@@ -199,8 +207,8 @@ export async function benchLogin(ctx) {
   const rows = [];
   for (const rate of ctx.rates) {
     for (let round = 1; round <= ctx.rounds; round++) {
-      const reference = await runPgbenchLogin(ctx, `pgbench-reference-${rate}-r${round}`, ctx.server.pgUrl, referenceScript(ctx.users), rate);
-      const naiveRun = await runPgbenchLogin(ctx, `pgbench-naive-${rate}-r${round}`, naive.url, naiveScript(ctx.users), rate);
+      const reference = await runPgbenchLogin(ctx, `pgbench-reference-${rate}-r${round}`, overSocket(ctx.server.pgUrl, ctx.server.dataDir), referenceScript(ctx.users), rate);
+      const naiveRun = await runPgbenchLogin(ctx, `pgbench-naive-${rate}-r${round}`, overSocket(naive.url, ctx.server.dataDir), naiveScript(ctx.users), rate);
       const authbench = await runAuthbenchLogin(ctx, rate, `authbench-login-${rate}-r${round}`);
       const row = {
         rate,

@@ -71,7 +71,7 @@ async function startServer(dataDir) {
   const env = JSON.parse(await cli(['env', '--data-dir', dataDir, '--json']));
   // The servers' pids, to sample their CPU beside the generator's (the state file is authbench's own record).
   const running = JSON.parse(fs.readFileSync(path.join(dataDir, 'state.json'), 'utf8')).running;
-  return { pgUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, postgresPid: running.postgres.pid, redisPid: running.redis.pid };
+  return { dataDir, pgUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, postgresPid: running.postgres.pid, redisPid: running.redis.pid };
 }
 
 // ---------- authbench runs ----------
