@@ -2,8 +2,12 @@
 // time, dropping expired ones, and the identity sequence after a bulk COPY with explicit ids.
 import type pg from 'pg';
 
-/** Creates the day partitions of sessions and security_events for [today - daysBack, today + daysAhead] (UTC). */
-export async function ensurePartitions(client: pg.ClientBase, daysAhead = 7, daysBack = 1): Promise<string[]> {
+/**
+ * Creates the day partitions of sessions and security_events for [today - daysBack, today + daysAhead] (UTC). The
+ * defaults are the schema's policy (sql/009): yesterday to tomorrow, so a login's locks stay on the fast path; call
+ * it daily (authbench does at every run's start).
+ */
+export async function ensurePartitions(client: pg.ClientBase, daysAhead = 1, daysBack = 1): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>('SELECT p AS name FROM auth.ensure_partitions($1, $2) AS p', [daysAhead, daysBack]);
   return rows.map((r) => r.name);
 }

@@ -55,6 +55,25 @@ describe('login and sessions', () => {
     expect((await events(userId)).map((e) => e.event_type)).toEqual(['login.success', 'login.failure', 'login.success']);
   });
 
+  it("a login's relation locks all fit PostgreSQL's 16 fast-path slots, also once PL/pgSQL uses its generic plans", async () => {
+    const userId = await authdb.createUser('lockcount', 'pw-locks');
+    const client = await authdb.appClient();
+    try {
+      // Past PL/pgSQL's five custom plans: the generic plan locks every partition it could prune (PostgreSQL 17).
+      for (let i = 0; i < 8; i++) await finishLogin(client, { userId, passwordOk: true, ip: `198.18.0.${i}` });
+      await client.query('BEGIN');
+      await finishLogin(client, { userId, passwordOk: true, ip: '198.18.1.1' });
+      const { rows } = await client.query<{ relation: string; fastpath: boolean }>(
+        "SELECT relation::regclass::text AS relation, fastpath FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND relation <> 'pg_locks'::regclass",
+      );
+      await client.query('ROLLBACK');
+      expect(rows.filter((r) => !r.fastpath).map((r) => r.relation)).toEqual([]);
+      expect(rows.length).toBeLessThanOrEqual(16); // with 9 day partitions + default (before sql/009) it was 22, 6 of them not fast-path
+    } finally {
+      await client.end();
+    }
+  });
+
   it('locks at exactly N failures; attempts while locked are rejected, even with the right password', async () => {
     const userId = await authdb.createUser('dave', 'pw-dave');
     const outcomes = [];
