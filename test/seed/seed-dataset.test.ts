@@ -71,6 +71,13 @@ describe('seedDataset', () => {
     const plan = await a.query("EXPLAIN SELECT * FROM auth.sessions_default WHERE user_id = 5");
     expect(JSON.stringify(plan.rows)).toMatch(/Index|Bitmap/);
     expect(report.tables.find((t) => t.table === 'auth.sessions')).toMatchObject({ copiedInto: 'auth.sessions_default', frozen: true });
+    // Nothing left for autovacuum or the first reads to do during the first run: every seeded table vacuumed and
+    // all-visible, no inserts pending a vacuum (checked before anything else writes to them).
+    const left = await a.query<{ relname: string }>(
+      `SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+        WHERE s.schemaname = 'auth' AND s.relname IN ('users', 'credentials', 'user_roles', 'sessions_default', 'user_permission_masks') AND (s.vacuum_count + s.autovacuum_count = 0 OR c.relallvisible < c.relpages)`,
+    );
+    expect(left.rows.map((r) => r.relname)).toEqual([]);
     const ins = await a.query<{ id: string }>("INSERT INTO auth.users (username, email) VALUES ('fresh', 'fresh@example.test') RETURNING id");
     expect(ins.rows[0]!.id).toBe('10001');
     await a.query("DELETE FROM auth.users WHERE username = 'fresh'");

@@ -77,7 +77,7 @@ export interface SeedReport {
   indexMs: number;
   /** Each statement of that rebuild with its time, in order. */
   indexSteps: { statement: string; durationMs: number }[];
-  /** Time of ANALYZE, ms. */
+  /** Time of VACUUM (FREEZE, ANALYZE) of the seeded tables and the CHECKPOINT after it, ms. */
   analyzeMs: number;
   /** On reuse: credentials whose failure counters or lock (left by earlier runs) were cleared. */
   credentialsReset: number;
