@@ -68,15 +68,9 @@ export interface RateLimiter {
   readonly rules: Readonly<Record<RateLimitScope, RateLimitRule>>;
 }
 
-/** One check in this many also sweeps expired entries out of the logs it records into (see the script). */
-export const SWEEP_EVERY = 16;
-
 /**
- * KEYS: one sorted set per subject. ARGV: now ('' = Redis TIME), member, sweep ('1' or '0'), then limit and window per
- * key. Live entries have score in (now - window, now]; ZCOUNT counts them exactly whatever expired entries are still
- * stored, so the log is swept only on one check in SWEEP_EVERY (and expires as a whole `window` after its last entry):
- * 3 server calls per subject on the common path instead of 4 (docs/redis.md). A refused request is not recorded, so a
- * log holds at most `limit` live entries plus what one sweep interval left behind.
+ * KEYS: one sorted set per subject. ARGV: now ('' = Redis TIME), member, then limit and window per key.
+ * Live entries have score in (now - window, now]; a refused request is not recorded, so a log holds <= limit entries.
  * Returns { allowed, now, count1, retry1, count2, retry2, ... }.
  */
 export const slidingWindowScript = `
@@ -89,25 +83,24 @@ end
 local allowed = 1
 local out = {0, now}
 for i = 1, #KEYS do
-  local limit = tonumber(ARGV[2 + 2 * i])
-  local since = '(' .. (now - tonumber(ARGV[3 + 2 * i]))
-  local count = redis.call('ZCOUNT', KEYS[i], since, '+inf')
+  local limit = tonumber(ARGV[1 + 2 * i])
+  local window = tonumber(ARGV[2 + 2 * i])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  local count = redis.call('ZCARD', KEYS[i])
   local retry = 0
   if count >= limit then
     allowed = 0
-    -- The request fits again once the live entry at rank (count - limit) leaves the window.
-    local entry = redis.call('ZRANGE', KEYS[i], since, '+inf', 'BYSCORE', 'LIMIT', count - limit, 1, 'WITHSCORES')
-    retry = tonumber(entry[2]) + tonumber(ARGV[3 + 2 * i]) - now
+    -- The request fits again once the entry at rank (count - limit) leaves the window.
+    local entry = redis.call('ZRANGE', KEYS[i], count - limit, count - limit, 'WITHSCORES')
+    retry = tonumber(entry[2]) + window - now
   end
   out[#out + 1] = count
   out[#out + 1] = retry
 end
 if allowed == 1 then
   for i = 1, #KEYS do
-    local window = tonumber(ARGV[3 + 2 * i])
     redis.call('ZADD', KEYS[i], now, ARGV[2])
-    redis.call('PEXPIRE', KEYS[i], window)
-    if ARGV[3] == '1' then redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window) end
+    redis.call('PEXPIRE', KEYS[i], ARGV[2 + 2 * i])
   end
 end
 out[1] = allowed
@@ -153,8 +146,7 @@ export function createRateLimiter(redis: Redis, keys: KeySpace, counter: Unavail
       if (subjects.length === 0) throw new TypeError('rate limit check needs a userId or an ip');
       if (nowMs !== undefined && !Number.isInteger(nowMs)) throw new RangeError(`nowMs must be an integer, got ${nowMs}`);
       const args: (string | number)[] = subjects.map((s) => keys.rateLog(s.scope, s.subject));
-      const n = sequence++;
-      args.push(nowMs === undefined ? '' : nowMs, `${instanceTag}${n.toString(36)}`, n % SWEEP_EVERY === 0 ? '1' : '0');
+      args.push(nowMs === undefined ? '' : nowMs, `${instanceTag}${(sequence++).toString(36)}`);
       for (const s of subjects) args.push(rules[s.scope].limit, rules[s.scope].windowMs);
 
       const reply = await guarded('rateLimit', counter, () => scripted.authbenchSlidingWindow(subjects.length, ...args));
