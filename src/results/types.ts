@@ -112,6 +112,13 @@ export interface StatementActivity {
 export interface ServerEvidence {
   readonly connectionsPeak: number;
   readonly activeConnectionsPeak: number;
+  /**
+   * pg_stat_activity samples in the measured window the peaks rest on. 0: never sampled (the sampler's queries all
+   * failed), so the peaks are not a measurement and a `connections` threshold is INCONCLUSIVE. Absent in older files.
+   */
+  readonly connectionSamples?: number;
+  /** The sampler's last error, when a sample failed. */
+  readonly connectionSamplingError?: string;
   readonly statements: readonly StatementActivity[];
   /** shared buffer hits ÷ (hits + reads) over the window, 0..1. */
   readonly bufferHitRatio: number | null;

@@ -17,7 +17,7 @@ import { redactUrl, redactUrlsInText } from '../target/url.js';
 import { pgClientConfig, redisTlsOptions } from '../target/tls.js';
 import { AbortOnFail } from './abort-on-fail.js';
 import { makeCacheCold } from './cold-cache.js';
-import { ConnectionSampler, type ConnectionSample } from './connection-sampler.js';
+import { ConnectionSampler, peaksOf, type ConnectionPeaks, type ConnectionSample } from './connection-sampler.js';
 import { describeBuild, describeEnvironment } from './environment.js';
 import { DEFAULT_LATENESS_BOUND_MS, judgeGenerator } from './generator-validity.js';
 import { LiveTotals } from './live-totals.js';
@@ -133,13 +133,12 @@ export class BenchmarkRun {
       const progress = new ProgressLine(progressStream);
       const totalMs = plan.load.warmupMs + plan.load.durationMs;
       let startAtMs = Number.NaN;
-      let peakConnections = 0;
 
       const onPoint = (point: IntervalPoint): void => {
         const elapsedMs = point.endMs;
         const measuredMs = Math.max(0, elapsedMs - plan.load.warmupMs);
         progress.update({ elapsedMs, totalMs, warmup: point.warmup, point, p95SoFarMs: live.overallP95Ms(), errors: live.errors, dropped: live.dropped });
-        const reason = abortOnFail.check(live, elapsedMs, measuredMs, peakConnections);
+        const reason = abortOnFail.check(live, elapsedMs, measuredMs, sampler.peaks(plan.load.warmupMs));
         if (reason) {
           this.stoppedByThreshold = true;
           this.stop(reason);
@@ -179,12 +178,12 @@ export class BenchmarkRun {
         throw new AbortedError('Aborted while the load workers were connecting: nothing was measured, so no results were written.');
       }
       this.phase = 'report';
-      peakConnections = Math.max(0, ...samples.filter((s) => s.atMs >= plan.load.warmupMs).map((s) => s.connections));
       // The monitor connection dies with the server when it restarts mid-run: read the closing evidence on a new one.
       if (lost.has(admin)) admin = await connectMonitor().catch(() => admin);
       const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
-      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, before, after, latenessBoundMs, intervalMs });
+      const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
+      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, after, latenessBoundMs, intervalMs });
       const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
       const artifacts = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
         html: this.options.reports?.html ?? true,
@@ -207,6 +206,8 @@ export class BenchmarkRun {
     outcome: LoadOutcome;
     aggregated: AggregatedRun;
     samples: readonly ConnectionSample[];
+    /** The samples' peaks in the measured window (none: never sampled). */
+    peaks: ConnectionPeaks;
     before: ServerSnapshot;
     /** Null when the server could not be read after the load (it was down): the results then have no server evidence. */
     after: ServerSnapshot | null;
@@ -218,13 +219,7 @@ export class BenchmarkRun {
     const status: RunStatus = outcome.failure ? 'failed' : outcome.stopped || this.abortReason ? 'aborted' : 'completed';
     const generator = judgeGenerator({ health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model });
     const intervals = withConnections(aggregated.intervals, input.samples, { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs });
-    const measured = input.samples.filter((s) => s.atMs >= plan.load.warmupMs);
-    const server = input.after
-      ? serverEvidence(input.before, input.after, {
-          connections: Math.max(0, ...measured.map((s) => s.connections)),
-          active: Math.max(0, ...measured.map((s) => s.active)),
-        })
-      : null;
+    const server = input.after ? serverEvidence(input.before, input.after, input.peaks) : null;
     const thresholds = evaluateThresholds(plan.thresholds, { operations: aggregated.operations, server });
     const verdict = overallVerdict(status, generator, thresholds, { stoppedByThreshold: this.stoppedByThreshold });
     const abortReason = outcome.failure?.message ?? this.abortReason;

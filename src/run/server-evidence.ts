@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { ServerEvidence, StatementActivity } from '../results/types.js';
+import type { ConnectionPeaks } from './connection-sampler.js';
 
 interface StatementRow {
   queryid: string;
@@ -93,7 +94,7 @@ function statementDeltas(before: ServerSnapshot['statements'], after: ServerSnap
   return deltas.sort((x, y) => y.totalMs - x.totalMs).slice(0, TOP_STATEMENTS);
 }
 
-export function serverEvidence(before: ServerSnapshot, after: ServerSnapshot, peaks: { connections: number; active: number }): ServerEvidence {
+export function serverEvidence(before: ServerSnapshot, after: ServerSnapshot, peaks: ConnectionPeaks): ServerEvidence {
   const hit = after.database.blocksHit - before.database.blocksHit;
   const read = after.database.blocksRead - before.database.blocksRead;
   let redis: ServerEvidence['redis'] = null;
@@ -105,6 +106,8 @@ export function serverEvidence(before: ServerSnapshot, after: ServerSnapshot, pe
   return {
     connectionsPeak: peaks.connections,
     activeConnectionsPeak: peaks.active,
+    connectionSamples: peaks.samples,
+    ...(peaks.error !== undefined ? { connectionSamplingError: peaks.error } : {}),
     statements: statementDeltas(before.statements, after.statements),
     bufferHitRatio: hit + read > 0 ? hit / (hit + read) : null,
     commits: after.database.commits - before.database.commits,
