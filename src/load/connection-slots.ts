@@ -90,6 +90,8 @@ export class ConnectionSlots {
   private readonly lost = new WeakSet<pg.Client>();
   private readonly faultLog: FaultRecord[] = [];
   private closing = false;
+  /** When the server last finished answering a request on any of these connections (epoch ms). */
+  private lastAnswerAtMs = 0;
 
   private constructor(private readonly options: SlotOptions) {}
 
@@ -137,6 +139,10 @@ export class ConnectionSlots {
     };
     client.on('error', onLost);
     client.on('end', onLost);
+    // ReadyForQuery ends every answer (and the connection handshake): the mark a frozen server stops setting.
+    (client as unknown as { connection?: NodeJS.EventEmitter }).connection?.on('readyForQuery', () => {
+      this.lastAnswerAtMs = epochNowMs();
+    });
     try {
       await client.connect();
     } catch (err) {
@@ -219,20 +225,32 @@ export class ConnectionSlots {
 
   /** A connection was lost (idle or not): the start of a fault, or part of one. Iterations are counted on their own. */
   private noteLoss(slot: PgSlot): void {
-    this.faultOf(slot);
+    this.faultOf(slot, epochNowMs());
   }
 
   /** An iteration failed because its connection was lost (or timed out and is replaced). */
   noteIterationFailure(slot: PgSlot): void {
     if (this.closing) return; // the run's own cut-off: those iterations are `interrupted`
-    this.faultOf(slot).connectionErrors += 1;
+    this.faultOf(slot, this.iterationFailureStartMs(slot)).connectionErrors += 1;
   }
 
   /** A connection older than the latest fault's start died in that outage, even if its failure surfaces later. */
-  private faultOf(slot: PgSlot): FaultRecord {
+  private faultOf(slot: PgSlot, startMs: number): FaultRecord {
     const last = this.faultLog.at(-1);
     if (last && slot.connectedAtMs <= last.firstErrorAtMs) return last;
-    return this.openFault() ?? this.startFault(epochNowMs());
+    return this.openFault() ?? this.startFault(Math.max(startMs, last?.recoveredAtMs ?? 0));
+  }
+
+  /**
+   * When a failed iteration's trouble began. Usually now. But a connection that is still up failed by its query
+   * timeout; when no connection has had an answer since that query was sent, the server went silent (frozen,
+   * black-holed) then, not when the client gave up waiting.
+   */
+  private iterationFailureStartMs(slot: PgSlot): number {
+    const now = epochNowMs();
+    const timedOut = slot.client !== null && !this.lost.has(slot.client);
+    if (!timedOut || now - this.lastAnswerAtMs < this.options.queryTimeoutMs) return now;
+    return now - this.options.queryTimeoutMs;
   }
 
   private startFault(atMs: number): FaultRecord {
