@@ -3,6 +3,7 @@
 import pg from 'pg';
 import type { Redis } from 'ioredis';
 import { connectRedis, createRedisLayer, type RedisLayer } from '../authdb/redis/index.js';
+import { OutageLog, recordOutages } from '../authdb/redis/availability.js';
 import { isAuthbenchError, InfraCode } from '../errors.js';
 import { recordedOperation, type MixEntry, type Plan } from '../scenario/plan.js';
 import { epochNowMs } from './clock.js';
@@ -200,6 +201,9 @@ async function runStarted(
   const ticker = new IntervalTicker(startAtMs, { warmupMs: load.warmupMs, intervalMs: task.intervalMs }, totalMs, flush);
   void control.changedFrom(ControlState.started).then(() => stop.trigger());
   const crash = armCrashHook(task);
+  // The Redis layer's checks log its outages (first unavailable answer → first answer after it) for `recovery`.
+  const redisOutages = new OutageLog(epochNowMs);
+  recordOutages(redisOutages);
 
   try {
     // Every worker sleeps until the same instant, then the schedule's clock starts for all of them.
@@ -222,8 +226,9 @@ async function runStarted(
       await inFlight.settle(CUT_OFF_SETTLE_MS);
     }
     flush(ticker.finish(aborted ? stoppedAtMs : totalMs));
-    post({ type: 'done', workerId, faults: slots.faults() });
+    post({ type: 'done', workerId, faults: slots.faults(), redisOutages: redisOutages.outages() });
   } finally {
+    recordOutages(null);
     clearTimeout(crash);
     probe.dispose();
   }

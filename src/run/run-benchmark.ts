@@ -24,7 +24,8 @@ import { LiveTotals } from './live-totals.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { summarizeFaults } from './recovery.js';
 import { runDirectory, writeRunReports } from './report-stage.js';
-import { serverEvidence, takeServerSnapshot, type ServerSnapshot } from './server-evidence.js';
+import { RedisSampler } from './redis-sampler.js';
+import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnapshot } from './server-evidence.js';
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
 import { prepareTarget, targetSpecOf, throwIfInterrupted, type PreparedTarget } from './target-stage.js';
 import { warmCaches } from './warm-stage.js';
@@ -152,6 +153,7 @@ export class BenchmarkRun {
         onInterval: (point) => onPoint(point),
       });
       const before = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null);
+      const redisSampler = before.redis ? new RedisSampler(redis) : null;
       this.pool = new LoadPool({
         plan,
         pgUrl: prepared.workerPgUrl,
@@ -162,6 +164,7 @@ export class BenchmarkRun {
         onStart: (at) => {
           startAtMs = at;
           sampler.start(at);
+          redisSampler?.start();
         },
         onInterval: (snapshot) => {
           live.add(snapshot);
@@ -174,6 +177,7 @@ export class BenchmarkRun {
       const outcome = await this.pool.run();
       progress.done();
       const samples = await sampler.stop();
+      const redisReadings = (await redisSampler?.stop()) ?? [];
       if (!Number.isFinite(outcome.startAtMs) && this.abortReason !== undefined && !outcome.failure) {
         throw new AbortedError('Aborted while the load workers were connecting: nothing was measured, so no results were written.');
       }
@@ -183,7 +187,7 @@ export class BenchmarkRun {
       const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
-      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, after, latenessBoundMs, intervalMs });
+      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs });
       const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
       const artifacts = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
         html: this.options.reports?.html ?? true,
@@ -209,6 +213,8 @@ export class BenchmarkRun {
     /** The samples' peaks in the measured window (none: never sampled). */
     peaks: ConnectionPeaks;
     before: ServerSnapshot;
+    /** Redis INFO read during the load (a Redis that died mid-run keeps what it counted until then). */
+    redisReadings: readonly RedisCounters[];
     /** Null when the server could not be read after the load (it was down): the results then have no server evidence. */
     after: ServerSnapshot | null;
     latenessBoundMs: number;
@@ -219,11 +225,11 @@ export class BenchmarkRun {
     const status: RunStatus = outcome.failure ? 'failed' : outcome.stopped || this.abortReason ? 'aborted' : 'completed';
     const generator = judgeGenerator({ health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model });
     const intervals = withConnections(aggregated.intervals, input.samples, { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs });
-    const server = input.after ? serverEvidence(input.before, input.after, input.peaks) : null;
+    const server = input.after ? serverEvidence(input.before, input.after, input.peaks, input.redisReadings) : null;
     const thresholds = evaluateThresholds(plan.thresholds, { operations: aggregated.operations, server });
     const verdict = overallVerdict(status, generator, thresholds, { stoppedByThreshold: this.stoppedByThreshold });
     const abortReason = outcome.failure?.message ?? this.abortReason;
-    const recovery = summarizeFaults(outcome.faults, outcome.startAtMs);
+    const recovery = summarizeFaults(outcome.faults, outcome.startAtMs, outcome.redisOutages);
     const target = prepared.target;
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
