@@ -96,6 +96,8 @@ export const InfraCode = {
   migrationChanged: 'AB_ERR_MIGRATION_CHANGED',
   migrationFailed: 'AB_ERR_MIGRATION_FAILED',
   workerCrashed: 'AB_ERR_WORKER_CRASHED',
+  /** An unexpected exception inside a load worker (not the user's input): a bug in authbench or an operation. */
+  workerFailed: 'AB_ERR_WORKER_FAILED',
 } as const;
 
 /** The run was interrupted (Ctrl-C / SIGTERM). Partial results are still written. */

@@ -50,7 +50,10 @@ interface FaultRecord {
  * counted its iteration already.
  */
 class PgSlot implements Slot {
-  client: pg.Client | null = null;
+  /** The client, read without marking it taken (the slots' own bookkeeping). */
+  current: pg.Client | null = null;
+  /** When an iteration last took the client (epoch ms): a failure a whole query timeout later is that query timing out. */
+  takenAtMs = 0;
   /** When the current client connected (epoch ms): a loss of a client older than a fault belongs to that fault. */
   connectedAtMs = 0;
   failedReconnects = 0;
@@ -63,6 +66,16 @@ class PgSlot implements Slot {
     readonly id: number,
     private readonly onIterationFailed: (slot: PgSlot) => void,
   ) {}
+
+  /** What an iteration's queries run on; reading it marks the moment the iteration took it. */
+  get client(): pg.Client | null {
+    this.takenAtMs = epochNowMs();
+    return this.current;
+  }
+
+  set client(value: pg.Client | null) {
+    this.current = value;
+  }
 
   get broken(): boolean {
     return this.isBroken;
@@ -90,6 +103,8 @@ export class ConnectionSlots {
   private readonly lost = new WeakSet<pg.Client>();
   private readonly faultLog: FaultRecord[] = [];
   private closing = false;
+  /** When the server last finished answering a request on any of these connections (epoch ms). */
+  private lastAnswerAtMs = 0;
 
   private constructor(private readonly options: SlotOptions) {}
 
@@ -107,7 +122,7 @@ export class ConnectionSlots {
       const opener = async (): Promise<void> => {
         while (next < slots.all.length) {
           const slot = slots.all[next++]!;
-          slot.client = await slots.newClient(slot);
+          slot.current = await slots.newClient(slot);
           slot.connectedAtMs = epochNowMs();
         }
       };
@@ -131,12 +146,16 @@ export class ConnectionSlots {
     const onLost = (): void => {
       if (this.endedByUs.has(client) || this.lost.has(client)) return;
       this.lost.add(client);
-      if (slot.client !== client) return;
+      if (slot.current !== client) return;
       slot.markBroken(true);
       this.noteLoss(slot);
     };
     client.on('error', onLost);
     client.on('end', onLost);
+    // ReadyForQuery ends every answer (and the connection handshake): the mark a frozen server stops setting.
+    (client as unknown as { connection?: NodeJS.EventEmitter }).connection?.on('readyForQuery', () => {
+      this.lastAnswerAtMs = epochNowMs();
+    });
     try {
       await client.connect();
     } catch (err) {
@@ -174,23 +193,23 @@ export class ConnectionSlots {
     const now = epochNowMs();
     if (now < own.nextAttemptAtMs) {
       own.countedInRepair = true;
-      this.noteError(now);
+      this.noteError(own, now);
       throw new ConnectionBackoffError(`reconnecting to PostgreSQL in ${Math.ceil(own.nextAttemptAtMs - now)} ms (attempt ${own.failedReconnects + 1})`);
     }
-    const old = own.client;
-    own.client = null;
+    const old = own.current;
+    own.current = null;
     if (old) {
       this.endedByUs.add(old);
       old.end().catch(() => {});
     }
     try {
-      own.client = await this.newClient(own);
+      own.current = await this.newClient(own);
     } catch (err) {
       own.failedReconnects += 1;
       const failedAt = epochNowMs();
       own.nextAttemptAtMs = failedAt + reconnectDelayMs(own.failedReconnects);
       own.countedInRepair = true;
-      this.noteError(failedAt);
+      this.noteError(own, failedAt);
       throw err;
     }
     own.connectedAtMs = epochNowMs();
@@ -211,28 +230,43 @@ export class ConnectionSlots {
     return last && last.recoveredAtMs === null ? last : undefined;
   }
 
-  /** A connection failed to come up (or is backing off): part of the open fault, or the start of a new one. */
-  private noteError(atMs: number): void {
-    const fault = this.openFault() ?? this.startFault(atMs);
-    fault.connectionErrors += 1;
+  /**
+   * A connection failed to come up (or is backing off): part of the outage it was lost in (even when another slot has
+   * reconnected since), of the open fault, or the start of a new one.
+   */
+  private noteError(slot: PgSlot, atMs: number): void {
+    this.faultOf(slot, atMs).connectionErrors += 1;
   }
 
   /** A connection was lost (idle or not): the start of a fault, or part of one. Iterations are counted on their own. */
   private noteLoss(slot: PgSlot): void {
-    this.faultOf(slot);
+    this.faultOf(slot, epochNowMs());
   }
 
   /** An iteration failed because its connection was lost (or timed out and is replaced). */
   noteIterationFailure(slot: PgSlot): void {
     if (this.closing) return; // the run's own cut-off: those iterations are `interrupted`
-    this.faultOf(slot).connectionErrors += 1;
+    this.faultOf(slot, this.iterationFailureStartMs(slot)).connectionErrors += 1;
   }
 
   /** A connection older than the latest fault's start died in that outage, even if its failure surfaces later. */
-  private faultOf(slot: PgSlot): FaultRecord {
+  private faultOf(slot: PgSlot, startMs: number): FaultRecord {
     const last = this.faultLog.at(-1);
     if (last && slot.connectedAtMs <= last.firstErrorAtMs) return last;
-    return this.openFault() ?? this.startFault(epochNowMs());
+    return this.openFault() ?? this.startFault(Math.max(startMs, last?.recoveredAtMs ?? 0));
+  }
+
+  /**
+   * When a failed iteration's trouble began. Usually now. But an iteration that failed a whole query timeout after it
+   * took its (still open) connection timed out; when no connection has had an answer since that query was sent, the
+   * server went silent (frozen, black-holed) then, not when the client gave up waiting.
+   */
+  private iterationFailureStartMs(slot: PgSlot): number {
+    const now = epochNowMs();
+    const client = slot.current;
+    const timedOut = client !== null && !this.lost.has(client) && now - slot.takenAtMs >= this.options.queryTimeoutMs;
+    if (!timedOut || now - this.lastAnswerAtMs < this.options.queryTimeoutMs) return now;
+    return now - this.options.queryTimeoutMs;
   }
 
   private startFault(atMs: number): FaultRecord {
@@ -246,8 +280,8 @@ export class ConnectionSlots {
     this.closing = true;
     await Promise.all(
       this.all.map(async (slot) => {
-        const client = slot.client;
-        slot.client = null;
+        const client = slot.current;
+        slot.current = null;
         if (client) {
           this.endedByUs.add(client);
           await client.end().catch(() => {});

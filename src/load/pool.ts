@@ -12,6 +12,7 @@ import {
   type DatasetFacts,
   type ConnectionFault,
   type PlainError,
+  type RedisOutage,
   type WorkerMessage,
   type WorkerResult,
   type WorkerTask,
@@ -49,6 +50,8 @@ export interface LoadOutcome {
   readonly stopped: boolean;
   /** Every worker's connection outages (epoch ms), unmerged. */
   readonly faults: readonly ConnectionFault[];
+  /** Every worker's Redis outages as its layer's checks saw them (epoch ms), unmerged. */
+  readonly redisOutages: readonly RedisOutage[];
 }
 
 /** `total` spread over `parts`: equal shares, the remainder to the first ones. */
@@ -119,6 +122,7 @@ export class LoadPool {
       ...(tracker.failure ? { failure: tracker.failure } : {}),
       stopped: this.stopRequested,
       faults: tracker.faults,
+      redisOutages: tracker.redisOutages,
     };
   }
 
@@ -176,6 +180,7 @@ class WorkerTracker {
   private readonly settled = new Map<number, () => void>();
   failure: PlainError | undefined;
   readonly faults: ConnectionFault[] = [];
+  readonly redisOutages: RedisOutage[] = [];
 
   constructor(
     private readonly workers: number,
@@ -203,6 +208,7 @@ class WorkerTracker {
         return;
       case 'done':
         if (message.faults) this.faults.push(...message.faults);
+        if (message.redisOutages) this.redisOutages.push(...message.redisOutages);
         this.settled.get(message.workerId)?.();
         return;
       case 'failed':

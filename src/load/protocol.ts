@@ -3,6 +3,9 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Plan } from '../scenario/plan.js';
 import type { IntervalSnapshot } from '../metrics/types.js';
+import type { RedisOutage } from '../authdb/redis/availability.js';
+
+export type { RedisOutage };
 
 /** Where a failure came from: the run's infrastructure (exit 3), the user's input (exit 2), or the generator (a bug). */
 export type PlainErrorKind = 'infrastructure' | 'input' | 'client';
@@ -72,7 +75,7 @@ export type WorkerMessage =
   /** One closed interval; the generator's health (scheduled, dropped, late, lags) travels inside the snapshot. */
   | { readonly type: 'interval'; readonly workerId: number; readonly snapshot: IntervalSnapshot }
   /** Sent after the last interval: nothing more will come from this worker. */
-  | { readonly type: 'done'; readonly workerId: number; readonly faults?: readonly ConnectionFault[] }
+  | { readonly type: 'done'; readonly workerId: number; readonly faults?: readonly ConnectionFault[]; readonly redisOutages?: readonly RedisOutage[] }
   | { readonly type: 'failed'; readonly workerId: number; readonly error: PlainError };
 
 /** What the task's promise resolves to. A failure is data, never a rejected promise (a rejection means a crash). */

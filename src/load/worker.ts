@@ -3,6 +3,7 @@
 import pg from 'pg';
 import type { Redis } from 'ioredis';
 import { connectRedis, createRedisLayer, type RedisLayer } from '../authdb/redis/index.js';
+import { OutageLog, recordOutages } from '../authdb/redis/availability.js';
 import { isAuthbenchError, InfraCode } from '../errors.js';
 import { recordedOperation, type MixEntry, type Plan } from '../scenario/plan.js';
 import { epochNowMs } from './clock.js';
@@ -24,6 +25,7 @@ import { runOpenModel } from './models/open-model.js';
 import { StopSignal } from './models/stop-signal.js';
 import type { ModelContext } from './models/types.js';
 import { findOperation } from './operations/index.js';
+import { OptionError } from './operations/options.js';
 import { SessionPool } from './operations/session-pool.js';
 import { partitionOf, type OperationEnv } from './operations/types.js';
 import { plainError, type PlainError, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.js';
@@ -83,13 +85,14 @@ async function openResources(task: WorkerTask, res: WorkerResources): Promise<Co
   return res.slots;
 }
 
-async function prepareEntries(plan: Plan, env: OperationEnv, random: Random): Promise<PreparedEntry[]> {
+async function prepareEntries(plan: Plan, env: OperationEnv, random: Random, where: WorkerStage): Promise<PreparedEntry[]> {
   const entries: PreparedEntry[] = [];
   for (const [e, entry] of plan.mix.entries()) {
     const steps = [];
     for (const [s, step] of entry.steps.entries()) {
+      where.stage = `preparing step ${s + 1} (${step.op}) of mix entry "${entry.name}"`;
       const def = findOperation(step.op);
-      if (!def) throw new TypeError(`unknown operation "${step.op}" in mix entry "${entry.name}"`);
+      if (!def) throw new Error(`unknown operation "${step.op}" in mix entry "${entry.name}"`);
       const stepRandom = random.fork(`${e}/${s}`);
       const samplers = new Map(Object.entries(step.params).map(([name, gen]) => [name, compileGenerator(gen, stepRandom.fork(name), partitionOf(env))]));
       steps.push({ operation: recordedOperation(step.op, entry.tag), prepared: await def.prepare(step, env), samplers });
@@ -99,15 +102,32 @@ async function prepareEntries(plan: Plan, env: OperationEnv, random: Random): Pr
   return entries;
 }
 
-/** pg / ioredis connection failures while preparing are infrastructure problems (exit 3); anything else is a bug. */
-function toPlainError(err: unknown): PlainError {
+/** What the worker is doing, for the message of an unexpected failure. */
+interface WorkerStage {
+  readonly workerId: number;
+  stage: string;
+}
+
+/** `at fn (src/…/file.ts:line:col)`: the innermost stack frame, relative to the project, when there is one. */
+function originOf(err: unknown): string {
+  const frame = (err as Error)?.stack?.split('\n').find((line) => line.trimStart().startsWith('at '));
+  return frame ? ` (${frame.trim().replace(/(?:file:\/\/)?\/\S*?\/(src|node_modules)\//, '$1/')})` : '';
+}
+
+/**
+ * Only the user's input is exit 2: the typed errors of src/errors.ts and an operation's option errors. pg connection
+ * failures are infrastructure (exit 3). Anything else (a TypeError in a generator, a failed query while preparing) is
+ * an internal error (exit 3, AB_ERR_WORKER_FAILED) with what the worker was doing and where it was thrown.
+ */
+function toPlainError(err: unknown, { workerId, stage }: WorkerStage): PlainError {
   if (isAuthbenchError(err)) return plainError(err.exitCode === 2 ? 'input' : 'infrastructure', err.code, err.message, err.hint);
+  if (err instanceof OptionError) return plainError('input', err.code, `${stage}: ${err.message}`);
   const e = err as { code?: string; message?: string };
   if (e?.code === 'ECONNREFUSED' || e?.code === '28P01' || e?.code === '3D000' || e?.code === '53300') {
     return plainError('infrastructure', InfraCode.pgUnreachable, `worker could not connect to PostgreSQL: ${e.message}`);
   }
-  if (err instanceof TypeError || err instanceof RangeError) return plainError('input', 'AB_ERR_INVALID_INPUT', err.message);
-  return plainError('client', 'AB_ERR_WORKER', (err as Error)?.message ?? String(err));
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return plainError('client', InfraCode.workerFailed, `load worker ${workerId} failed while ${stage}: ${what}${originOf(err)}`, 'This is a bug in authbench or an operation, not in the scenario; please report it with this message.');
 }
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerResult> {
@@ -116,6 +136,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerResult>
   const control = new RunControl(task.control);
   const res = new WorkerResources();
   const random = Random.seeded(task.plan.seed).fork(`worker-${workerId}`);
+  const where: WorkerStage = { workerId, stage: 'connecting' };
   try {
     const slots = await openResources(task, res);
     const env: OperationEnv = {
@@ -132,7 +153,8 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerResult>
       random,
       sessions: new SessionPool(),
     };
-    const entries = await prepareEntries(task.plan, env, random);
+    const entries = await prepareEntries(task.plan, env, random, where);
+    where.stage = 'running the load';
     post({ type: 'ready', workerId, connections: slots.size });
     if ((await control.changedFrom(ControlState.preparing)) === ControlState.stopping) {
       post({ type: 'done', workerId });
@@ -141,7 +163,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerResult>
     await runStarted(task, control, slots, entries, random, post);
     return { status: 'completed', workerId };
   } catch (err) {
-    const error = toPlainError(err);
+    const error = toPlainError(err, where);
     post({ type: 'failed', workerId, error });
     return { status: 'failed', workerId, error };
   } finally {
@@ -179,6 +201,9 @@ async function runStarted(
   const ticker = new IntervalTicker(startAtMs, { warmupMs: load.warmupMs, intervalMs: task.intervalMs }, totalMs, flush);
   void control.changedFrom(ControlState.started).then(() => stop.trigger());
   const crash = armCrashHook(task);
+  // The Redis layer's checks log its outages (first unavailable answer → first answer after it) for `recovery`.
+  const redisOutages = new OutageLog(epochNowMs);
+  recordOutages(redisOutages);
 
   try {
     // Every worker sleeps until the same instant, then the schedule's clock starts for all of them.
@@ -201,8 +226,9 @@ async function runStarted(
       await inFlight.settle(CUT_OFF_SETTLE_MS);
     }
     flush(ticker.finish(aborted ? stoppedAtMs : totalMs));
-    post({ type: 'done', workerId, faults: slots.faults() });
+    post({ type: 'done', workerId, faults: slots.faults(), redisOutages: redisOutages.outages() });
   } finally {
+    recordOutages(null);
     clearTimeout(crash);
     probe.dispose();
   }

@@ -146,6 +146,14 @@ function recoveryLines(faults: NonNullable<RunResults['recovery']>['faults'], p:
   return [`Connection faults: ${faults.length}`, ...lines].join('\n');
 }
 
+function redisOutageLines(outages: NonNullable<NonNullable<RunResults['recovery']>['redisFaults']>, p: Palette): string {
+  const lines = outages.map((o) => {
+    const back = o.downtimeMs === null ? p.red('not recovered before the end') : `recovered after ${formatMsValue(o.downtimeMs)}ms`;
+    return `  at ${formatMsValue(o.firstErrorMs / 1000)} s: ${back}, ${formatCount(o.unavailableChecks)} checks unavailable (${o.workers} worker${o.workers === 1 ? '' : 's'})`;
+  });
+  return [`Redis outages: ${outages.length}`, ...lines].join('\n');
+}
+
 /** The whole console report, ending with the verdict line. */
 export function renderConsole(results: RunResults, options: ConsoleOptions = {}): string {
   const p = options.color ? COLORS : PLAIN;
@@ -169,7 +177,8 @@ export function renderConsole(results: RunResults, options: ConsoleOptions = {})
     '',
     generatorLines(results.generator, p),
   ];
-  if (results.recovery) sections.push('', recoveryLines(results.recovery.faults, p));
+  if (results.recovery && results.recovery.faults.length > 0) sections.push('', recoveryLines(results.recovery.faults, p));
+  if (results.recovery?.redisFaults?.length) sections.push('', redisOutageLines(results.recovery.redisFaults, p));
   if (results.status === 'aborted' && results.abortReason) sections.push(`Aborted: ${results.abortReason}`);
   const dash = summary.line.indexOf(' — ');
   sections.push('', `${paintStatus(p, summary.verdict)}${summary.line.slice(dash)}`);

@@ -112,6 +112,13 @@ export interface StatementActivity {
 export interface ServerEvidence {
   readonly connectionsPeak: number;
   readonly activeConnectionsPeak: number;
+  /**
+   * pg_stat_activity samples in the measured window the peaks rest on. 0: never sampled (the sampler's queries all
+   * failed), so the peaks are not a measurement and a `connections` threshold is INCONCLUSIVE. Absent in older files.
+   */
+  readonly connectionSamples?: number;
+  /** The sampler's last error, when a sample failed. */
+  readonly connectionSamplingError?: string;
   readonly statements: readonly StatementActivity[];
   /** shared buffer hits ÷ (hits + reads) over the window, 0..1. */
   readonly bufferHitRatio: number | null;
@@ -122,6 +129,12 @@ export interface ServerEvidence {
     readonly keyspaceMisses: number;
     readonly hitRatio: number | null;
     readonly commandsProcessed: number;
+    /**
+     * Present when Redis failed during the load: the counters add up what each server counted while it was read (once
+     * a second), so the last second before a failure is missing. `serverChanges`: another server (a restart, new
+     * run_id) answered afterwards; `lostAtEnd`: unreachable when the load ended (counted up to the last reading).
+     */
+    readonly gaps?: { readonly serverChanges: number; readonly lostAtEnd: boolean };
   } | null;
 }
 
@@ -138,6 +151,20 @@ export interface ConnectionFaultResult {
   /** Iterations that failed because their connection was lost or could not be re-established. */
   readonly connectionErrors: number;
   /** Outages merged into this one (one per affected worker). */
+  readonly workers: number;
+}
+
+/**
+ * One Redis outage as the load's cache-backed checks saw it (a killed or hung redis-server): from the first check
+ * answered `unavailable` to the first answer after it in every affected worker. Times are ms since the load start.
+ */
+export interface RedisFaultResult {
+  readonly firstErrorMs: number;
+  /** Null when the run ended before Redis answered again. */
+  readonly recoveredMs: number | null;
+  readonly downtimeMs: number | null;
+  /** Checks answered `unavailable` (an iteration may make several: a login's rate limit and session write). */
+  readonly unavailableChecks: number;
   readonly workers: number;
 }
 
@@ -191,8 +218,11 @@ export interface RunResults {
   readonly server: ServerEvidence | null;
   readonly thresholds: readonly ThresholdVerdict[];
   readonly verdict: RunVerdict;
-  /** Present only when the database connections failed during the load (added in 0.1; readers must accept its absence). */
-  readonly recovery?: { readonly faults: readonly ConnectionFaultResult[] };
+  /**
+   * Present only when the database connections or Redis failed during the load (added in 0.1; readers must accept its
+   * absence). `faults`: PostgreSQL outages (may be empty); `redisFaults`: Redis outages, present when there were any.
+   */
+  readonly recovery?: { readonly faults: readonly ConnectionFaultResult[]; readonly redisFaults?: readonly RedisFaultResult[] };
   /** Files written beside results.json (relative names), e.g. the .hlog. */
   readonly artifacts: Readonly<Record<string, string>>;
 }

@@ -3,6 +3,7 @@
 import { evaluateThresholds, thresholdsToAbortOn } from '../thresholds/index.js';
 import type { Threshold } from '../thresholds/types.js';
 import type { ServerEvidence } from '../results/types.js';
+import type { ConnectionPeaks } from './connection-sampler.js';
 import type { LiveTotals } from './live-totals.js';
 
 export class AbortOnFail {
@@ -16,10 +17,17 @@ export class AbortOnFail {
     return this.watched.length > 0;
   }
 
-  /** The reason to stop, or undefined. `elapsedMs` counts from the load start; `measuredMs` from the warm-up end. */
-  check(totals: LiveTotals, elapsedMs: number, measuredMs: number, peakConnections: number): string | undefined {
+  /**
+   * The reason to stop, or undefined. `elapsedMs` counts from the load start; `measuredMs` from the warm-up end;
+   * `connections`: the live peaks sampled in the measured window so far (none yet: a `connections` threshold waits).
+   */
+  check(totals: LiveTotals, elapsedMs: number, measuredMs: number, connections: ConnectionPeaks): string | undefined {
     if (!this.active || measuredMs <= 0) return undefined;
-    const server = { connectionsPeak: peakConnections } as ServerEvidence;
+    const server = {
+      connectionsPeak: connections.connections,
+      activeConnectionsPeak: connections.active,
+      connectionSamples: connections.samples,
+    } as ServerEvidence;
     const verdicts = evaluateThresholds(this.watched, { operations: totals.operations(measuredMs), server }, { partial: true });
     const failing = thresholdsToAbortOn(this.watched, verdicts, elapsedMs);
     const first = failing[0];

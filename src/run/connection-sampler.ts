@@ -22,6 +22,7 @@ export class ConnectionSampler {
   private timer: NodeJS.Timeout | undefined;
   private startAtMs = Number.NaN;
   private busy = false;
+  private lastError: string | undefined;
 
   constructor(private readonly client: pg.Client) {}
 
@@ -47,11 +48,17 @@ export class ConnectionSampler {
       );
       const r = rows[0];
       this.samples.push({ atMs: epochNowMs() - this.startAtMs, connections: Number(r?.total ?? 0), active: Number(r?.active ?? 0) });
-    } catch {
-      // A missed sample is a gap in the series, not a failure of the run.
+    } catch (err) {
+      // A missed sample is a gap in the series, not a failure of the run; the reason is kept for the verdicts.
+      this.lastError = (err as Error)?.message ?? String(err);
     } finally {
       this.busy = false;
     }
+  }
+
+  /** The peaks of the samples taken at or after `fromMs` (ms since the load start) so far: live, during the load. */
+  peaks(fromMs: number): ConnectionPeaks {
+    return peaksOf(this.samples, fromMs, this.lastError);
   }
 
   async stop(): Promise<readonly ConnectionSample[]> {
@@ -59,4 +66,31 @@ export class ConnectionSampler {
     while (this.busy) await new Promise((r) => setTimeout(r, 10));
     return this.samples;
   }
+
+  /** Why the last sample that failed did (undefined when none did). */
+  get error(): string | undefined {
+    return this.lastError;
+  }
+}
+
+/** Highest counts over the samples from `fromMs` on; `samples` 0 means never measured, not a peak of 0. */
+export interface ConnectionPeaks {
+  readonly connections: number;
+  readonly active: number;
+  readonly samples: number;
+  /** The sampler's last failure, when a sample failed. */
+  readonly error?: string;
+}
+
+export function peaksOf(samples: readonly ConnectionSample[], fromMs: number, error?: string): ConnectionPeaks {
+  let connections = 0;
+  let active = 0;
+  let count = 0;
+  for (const s of samples) {
+    if (s.atMs < fromMs) continue;
+    count += 1;
+    connections = Math.max(connections, s.connections);
+    active = Math.max(active, s.active);
+  }
+  return { connections, active, samples: count, ...(error !== undefined ? { error } : {}) };
 }

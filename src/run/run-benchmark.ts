@@ -17,14 +17,15 @@ import { redactUrl, redactUrlsInText } from '../target/url.js';
 import { pgClientConfig, redisTlsOptions } from '../target/tls.js';
 import { AbortOnFail } from './abort-on-fail.js';
 import { makeCacheCold } from './cold-cache.js';
-import { ConnectionSampler, type ConnectionSample } from './connection-sampler.js';
+import { ConnectionSampler, peaksOf, type ConnectionPeaks, type ConnectionSample } from './connection-sampler.js';
 import { describeBuild, describeEnvironment } from './environment.js';
 import { DEFAULT_LATENESS_BOUND_MS, judgeGenerator } from './generator-validity.js';
 import { LiveTotals } from './live-totals.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { summarizeFaults } from './recovery.js';
 import { runDirectory, writeRunReports } from './report-stage.js';
-import { serverEvidence, takeServerSnapshot, type ServerSnapshot } from './server-evidence.js';
+import { RedisSampler } from './redis-sampler.js';
+import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnapshot } from './server-evidence.js';
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
 import { prepareTarget, targetSpecOf, throwIfInterrupted, type PreparedTarget } from './target-stage.js';
 import { warmCaches } from './warm-stage.js';
@@ -133,13 +134,12 @@ export class BenchmarkRun {
       const progress = new ProgressLine(progressStream);
       const totalMs = plan.load.warmupMs + plan.load.durationMs;
       let startAtMs = Number.NaN;
-      let peakConnections = 0;
 
       const onPoint = (point: IntervalPoint): void => {
         const elapsedMs = point.endMs;
         const measuredMs = Math.max(0, elapsedMs - plan.load.warmupMs);
         progress.update({ elapsedMs, totalMs, warmup: point.warmup, point, p95SoFarMs: live.overallP95Ms(), errors: live.errors, dropped: live.dropped });
-        const reason = abortOnFail.check(live, elapsedMs, measuredMs, peakConnections);
+        const reason = abortOnFail.check(live, elapsedMs, measuredMs, sampler.peaks(plan.load.warmupMs));
         if (reason) {
           this.stoppedByThreshold = true;
           this.stop(reason);
@@ -153,6 +153,7 @@ export class BenchmarkRun {
         onInterval: (point) => onPoint(point),
       });
       const before = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null);
+      const redisSampler = before.redis ? new RedisSampler(redis) : null;
       this.pool = new LoadPool({
         plan,
         pgUrl: prepared.workerPgUrl,
@@ -163,6 +164,7 @@ export class BenchmarkRun {
         onStart: (at) => {
           startAtMs = at;
           sampler.start(at);
+          redisSampler?.start();
         },
         onInterval: (snapshot) => {
           live.add(snapshot);
@@ -175,16 +177,17 @@ export class BenchmarkRun {
       const outcome = await this.pool.run();
       progress.done();
       const samples = await sampler.stop();
+      const redisReadings = (await redisSampler?.stop()) ?? [];
       if (!Number.isFinite(outcome.startAtMs) && this.abortReason !== undefined && !outcome.failure) {
         throw new AbortedError('Aborted while the load workers were connecting: nothing was measured, so no results were written.');
       }
       this.phase = 'report';
-      peakConnections = Math.max(0, ...samples.filter((s) => s.atMs >= plan.load.warmupMs).map((s) => s.connections));
       // The monitor connection dies with the server when it restarts mid-run: read the closing evidence on a new one.
       if (lost.has(admin)) admin = await connectMonitor().catch(() => admin);
       const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
-      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, before, after, latenessBoundMs, intervalMs });
+      const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
+      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs });
       const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
       const artifacts = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
         html: this.options.reports?.html ?? true,
@@ -207,7 +210,11 @@ export class BenchmarkRun {
     outcome: LoadOutcome;
     aggregated: AggregatedRun;
     samples: readonly ConnectionSample[];
+    /** The samples' peaks in the measured window (none: never sampled). */
+    peaks: ConnectionPeaks;
     before: ServerSnapshot;
+    /** Redis INFO read during the load (a Redis that died mid-run keeps what it counted until then). */
+    redisReadings: readonly RedisCounters[];
     /** Null when the server could not be read after the load (it was down): the results then have no server evidence. */
     after: ServerSnapshot | null;
     latenessBoundMs: number;
@@ -218,17 +225,11 @@ export class BenchmarkRun {
     const status: RunStatus = outcome.failure ? 'failed' : outcome.stopped || this.abortReason ? 'aborted' : 'completed';
     const generator = judgeGenerator({ health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model });
     const intervals = withConnections(aggregated.intervals, input.samples, { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs });
-    const measured = input.samples.filter((s) => s.atMs >= plan.load.warmupMs);
-    const server = input.after
-      ? serverEvidence(input.before, input.after, {
-          connections: Math.max(0, ...measured.map((s) => s.connections)),
-          active: Math.max(0, ...measured.map((s) => s.active)),
-        })
-      : null;
+    const server = input.after ? serverEvidence(input.before, input.after, input.peaks, input.redisReadings) : null;
     const thresholds = evaluateThresholds(plan.thresholds, { operations: aggregated.operations, server });
     const verdict = overallVerdict(status, generator, thresholds, { stoppedByThreshold: this.stoppedByThreshold });
     const abortReason = outcome.failure?.message ?? this.abortReason;
-    const recovery = summarizeFaults(outcome.faults, outcome.startAtMs);
+    const recovery = summarizeFaults(outcome.faults, outcome.startAtMs, outcome.redisOutages);
     const target = prepared.target;
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,

@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { ServerEvidence, StatementActivity } from '../results/types.js';
+import type { ConnectionPeaks } from './connection-sampler.js';
 
 interface StatementRow {
   queryid: string;
@@ -20,10 +21,15 @@ interface DatabaseCounters {
   blocksRead: number;
 }
 
-interface RedisCounters {
-  hits: number;
-  misses: number;
-  commands: number;
+/** One INFO reading. `runId` tells servers apart: a restarted redis-server counts from 0 again. */
+export interface RedisCounters {
+  readonly hits: number;
+  readonly misses: number;
+  readonly commands: number;
+  readonly runId: string;
+  readonly uptimeMs: number;
+  /** When it was read, epoch ms. */
+  readonly atMs: number;
 }
 
 export interface ServerSnapshot {
@@ -65,13 +71,29 @@ function infoField(info: string, name: string): number {
   return match ? Number(match[1]) : 0;
 }
 
-async function readRedis(redis: Redis | null): Promise<RedisCounters | null> {
+/** A reading that takes longer than this counts as failed: a hung (SIGSTOPped) Redis must not hold the run. */
+const REDIS_READ_TIMEOUT_MS = 1000;
+
+export async function readRedis(redis: Redis | null): Promise<RedisCounters | null> {
   if (!redis) return null;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const info = await redis.info('stats');
-    return { hits: infoField(info, 'keyspace_hits'), misses: infoField(info, 'keyspace_misses'), commands: infoField(info, 'total_commands_processed') };
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('INFO timed out')), REDIS_READ_TIMEOUT_MS)));
+    // Sections `server` (run_id, uptime) and `stats`, as one default INFO: a multi-section INFO needs Redis 7.
+    const info = await Promise.race([redis.info(), timeout]);
+    const runId = /^run_id:(\w+)/m.exec(info)?.[1] ?? '';
+    return {
+      hits: infoField(info, 'keyspace_hits'),
+      misses: infoField(info, 'keyspace_misses'),
+      commands: infoField(info, 'total_commands_processed'),
+      runId,
+      uptimeMs: infoField(info, 'uptime_in_seconds') * 1000,
+      atMs: Date.now(),
+    };
   } catch {
     return null;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -93,18 +115,56 @@ function statementDeltas(before: ServerSnapshot['statements'], after: ServerSnap
   return deltas.sort((x, y) => y.totalMs - x.totalMs).slice(0, TOP_STATEMENTS);
 }
 
-export function serverEvidence(before: ServerSnapshot, after: ServerSnapshot, peaks: { connections: number; active: number }): ServerEvidence {
+/**
+ * The Redis INFO delta over the window from the readings in time order: the snapshot before the load, the readings
+ * taken during it (`RedisSampler`), the snapshot after (null: Redis was unreachable then). Consecutive readings of one
+ * server add up (last − first); a server that replaced it mid-run (new run_id) counts from its own start (0) when it
+ * started inside the window, else from its first reading. What a failed server counted after its last reading is lost.
+ * Null when Redis could not be read before the load.
+ */
+export function redisEvidence(before: RedisCounters | null, during: readonly RedisCounters[], after: RedisCounters | null): ServerEvidence['redis'] {
+  if (!before) return null;
+  const readings = [before, ...during, ...(after ? [after] : [])];
+  let hits = 0;
+  let misses = 0;
+  let commands = 0;
+  let serverChanges = 0;
+  let first: Pick<RedisCounters, 'hits' | 'misses' | 'commands' | 'runId'> = before;
+  let last = before;
+  const close = (): void => {
+    hits += last.hits - first.hits;
+    misses += last.misses - first.misses;
+    commands += last.commands - first.commands;
+  };
+  for (const r of readings.slice(1)) {
+    if (r.runId !== last.runId) {
+      close();
+      serverChanges += 1;
+      const startedInWindow = r.uptimeMs <= r.atMs - before.atMs;
+      first = startedInWindow ? { hits: 0, misses: 0, commands: 0, runId: r.runId } : r;
+    }
+    last = r;
+  }
+  close();
+  const lostAtEnd = after === null;
+  return {
+    keyspaceHits: hits,
+    keyspaceMisses: misses,
+    hitRatio: hits + misses > 0 ? hits / (hits + misses) : null,
+    commandsProcessed: commands,
+    ...(serverChanges > 0 || lostAtEnd ? { gaps: { serverChanges, lostAtEnd } } : {}),
+  };
+}
+
+export function serverEvidence(before: ServerSnapshot, after: ServerSnapshot, peaks: ConnectionPeaks, redisReadings: readonly RedisCounters[] = []): ServerEvidence {
   const hit = after.database.blocksHit - before.database.blocksHit;
   const read = after.database.blocksRead - before.database.blocksRead;
-  let redis: ServerEvidence['redis'] = null;
-  if (before.redis && after.redis) {
-    const hits = after.redis.hits - before.redis.hits;
-    const misses = after.redis.misses - before.redis.misses;
-    redis = { keyspaceHits: hits, keyspaceMisses: misses, hitRatio: hits + misses > 0 ? hits / (hits + misses) : null, commandsProcessed: after.redis.commands - before.redis.commands };
-  }
+  const redis = redisEvidence(before.redis, redisReadings, after.redis);
   return {
     connectionsPeak: peaks.connections,
     activeConnectionsPeak: peaks.active,
+    connectionSamples: peaks.samples,
+    ...(peaks.error !== undefined ? { connectionSamplingError: peaks.error } : {}),
     statements: statementDeltas(before.statements, after.statements),
     bufferHitRatio: hit + read > 0 ? hit / (hit + read) : null,
     commits: after.database.commits - before.database.commits,

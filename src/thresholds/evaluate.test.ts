@@ -95,6 +95,24 @@ describe('evaluateThresholds', () => {
     expect(verdict!.reason).toMatch(/no server-side evidence/);
   });
 
+  it('is INCONCLUSIVE on connections that were never sampled, with the sampler\'s reason (not a measured 0)', () => {
+    const unsampled: ServerEvidence = { ...server, connectionsPeak: 0, activeConnectionsPeak: 0, connectionSamples: 0, connectionSamplingError: 'Connection terminated unexpectedly' };
+    const [verdict] = evaluateThresholds([threshold('run', 'connections >= 750')], { ...results, server: unsampled });
+    expect(verdict).toMatchObject({ status: 'INCONCLUSIVE', measured: null, samples: 0 });
+    expect(verdict!.reason).toBe('connections were never sampled in the measured window (pg_stat_activity could not be read: Connection terminated unexpectedly)');
+    const [sampled] = evaluateThresholds([threshold('run', 'connections >= 750')], { ...results, server: { ...server, connectionSamples: 12 } });
+    expect(sampled).toMatchObject({ status: 'PASS', measured: 760, samples: 12 });
+  });
+
+  it('on a partial snapshot, a connections floor cannot fail yet (the peak only grows); a ceiling can', () => {
+    const live = { ...results, server: { ...server, connectionsPeak: 5, connectionSamples: 2 } };
+    const list = [threshold('run', 'connections >= 750'), threshold('run', 'connections < 4')];
+    const partial = evaluateThresholds(list, live, { partial: true });
+    expect(partial.map((v) => v.status)).toEqual(['INCONCLUSIVE', 'FAIL']);
+    expect(partial[0]!.reason).toBe('the run is not finished; the sampled peak only grows');
+    expect(evaluateThresholds(list, live).map((v) => v.status)).toEqual(['FAIL', 'FAIL']);
+  });
+
   it('sums run-wide throughput over top-level operations only (phases are parts, not extra work)', () => {
     const [verdict] = evaluateThresholds([threshold('run', 'throughput >= 1/s')], results);
     expect(verdict!.measured).toBeCloseTo(2000 + 0.5 + 0, 9);

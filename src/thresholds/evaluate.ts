@@ -9,8 +9,9 @@ export type ThresholdInput = Pick<RunResults, 'operations' | 'server'>;
 
 export interface EvaluateOptions {
   /**
-   * The results are a snapshot of an unfinished run (abort-on-fail checks). Counts only grow, so a
-   * `count >=`/`count >` threshold cannot fail yet: it stays INCONCLUSIVE until the end.
+   * The results are a snapshot of an unfinished run (abort-on-fail checks). Counts and the sampled connection peak
+   * only grow, so a `count >=`/`count >` or `connections >=`/`connections >` threshold cannot fail yet: it stays
+   * INCONCLUSIVE until the end.
    */
   readonly partial?: boolean;
 }
@@ -41,8 +42,9 @@ export function evaluateThresholds(thresholds: readonly Threshold[], results: Th
       return { ...base, status: 'INCONCLUSIVE', reason: `only ${m.samples} samples; at least ${threshold.minSamples} needed for ${threshold.metric}` };
     }
     if (compare(m.measured, threshold.comparator, threshold.value)) return { ...base, status: 'PASS' };
-    if (options.partial && threshold.metric === 'count' && (threshold.comparator === '>' || threshold.comparator === '>=')) {
-      return { ...base, status: 'INCONCLUSIVE', reason: 'the run is not finished; counts only grow' };
+    if (options.partial && (threshold.comparator === '>' || threshold.comparator === '>=')) {
+      if (threshold.metric === 'count') return { ...base, status: 'INCONCLUSIVE', reason: 'the run is not finished; counts only grow' };
+      if (threshold.metric === 'connections') return { ...base, status: 'INCONCLUSIVE', reason: 'the run is not finished; the sampled peak only grows' };
     }
     const reason = `${threshold.metric} was ${formatThresholdValue(threshold.metric, m.measured, 4)}, required ${threshold.comparator} ${formatThresholdValue(threshold.metric, threshold.value)}`;
     return { ...base, status: 'FAIL', reason };
@@ -81,7 +83,13 @@ function measureRun(metric: ThresholdMetric, topLevel: readonly OperationResult[
   const count = topLevel.reduce((sum, o) => sum + o.count, 0);
   switch (metric) {
     case 'connections':
-      return server ? { measured: server.connectionsPeak, samples: 1 } : { measured: null, samples: 0, missing: 'no server-side evidence (connections are counted by the database, which was not sampled)' };
+      if (!server) return { measured: null, samples: 0, missing: 'no server-side evidence (connections are counted by the database, which was not sampled)' };
+      // Never sampled is not a peak of 0: a `connections >= N` would fail on a measurement that was not made.
+      if (server.connectionSamples === 0) {
+        const why = server.connectionSamplingError ? ` (pg_stat_activity could not be read: ${server.connectionSamplingError})` : '';
+        return { measured: null, samples: 0, missing: `connections were never sampled in the measured window${why}` };
+      }
+      return { measured: server.connectionsPeak, samples: server.connectionSamples ?? 1 };
     case 'errors':
       return count === 0 ? { measured: null, samples: 0, missing: 'no iterations' } : { measured: topLevel.reduce((sum, o) => sum + errorCount(o), 0) / count, samples: count };
     case 'throughput':

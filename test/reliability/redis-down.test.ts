@@ -71,18 +71,57 @@ it('falls back to the database, counts cache errors only, and uses Redis again o
     // The last second after Redis came back: no cache errors any more.
     expect(tail(results.intervals, key, 1).errors, key).toBe(0);
   }
-  // PostgreSQL was never in trouble: no connection fault is reported.
-  expect(results.recovery).toBeUndefined();
+  // PostgreSQL was never in trouble: no connection fault. The Redis outage is recorded, as long as Redis was gone.
+  const cacheErrors = ['session.validate', 'rbac.check', 'auth.login'].reduce((s, k) => s + (operation(results, k).errors.cache ?? 0), 0);
+  expect(results.recovery?.faults).toEqual([]);
+  const outages = results.recovery?.redisFaults ?? [];
+  expect(outages.length).toBeGreaterThanOrEqual(1);
+  const outage = outages[0]!;
+  expect(outage.workers).toBe(2);
+  expect(outage.downtimeMs).not.toBeNull();
+  expect(outage.downtimeMs!).toBeGreaterThanOrEqual(downMs - 300);
+  expect(outage.downtimeMs!).toBeLessThan(downMs + 1500);
+  // Every iteration counted as a cache error had at least one check answered `unavailable`.
+  expect(outages.reduce((s, o) => s + o.unavailableChecks, 0)).toBeGreaterThanOrEqual(cacheErrors);
   // The workers reconnected: the new, empty server was filled (read-through permissions, login sessions) and hit.
   const fresh = new Redis(redis.url);
   try {
-    const info = await fresh.info('stats');
+    const info = await fresh.info();
     const hits = Number(/keyspace_hits:(\d+)/.exec(info)?.[1]);
     expect(hits).toBeGreaterThan(0);
     expect(await fresh.dbsize()).toBeGreaterThan(0);
+    // The Redis evidence adds up both servers: what the first counted before it went away, and all of the new one's.
+    const freshCommands = Number(/total_commands_processed:(\d+)/.exec(info)?.[1]);
+    expect(results.server?.redis?.gaps).toEqual({ serverChanges: 1, lostAtEnd: false });
+    expect(results.server!.redis!.commandsProcessed).toBeGreaterThan(freshCommands);
+    expect(results.server!.redis!.keyspaceHits).toBeGreaterThan(0);
   } finally {
     fresh.disconnect();
   }
-  const cacheErrors = ['session.validate', 'rbac.check', 'auth.login'].reduce((s, k) => s + (operation(results, k).errors.cache ?? 0), 0);
-  console.log(`Redis down ${downMs} ms: ${cacheErrors} iterations answered by the database without the cache`);
+  console.log(`Redis down ${downMs} ms: ${cacheErrors} iterations answered by the database without the cache; outages ${JSON.stringify(outages)}; evidence ${JSON.stringify(results.server?.redis)}`);
+}, 60_000);
+
+it('a Redis killed for good: the evidence gathered before is kept, and the outage is reported as not recovered', async () => {
+  const doomed = await startTestRedis();
+  try {
+    const { outcome } = await runWithFault(scenario.replace('duration: 6s', 'duration: 4s'), { pgUrl: db.url, redisUrl: doomed.url }, async () => {
+      process.kill(doomed.pid, 'SIGKILL');
+    }, 1500);
+    const { results } = outcome;
+    expect(outcome.error).toBeUndefined();
+    expect(results.status).toBe('completed');
+    // Used to be null: the closing INFO could not be read, and what the server had counted was dropped.
+    expect(results.server?.redis).not.toBeNull();
+    expect(results.server!.redis!.gaps).toEqual({ serverChanges: 0, lostAtEnd: true });
+    expect(results.server!.redis!.commandsProcessed).toBeGreaterThan(0);
+    expect(results.server!.redis!.keyspaceHits).toBeGreaterThan(0);
+    expect(results.recovery?.faults).toEqual([]);
+    const outages = results.recovery?.redisFaults ?? [];
+    expect(outages).toHaveLength(1);
+    expect(outages[0]).toMatchObject({ recoveredMs: null, downtimeMs: null, workers: 2 });
+    expect(outages[0]!.unavailableChecks).toBeGreaterThan(0);
+    console.log(`Redis killed: outage ${JSON.stringify(outages[0])}; evidence ${JSON.stringify(results.server?.redis)}`);
+  } finally {
+    await doomed.stop();
+  }
 }, 60_000);

@@ -112,6 +112,19 @@ describe('console report', () => {
     expect(renderConsole(run('aborted'))).toContain('No operations finished in the measured window.');
   });
 
+  it('lists PostgreSQL connection faults and Redis outages apart, each only when there were some', () => {
+    const redisOnly: RunResults = {
+      ...run('pass'),
+      recovery: { faults: [], redisFaults: [{ firstErrorMs: 2480, recoveredMs: 3600, downtimeMs: 1120, unavailableChecks: 190, workers: 2 }] },
+    };
+    const text = renderConsole(redisOnly);
+    expect(text).not.toContain('Connection faults');
+    expect(text).toContain('Redis outages: 1\n  at 2.48 s: recovered after 1,120ms, 190 checks unavailable (2 workers)');
+    const both = renderConsole({ ...redisOnly, recovery: { ...redisOnly.recovery!, faults: [{ firstErrorMs: 500, recoveredMs: null, downtimeMs: null, connectionErrors: 9, workers: 1 }] } });
+    expect(both).toContain('Connection faults: 1\n  at 0.500 s: not recovered before the end, 9 connection errors (1 worker)');
+    expect(both).toContain('Redis outages: 1');
+  });
+
   it('colors only a TTY without NO_COLOR', () => {
     expect(renderConsole(run('fail'), { color: true })).toContain('\u001b[31m');
     expect(shouldUseColor({ isTTY: true }, {})).toBe(true);

@@ -15,8 +15,13 @@ const servers = useRunServers('abort');
 
 const sleepy: MixEntry = { name: 'sleep', weight: 1, steps: [{ op: 'sql', params: {}, options: { query: 'SELECT pg_sleep(0.02)', params: [], prepared: true } }] };
 
-function threshold(text: string, abortOnFail?: { graceMs: number }): Threshold {
-  const parsed = parseThreshold(text, { kind: 'operation', operation: 'sql' }, { file: 'abort.yaml', line: 1, path: 'thresholds.sql[0]' }, { minSamples: 10, ...(abortOnFail ? { abortOnFail } : {}) });
+function threshold(text: string, abortOnFail?: { graceMs: number }, scope: 'sql' | 'run' = 'sql'): Threshold {
+  const parsed = parseThreshold(
+    text,
+    scope === 'run' ? { kind: 'run' } : { kind: 'operation', operation: 'sql' },
+    { file: 'abort.yaml', line: 1, path: `thresholds.${scope}[0]` },
+    { minSamples: scope === 'run' ? 0 : 10, ...(abortOnFail ? { abortOnFail } : {}) },
+  );
   if (!('metric' in parsed)) throw new Error(`bad threshold ${text}: ${parsed.message}`);
   return parsed;
 }
@@ -50,6 +55,18 @@ describe('abort-on-fail thresholds', () => {
     expect(outcome.results.thresholds[0]?.status).toBe('FAIL');
     const written = JSON.parse(await fs.readFile(path.join(outcome.dir, 'results.json'), 'utf8')) as { verdict: string };
     expect(written.verdict).toBe('FAIL');
+  });
+
+  it('judge `connections >=` on the sampled peak: a run that meets it is not aborted', async () => {
+    // 4 connections, each working every second: the floor is met from the first samples on. It used to be judged
+    // against 0 during the load (the peak was filled in afterwards), so every such run was aborted at once.
+    const p = { ...testPlan(testLoad({ rate: 50, durationMs: 3000, warmupMs: 0, connections: 4, workers: 1 }), [sleepy]), thresholds: [threshold('connections >= 2', { graceMs: 0 }, 'run')] };
+    const outcome = await run(p, 'connections');
+    expect(outcome.results.abortReason).toBeUndefined();
+    expect(outcome.results.status).toBe('completed');
+    expect(outcome.results.thresholds[0]).toMatchObject({ status: 'PASS' });
+    expect(outcome.results.server?.connectionSamples).toBeGreaterThanOrEqual(2);
+    expect(outcome.results.verdict).toBe('PASS');
   });
 
   it('a failing threshold without abortOnFail lets the run finish', async () => {

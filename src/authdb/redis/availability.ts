@@ -24,6 +24,7 @@ export class UnavailableCounter {
 
   add(operation: string): void {
     this.counts.set(operation, (this.counts.get(operation) ?? 0) + 1);
+    recording?.unavailable();
   }
 
   snapshot(): Record<string, number> {
@@ -44,9 +45,14 @@ export async function guarded<T>(
   call: () => Promise<T>,
 ): Promise<T | Unavailable> {
   try {
-    return await call();
+    const value = await call();
+    recording?.answered();
+    return value;
   } catch (err) {
-    if (!isUnavailableError(err)) throw err;
+    if (!isUnavailableError(err)) {
+      recording?.answered(); // an error reply is still an answer: the server is up
+      throw err;
+    }
     counter.add(operation);
     return { status: 'unavailable', reason: (err as Error).message };
   }
@@ -54,4 +60,47 @@ export async function guarded<T>(
 
 export function isUnavailable(value: unknown): value is Unavailable {
   return typeof value === 'object' && value !== null && (value as { status?: unknown }).status === 'unavailable';
+}
+
+/** One Redis outage as the layer's checks saw it, epoch ms: the first unavailable answer → the first answer after it. */
+export interface RedisOutage {
+  readonly firstUnavailableAtMs: number;
+  /** Null while Redis has not answered again (the run ended first). */
+  readonly recoveredAtMs: number | null;
+  /** Checks answered `unavailable` in the outage (an iteration may make several). */
+  readonly unavailable: number;
+}
+
+/** The outages of the Redis layers of one thread, fed by every guarded call once `recordOutages(log)` is set. */
+export class OutageLog {
+  private readonly log: { firstUnavailableAtMs: number; recoveredAtMs: number | null; unavailable: number }[] = [];
+  private open = false;
+
+  /** `now`: epoch ms; the load workers pass their own clock so outages line up with their samples. */
+  constructor(private readonly now: () => number = Date.now) {}
+
+  unavailable(): void {
+    if (!this.open) {
+      this.log.push({ firstUnavailableAtMs: this.now(), recoveredAtMs: null, unavailable: 0 });
+      this.open = true;
+    }
+    this.log[this.log.length - 1]!.unavailable += 1;
+  }
+
+  answered(): void {
+    if (!this.open) return; // the hot path: one branch while Redis is fine
+    this.log[this.log.length - 1]!.recoveredAtMs = this.now();
+    this.open = false;
+  }
+
+  outages(): RedisOutage[] {
+    return this.log.map((o) => ({ ...o }));
+  }
+}
+
+let recording: OutageLog | null = null;
+
+/** Logs this thread's Redis outages into `log` (null: stop). A load worker records its layer's outages during the load. */
+export function recordOutages(log: OutageLog | null): void {
+  recording = log;
 }
