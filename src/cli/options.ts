@@ -59,6 +59,16 @@ export interface TargetOverrideArgs {
 
 /** The overrides the flags make to the scenario's target; a URL flag alone implies `--target external`. */
 export function targetOverridesFromArgs(args: TargetOverrideArgs): Partial<TargetSpec> {
+  // A URL with a target that starts its own servers would be silently ignored: refuse it, as the file does.
+  if (args.target !== undefined && args.target !== 'external') {
+    const urls = (['pg-url', 'redis-url'] as const).filter((flag) => args[flag] !== undefined);
+    if (urls.length > 0) {
+      throw new InvalidInputError(
+        urls.map((flag) => ({ path: `--${flag}`, message: `only with --target external (authbench starts its own servers for --target ${args.target}).` })),
+        { hint: `Drop --target ${args.target} (a URL flag implies --target external), or drop ${urls.map((f) => `--${f}`).join(' and ')}.` },
+      );
+    }
+  }
   const target: Partial<TargetSpec> = {};
   const kind = args.target ?? (args['pg-url'] !== undefined || args['redis-url'] !== undefined ? 'external' : undefined);
   if (kind !== undefined) target.kind = kind;
