@@ -96,6 +96,8 @@ export const InfraCode = {
   migrationChanged: 'AB_ERR_MIGRATION_CHANGED',
   migrationFailed: 'AB_ERR_MIGRATION_FAILED',
   workerCrashed: 'AB_ERR_WORKER_CRASHED',
+  diskFull: 'AB_ERR_DISK_FULL',
+  reportWriteFailed: 'AB_ERR_REPORT_WRITE',
 } as const;
 
 /** The run was interrupted (Ctrl-C / SIGTERM). Partial results are still written. */
