@@ -217,6 +217,7 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
     // Hostile shapes: deep nesting (the YAML parser would overflow the stack), several documents, binary bytes
     ['10000-deep flow lists', LOAD + MIX + 'x: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n', ['3 yaml: the document is too deeply nested (more than 64 levels)']],
     ['10000-deep block lists on one line', LOAD + MIX + 'x:\n  ' + '- '.repeat(10_000) + 'a\n', ['4 yaml: the document is too deeply nested (more than 64 levels)']],
+    ['1400-deep indentation', LOAD + MIX + Array.from({ length: 1400 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' x\n', ['67 yaml: the document is too deeply nested (more than 64 levels)']],
     ['brackets inside quotes do not count', LOAD + MIX + `description: "${'['.repeat(100)}"\n`, []],
     ['a second document', LOAD + MIX + '---\n' + LOAD, ['3 yaml: a scenario is one YAML document, but a second document starts here (---); remove it or put it in its own file']],
     ['a NUL byte', LOAD + 'name: a\u0000b\n' + MIX, ['2 yaml: holds a control character (U+0000): this is not a YAML text file']],

@@ -50,7 +50,9 @@ export function parseYamlSource(text: string, file: string | undefined): ParsedS
     const message =
       problem.code === 'MULTIPLE_DOCS'
         ? 'a scenario is one YAML document, but a second document starts here (---); remove it or put it in its own file'
-        : firstLine(problem.message);
+        : /call stack/i.test(problem.message)
+          ? `the document is too deeply nested (more than ${MAX_DEPTH} levels)`
+          : firstLine(problem.message);
     issues.push({ ...at(line), path: 'yaml', message });
   }
   if (problems.length > MAX_SYNTAX_ISSUES) {
@@ -101,8 +103,8 @@ function controlCharacterLine(text: string): LineProblem | undefined {
 }
 
 /**
- * The line where flow brackets (`[`, `{`) or leading block markers (`- - -`) nest deeper than `max`. A cheap scan
- * that skips quoted text and comments; the converter's own depth check still applies to what passes.
+ * The line where flow brackets (`[`, `{`), indentation, or leading block markers (`- - -`) nest deeper than `max`.
+ * A cheap scan that skips quoted text and comments; the converter's own depth check still applies to what passes.
  */
 function tooDeepLine(text: string, max: number): LineProblem | undefined {
   const tooDeep = (line: number): LineProblem => ({ line, message: `the document is too deeply nested (more than ${max} levels)` });
@@ -111,6 +113,9 @@ function tooDeepLine(text: string, max: number): LineProblem | undefined {
   let quote: '"' | "'" | undefined;
   let lineStart = true;
   let blockMarkers = 0;
+  let lineStartIndex = 0;
+  /** Columns of the open block levels, innermost last. */
+  const indents: number[] = [];
   /** The last character before this one on the line that is not a space: a quote only opens a scalar after `: - [ { ,`. */
   let previous = '';
   for (let i = 0; i < text.length; i++) {
@@ -118,6 +123,7 @@ function tooDeepLine(text: string, max: number): LineProblem | undefined {
     if (c === '\n') {
       line++;
       lineStart = true;
+      lineStartIndex = i + 1;
       blockMarkers = 0;
       previous = '';
       continue;
@@ -136,6 +142,12 @@ function tooDeepLine(text: string, max: number): LineProblem | undefined {
       continue;
     }
     if (c === ' ' || c === '\t') continue;
+    if (lineStart && depth === 0 && c !== '#') {
+      const column = i - lineStartIndex;
+      while (indents.length > 0 && indents.at(-1)! > column) indents.pop();
+      if (indents.length === 0 || indents.at(-1)! < column) indents.push(column);
+      if (indents.length + blockMarkers > max) return tooDeep(line);
+    }
     lineStart = false;
     const opensScalar = previous === '' || ':-[{,?'.includes(previous);
     previous = c;

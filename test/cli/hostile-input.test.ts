@@ -34,6 +34,7 @@ beforeAll(async () => {
   await file('a-file', '');
   await file('deep-flow.yaml', `load: { rate: 10/s, duration: 1s }\nmix: [ { op: auth.login } ]\nx: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`);
   await file('deep-block.yaml', `load: { rate: 10/s, duration: 1s }\nx:\n  ${'- '.repeat(10_000)}a\n`);
+  await file('deep-indent.yaml', `${Array.from({ length: 1400 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} x\n`);
   await file('two-docs.yaml', 'load: { rate: 10/s, duration: 1s }\nmix: [ { op: auth.login } ]\n---\nname: second\n');
   // Deterministic "random" bytes: the same binary file on every run.
   await file('binary.yaml', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24)));
@@ -125,6 +126,7 @@ const cases: readonly Case[] = [
   { name: 'validate a file over 1 MB', args: ['validate', '<work>/big.yaml'], exit: 2, says: ['<work>/big.yaml (file): is larger than 1000000 bytes'] },
   { name: 'validate 10000-deep [[…]]', args: ['validate', '<work>/deep-flow.yaml'], exit: 2, says: ['<work>/deep-flow.yaml:3 yaml: the document is too deeply nested (more than 64 levels)'] },
   { name: 'validate 10000-deep - - -', args: ['validate', '<work>/deep-block.yaml'], exit: 2, says: ['<work>/deep-block.yaml:3 yaml: the document is too deeply nested'] },
+  { name: 'validate 1400-deep indentation', args: ['validate', '<work>/deep-indent.yaml'], exit: 2, says: ['<work>/deep-indent.yaml:65 yaml: the document is too deeply nested'] },
   { name: 'validate two YAML documents', args: ['validate', '<work>/two-docs.yaml'], exit: 2, says: ['<work>/two-docs.yaml:3 yaml: a scenario is one YAML document, but a second document starts here (---)'] },
   { name: 'validate a binary file', args: ['validate', '<work>/binary.yaml'], exit: 2, says: ['<work>/binary.yaml (file): is not a text file'] },
   { name: 'validate a NUL byte', args: ['validate', '<work>/nul.yaml'], exit: 2, says: ['<work>/nul.yaml:1 yaml: holds a control character (U+0000)'] },
