@@ -1,6 +1,6 @@
 // Checks, before any server starts, that a run's report directory can be written: a bad path (empty, an existing
 // file, under a file, read-only, no permission) is invalid input (exit 2); too little free disk is infrastructure (exit 3).
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InfraCode, InfrastructureError, InvalidInputError } from '../errors.js';
@@ -72,7 +72,7 @@ export async function assertReportDirectoryWritable(dir: string, check: ReportDi
 }
 
 /** The path itself if it exists, else its closest existing ancestor (stat follows symlinks, as writing would). */
-async function nearestExisting(absolute: string): Promise<{ path: string; stats: import('node:fs').Stats }> {
+async function nearestExisting(absolute: string): Promise<{ path: string; stats: Stats }> {
   let at = absolute;
   for (;;) {
     try {

@@ -1,8 +1,7 @@
 // Reads a scenario's text from a file or from standard input (`-`), refusing what cannot be a scenario before
 // reading it: directories, named pipes, devices and sockets, files over the size limit, and bytes that are not UTF-8.
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
-import type { Stats } from 'node:fs';
 import { InvalidInputError } from '../errors.js';
 
 /** Scenario files bigger than this are not scenarios (and would make a YAML parser slow). */
