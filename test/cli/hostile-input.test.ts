@@ -112,6 +112,9 @@ const cases: readonly Case[] = [
   // 5. conflicts, and blame on the flag
   { name: '--target embedded --pg-url', args: [...RUN, '--target', 'embedded', '--pg-url', 'postgres://u:hunter2@h/d'], exit: 2, says: ['--pg-url: only with --target external'] },
   { name: '--target docker --redis-url', args: [...RUN, '--target', 'docker', '--redis-url', 'redis://h:1'], exit: 2, says: ['--redis-url: only with --target external'] },
+  { name: '--data-dir ""', args: [...RUN, '--data-dir', ''], exit: 2, says: ['--data-dir: must not be empty'] },
+  { name: '--data-dir a file', args: [...RUN, '--data-dir', '<work>/a-file'], exit: 2, says: ['--data-dir: "<work>/a-file" is a file, not a directory'] },
+  { name: 'provision --data-dir under a file', args: ['provision', '--data-dir', '<work>/a-file/x'], exit: 2, says: ['--data-dir: "<work>/a-file/x" is under a file'] },
   { name: '--workers 3 --connections 2', args: [...RUN, '--workers', '3', '--connections', '2'], exit: 2, says: ['--workers: must not be more than --connections (2)'] },
   { name: '--workers above the file\'s connections', args: [...RUN, '--workers', '5'], exit: 2, says: ["--workers: must not be more than the scenario's load.connections (4)"] },
   // 6. validate and run FILE: pipes, devices, stdin, size, nesting, documents, binary
