@@ -117,6 +117,9 @@ const cases: readonly Case[] = [
   { name: 'provision --data-dir under a file', args: ['provision', '--data-dir', '<work>/a-file/x'], exit: 2, says: ['--data-dir: "<work>/a-file/x" is under a file'] },
   { name: '--workers 3 --connections 2', args: [...RUN, '--workers', '3', '--connections', '2'], exit: 2, says: ['--workers: must not be more than --connections (2)'] },
   { name: '--workers above the file\'s connections', args: [...RUN, '--workers', '5'], exit: 2, says: ["--workers: must not be more than the scenario's load.connections (4)"] },
+  { name: '--baseline /dev/zero', args: [...RUN, '--baseline', '/dev/zero'], exit: 2, says: ['/dev/zero (file): is a device, not a results.json file'], code: 'AB_ERR_RESULTS_FILE' },
+  { name: '--baseline a named pipe', args: [...RUN, '--baseline', '<work>/pipe.yaml'], exit: 2, says: ['<work>/pipe.yaml (file): is a named pipe, not a results.json file'], code: 'AB_ERR_RESULTS_FILE' },
+  { name: 'compare a device', args: ['compare', '/dev/urandom', '/dev/zero'], exit: 2, says: ['(file): is a device, not a results.json file'], code: 'AB_ERR_RESULTS_FILE' },
   // 6. validate and run FILE: pipes, devices, stdin, size, nesting, documents, binary
   { name: 'validate a named pipe', args: ['validate', '<work>/pipe.yaml'], exit: 2, says: ['<work>/pipe.yaml (file): is a named pipe, not a regular file'] },
   { name: 'validate /dev/zero', args: ['validate', '/dev/zero'], exit: 2, says: ['/dev/zero (file): is a device, not a regular file'] },
