@@ -6,6 +6,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeResults } from '../../src/report/json.js';
+import { buildRunResults } from '../report/fixtures.js';
 import { builtCli, type BuiltCliResult } from '../support/cli.js';
 import { useRunServers } from '../support/servers.js';
 
@@ -46,6 +48,7 @@ beforeAll(async () => {
     'load: { rate: 10/s, duration: 1s }\nmix:\n  - op: hasOwnProperty\n  - op: toString\n  - op: constructor\n  - op: __proto__\n  - op: auth.lgin\nthresholds:\n  run: [ "constructor < 5", "avg < 1ms" ]\n',
   );
   await file('proto-keys.yaml', 'load: { rate: 10/s, duration: 1s, constructor: 1 }\nmix: [ { op: auth.login, options: { __proto__: 1 } } ]\nthresholds: { hasOwnProperty: [ "count > 1" ] }\n');
+  await writeResults(path.join(work, 'results.json'), buildRunResults('pass'));
   execFileSync('mkfifo', [path.join(work, 'pipe.yaml')]);
   for (const [name, options] of [['full', 'size=1m'], ['readOnly', 'ro,size=1m']] as const) {
     const dir = path.join(work, `mnt-${name}`);
@@ -85,6 +88,7 @@ const cases: readonly Case[] = [
   { name: '--out without permission (EACCES / EPERM)', args: [...RUN, '--out', '/sys/kernel/authbench-run'], exit: 2, says: ['--out: "/sys/kernel/authbench-run" cannot be written (permission denied)'], code: 'AB_ERR_OUT_DIR' },
   { name: '--out in a kernel file system', args: [...RUN, '--out', '/proc/1/authbench-run'], exit: 2, says: ['--out: "/proc/1/authbench-run" cannot be written (permission denied)'], code: 'AB_ERR_OUT_DIR' },
   { name: '--out with too little free disk', args: [...RUN, '--out', '<work>/mnt-full/run'], exit: 3, says: ['--out: only ', 'free on the file system of "<work>/mnt-full/run"; a run needs at least 16 MiB'], code: 'AB_ERR_DISK_FULL', needs: 'full' },
+  { name: 'report --html --out an existing file', args: ['report', '<work>/results.json', '--html', '--out', '<work>/a-file'], exit: 2, says: ['--out: "<work>/a-file" is a file, not a directory'], code: 'AB_ERR_OUT_DIR' },
   // 2. repeated flags
   { name: '--rate twice', args: [...RUN, '--rate', '50/s', '--rate', '60/s'], exit: 2, says: ['--rate was given twice; give it once.'], code: 'AB_ERR_USAGE' },
   { name: '--pg-url twice', args: [...RUN, '--pg-url', 'postgres://a@h/d', '--pg-url', 'postgres://b@h/d'], exit: 2, says: ['--pg-url was given twice'], code: 'AB_ERR_USAGE' },
