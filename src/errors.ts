@@ -98,6 +98,8 @@ export const InfraCode = {
   workerCrashed: 'AB_ERR_WORKER_CRASHED',
   /** An unexpected exception inside a load worker (not the user's input): a bug in authbench or an operation. */
   workerFailed: 'AB_ERR_WORKER_FAILED',
+  diskFull: 'AB_ERR_DISK_FULL',
+  reportWriteFailed: 'AB_ERR_REPORT_WRITE',
 } as const;
 
 /** The run was interrupted (Ctrl-C / SIGTERM). Partial results are still written. */

@@ -13,7 +13,9 @@ import { runDirectory } from '../run/report-stage.js';
 import { BenchmarkRun } from '../run/run-benchmark.js';
 import { watchRunSignals, type RunPhase } from '../run/signals.js';
 import { prepareTarget, targetSpecOf } from '../run/target-stage.js';
+import { SCENARIO_LIMITS } from '../scenario/defaults.js';
 import type { Plan } from '../scenario/plan.js';
+import { formatDuration } from '../scenario/units.js';
 import type { TargetSpec } from '../target/types.js';
 import { formatMetricValue } from '../report/format.js';
 import { searchCapacity, type StepVerdict } from './search.js';
@@ -115,12 +117,18 @@ export function capacitySettings(plan: Plan, opts: CapacityOptions): CapacityRes
   }
   const rate = peakRate(plan);
   const start = opts.start ?? Math.max(1, Math.round(rate / 8));
-  const max = opts.max ?? Math.max(start, rate * 4);
+  // Each step is a run at its rate: the file's limits (SCENARIO_LIMITS) bound the search, so no step is refused mid-search.
+  const limits = SCENARIO_LIMITS;
+  const max = opts.max ?? Math.min(limits.maxRatePerSec, Math.max(start, rate * 4));
   const precision = opts.precision ?? 0.05;
   const stepDurationMs = opts.stepDurationMs ?? 20_000;
   const stepWarmupMs = opts.stepWarmupMs ?? Math.min(plan.load.warmupMs, 5_000);
   if (!(start > 0)) issues.push({ path: '--start', message: `must be a rate above 0/s, got ${start}` });
   if (!(max >= start)) issues.push({ path: '--max', message: `must be at least --start (${start}/s), got ${max}/s` });
+  if (start > limits.maxRatePerSec) issues.push({ path: '--start', message: `must be at most ${limits.maxRatePerSec}/s, got ${start}/s` });
+  if (max > limits.maxRatePerSec) issues.push({ path: '--max', message: `must be at most ${limits.maxRatePerSec}/s, got ${max}/s` });
+  if (stepDurationMs > limits.maxDurationMs) issues.push({ path: '--step-duration', message: `must be at most ${formatDuration(limits.maxDurationMs)}, got ${formatDuration(stepDurationMs)}` });
+  if (stepWarmupMs > limits.maxWarmupMs) issues.push({ path: '--step-warmup', message: `must be at most ${formatDuration(limits.maxWarmupMs)}, got ${formatDuration(stepWarmupMs)}` });
   if (!(precision > 0 && precision < 1)) issues.push({ path: '--precision', message: `must be a share between 0 and 1 like 5%, got ${precision}` });
   if (!(stepDurationMs >= 1000)) issues.push({ path: '--step-duration', message: `must be at least 1s, got ${stepDurationMs} ms` });
   if (!(stepWarmupMs >= 0)) issues.push({ path: '--step-warmup', message: `must be 0s or more, got ${stepWarmupMs} ms` });

@@ -4,6 +4,7 @@
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode, InvalidInputError, isAuthbenchError } from '../errors.js';
+import { assertNoRepeatedFlags, attachNegativeValues, protectStdinDash } from './argv.js';
 
 // Each command module types its own arguments; the list only needs them to be command modules.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,7 +33,9 @@ function usageError(message: string): InvalidInputError {
 export async function main(argv: string[]): Promise<void> {
   const debug = process.env.AUTHBENCH_DEBUG === '1';
   try {
-    let parser = yargs(argv)
+    const args = protectStdinDash(attachNegativeValues(argv));
+    assertNoRepeatedFlags(args);
+    let parser = yargs(args)
       .scriptName('authbench')
       .usage('$0 <command> [options]')
       .strict()

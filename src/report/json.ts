@@ -106,8 +106,15 @@ export function checkResultsShape(value: unknown): InputIssue[] {
 export async function readResults(file: string): Promise<RunResults> {
   let text: string;
   try {
+    // Stat first: reading a named pipe would wait forever, and a device such as /dev/zero never ends.
+    const stats = await fs.stat(file);
+    if (!stats.isFile()) {
+      const what = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a named pipe' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
+      throw new InvalidInputError([{ file, path: '(file)', message: `is ${what}, not a results.json file` }], { code: 'AB_ERR_RESULTS_FILE', hint: 'Use the results.json an authbench run wrote.' });
+    }
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof InvalidInputError) throw err;
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`;
     throw new InvalidInputError([{ file, path: '(file)', message: reason }], { code: 'AB_ERR_RESULTS_FILE', cause: err });
   }

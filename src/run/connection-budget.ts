@@ -25,11 +25,14 @@ export function assertConnectionBudget(plan: Plan, limits: ServerConnectionLimit
   // The check's own connection closes before the load starts.
   const available = limits.maxConnections - limits.reserved - Math.max(0, limits.inUse - 1);
   if (need.total <= available) return;
-  const path = plan.load.model === 'open' ? 'load.connections' : 'load.vus';
+  const field = plan.load.model === 'open' ? 'load.connections' : 'load.vus';
+  // A value given on the command line is the flag's fault, not the file's.
+  const flag = plan.setByFlag?.[field];
+  const path = flag ?? field;
   throw new InvalidInputError(
     [
       {
-        file: plan.source.file,
+        ...(flag === undefined ? { file: plan.source.file } : {}),
         path,
         message:
           `${need.load} connections (+ ${need.total - need.load} of authbench's own) are more than the server allows: ` +

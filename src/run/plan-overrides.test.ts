@@ -1,7 +1,9 @@
 // Command-line overrides of a scenario: each flag changes exactly its field, bad flags are all reported at once (exit 2).
 import { describe, expect, it } from 'vitest';
 import { ExitCode, InvalidInputError } from '../errors.js';
+import { SCENARIO_LIMITS } from '../scenario/defaults.js';
 import { parseScenario } from '../scenario/parse.js';
+import { assertConnectionBudget } from './connection-budget.js';
 import { applyOverrides } from './plan-overrides.js';
 
 const OPEN = `
@@ -67,14 +69,54 @@ describe('applyOverrides', () => {
     expect(applyOverrides(open, {})).toEqual(open);
   });
 
-  it('reports every bad flag at once, each with its name', () => {
+  it('reports every bad flag at once, each with its name, in the words of the file\'s readers', () => {
     expect(issuesOf(() => applyOverrides(open, { duration: 'soon', rate: 'fast', connections: 0, workers: 1.5, seed: -1, cache: 'tepid' }))).toEqual([
-      '--duration: must be a duration like 30s or 2m above 0, got soon',
-      '--rate: must be a rate like 2000/s (or a number per second) above 0, got fast',
-      '--connections: must be a whole number ≥ 1, got 0',
-      '--workers: must be a whole number ≥ 1, got 1.5',
-      '--seed: must be a whole number ≥ 0, got -1',
-      '--cache: must be warm or cold, got tepid',
+      '--duration: expected a duration like 10s or 500ms, got "soon"',
+      '--rate: expected a rate like 2000/s, got "fast"',
+      '--connections: must be from 1 to 10000, got 0',
+      '--workers: expected a whole number, got 1.5',
+      '--seed: must be from 0 to 4294967295, got -1',
+      '--cache: expected warm or cold, got "tepid"',
     ]);
+  });
+
+  // Each flag obeys the file's limits (SCENARIO_LIMITS) and units; the numbers are not restated in the code.
+  it.each([
+    [{ rate: '99999999999/s' }, `--rate: must be at most ${SCENARIO_LIMITS.maxRatePerSec}/s, got 99999999999/s`],
+    [{ rate: 99_999_999_999 }, `--rate: must be more than 0/s and at most ${SCENARIO_LIMITS.maxRatePerSec}/s, got 99999999999/s`],
+    [{ rate: '2000' }, '--rate: expected a rate like 2000/s, got "2000"'],
+    [{ rate: '-5/s' }, '--rate: must be more than 0/s, got -5/s'],
+    [{ duration: '1000h' }, '--duration: must be at most 24h, got 1000h'],
+    [{ duration: '-5s' }, '--duration: must be more than 0s, got -5s'],
+    [{ duration: '60' }, '--duration: expected a duration like 10s or 500ms, got "60"'],
+    [{ workers: 1_000_000 }, `--workers: must be from 1 to ${SCENARIO_LIMITS.maxWorkers}, got 1000000`],
+    [{ connections: 1_000_000 }, `--connections: must be from 1 to ${SCENARIO_LIMITS.maxConnections}, got 1000000`],
+    [{ workers: 3, connections: 2 }, '--workers: must not be more than --connections (2): each worker owns at least one connection, got 3'],
+    [{ workers: 17 }, "--workers: must not be more than the scenario's load.connections (16): each worker owns at least one connection, got 17; raise --connections too"],
+  ] as const)('refuses %j', (flags, message) => {
+    expect(issuesOf(() => applyOverrides(open, flags))).toEqual([message]);
+  });
+
+  it('fewer --connections than the file\'s workers runs (and prints) as many workers as connections', () => {
+    const p = applyOverrides(open, { connections: 1 });
+    expect([p.load.connections, p.load.workers]).toEqual([1, 1]);
+  });
+
+  it('records which fields a flag set, so the connection budget blames the flag, not the file', () => {
+    const p = applyOverrides(open, { connections: 300 });
+    expect(p.setByFlag).toEqual({ 'load.connections': '--connections', 'load.vus': '--connections' });
+    let caught: unknown;
+    try {
+      assertConnectionBudget(p, { maxConnections: 100, reserved: 3, inUse: 1 });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(InvalidInputError);
+    const issue = (caught as InvalidInputError).issues[0]!;
+    expect([issue.path, issue.file]).toEqual(['--connections', undefined]);
+    expect((caught as InvalidInputError).hint).toMatch(/^Lower --connections/);
+    // From the file, the file's field is blamed.
+    const fromFile = parseScenario(OPEN.replace('connections: 16', 'connections: 300'), 'o.yaml', { cores: 2 });
+    expect(() => assertConnectionBudget(fromFile, { maxConnections: 100, reserved: 3, inUse: 1 })).toThrow(/o\.yaml load\.connections/);
   });
 });

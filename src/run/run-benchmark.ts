@@ -23,7 +23,7 @@ import { DEFAULT_LATENESS_BOUND_MS, judgeGenerator } from './generator-validity.
 import { LiveTotals } from './live-totals.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { summarizeFaults } from './recovery.js';
-import { runDirectory, writeRunReports } from './report-stage.js';
+import { reportWriteError, runDirectory, writeRunReports } from './report-stage.js';
 import { RedisSampler } from './redis-sampler.js';
 import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnapshot } from './server-evidence.js';
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
@@ -189,15 +189,19 @@ export class BenchmarkRun {
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
       const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs });
       const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
-      const artifacts = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
+      const written = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
         html: this.options.reports?.html ?? true,
         junit: this.options.reports?.junit ?? true,
         console: this.options.reports?.console ?? true,
         stdout: this.options.stdout ?? process.stdout,
       });
-      const final = { ...results, artifacts };
+      const final = { ...results, artifacts: written.artifacts };
       log(`Reports: ${path.resolve(dir)}`);
-      return finishOutcome(final, dir, outcome, this.signals?.signal !== undefined);
+      const finished = finishOutcome(final, dir, outcome, this.signals?.signal !== undefined);
+      // Reports that could not be written are exit 3 unless the run already failed (or was interrupted) for a reason of its own.
+      if (written.failures.length === 0 || finished.error || finished.exitCode === ExitCode.aborted) return finished;
+      const error = reportWriteError(dir, written.failures);
+      return { ...finished, exitCode: error.exitCode, error };
     } finally {
       redis.disconnect();
       await admin.end().catch(() => {});

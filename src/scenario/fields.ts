@@ -40,8 +40,15 @@ export function describe(node: SourceNode): string {
       return 'a list';
     case 'scalar':
       if (node.value === null) return 'nothing';
-      return typeof node.value === 'string' ? JSON.stringify(node.value) : String(node.value);
+      return typeof node.value === 'string' ? quoteShort(node.value) : String(node.value);
   }
+}
+
+/** Long values are cut in messages: a message quotes what was written, it does not reproduce a file. */
+const MAX_QUOTED_CHARS = 80;
+
+function quoteShort(text: string): string {
+  return text.length <= MAX_QUOTED_CHARS ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, MAX_QUOTED_CHARS))}… (${text.length} characters)`;
 }
 
 /** A map node whose keys have been checked against the allowed ones. */

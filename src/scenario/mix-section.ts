@@ -2,7 +2,7 @@
 // params and options checked against the operations catalog.
 import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './defaults.js';
 import { childPath, describe, type Issues, type MapReader, readMap, readNumber, readString } from './fields.js';
-import { OPERATIONS, type OperationContext, unknownOperationMessage, validateOperationOptions, validateOperationParams } from './operations.js';
+import { type OperationContext, operationSpec, unknownOperationMessage, validateOperationOptions, validateOperationParams } from './operations.js';
 import type { MixEntry, Step } from './plan.js';
 import type { SourceNode } from './source-tree.js';
 
@@ -138,7 +138,7 @@ function parseStep(map: MapReader, path: string, issues: Issues, context: Operat
   const opNode = map.get('op')!;
   const op = readString(opNode, childPath(path, 'op'), issues, { nonEmpty: true });
   if (op === undefined) return undefined;
-  if (!OPERATIONS[op]) {
+  if (!operationSpec(op)) {
     issues.add(childPath(path, 'op'), opNode.line, unknownOperationMessage(op));
     return undefined;
   }

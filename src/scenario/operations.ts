@@ -154,6 +154,14 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = deepFreeze({
 
 export const OPERATION_NAMES: readonly string[] = Object.freeze(Object.keys(OPERATIONS));
 
+/**
+ * The catalog entry of an operation name, or undefined. Names come from the user, so the lookup is by own key:
+ * `OPERATIONS['constructor']` would otherwise find Object.prototype's function.
+ */
+export function operationSpec(name: string): OperationSpec | undefined {
+  return Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
+}
+
 /** What the validation of options and params needs to know about the rest of the scenario. */
 export interface OperationContext {
   readonly datasetUsers: number;
@@ -196,7 +204,7 @@ export function validateOperationOptions(
   file?: string,
 ): { options: Readonly<Record<string, unknown>>; issues: Issues['list'] } {
   const issues = new Issues(file);
-  const spec = OPERATIONS[op];
+  const spec = operationSpec(op);
   if (!spec) {
     issues.add(path, undefined, unknownOperationMessage(op));
     return { options: {}, issues: issues.list };
@@ -237,7 +245,7 @@ export function validateOperationParams(
   context: OperationContext,
   issues: Issues,
 ): Readonly<Record<string, ParamGenerator>> {
-  const spec = OPERATIONS[op];
+  const spec = operationSpec(op);
   const result: Record<string, ParamGenerator> = {};
   if (!spec) return result;
   const names = Object.keys(spec.params);

@@ -200,6 +200,29 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
         '6 thresholds["auth.login"][1].threshold: required: the threshold text, e.g. threshold: "p99 < 100ms"',
       ],
     ],
+    // Names of Object.prototype are names like any other: unknown, with did-you-mean still working beside them
+    ...(['hasOwnProperty', 'toString', 'constructor', '__proto__', 'valueOf'].map((op): [string, string, string[]] => [
+      `op: ${op}`,
+      LOAD + `mix: [ { op: ${op} } ]\n`,
+      [`2 mix[0].op: unknown operation "${op}"; known operations: auth.login, session.validate, rbac.check, user.lookup, token.refresh, auth.logout, sql or redis`],
+    ])),
+    ['a threshold metric named constructor', LOAD + MIX + 'thresholds: { run: [ "constructor < 5" ] }\n', ['3 thresholds.run[0]: unknown metric "constructor"; expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, count']],
+    ['a threshold scope named toString', LOAD + MIX + 'thresholds: { toString: [ "count > 1" ] }\n', ['3 thresholds.toString: unknown operation "toString"; known operations: auth.login, session.validate, rbac.check, user.lookup, token.refresh, auth.logout, sql or redis; the mix has auth.login']],
+    ['a near miss beside them still gets did-you-mean', LOAD + 'mix: [ { op: constructor }, { op: auth.lgin } ]\nthresholds: { run: [ "avg < 5ms" ] }\n', [
+      '2 mix[0].op: unknown operation "constructor"; known operations: auth.login, session.validate, rbac.check, user.lookup, token.refresh, auth.logout, sql or redis',
+      '2 mix[1].op: unknown operation "auth.lgin" (did you mean "auth.login"?); known operations: auth.login, session.validate, rbac.check, user.lookup, token.refresh, auth.logout, sql or redis',
+      '3 thresholds.run[0]: unknown metric "avg" (did you mean "mean"?); expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, count',
+    ]],
+    ['an option named like a prototype member', LOAD + 'mix: [ { op: auth.login, options: { constructor: 1 } } ]\n', ['2 mix[0].options.constructor: unknown key; expected one of wrongPasswordShare, verify, maxConcurrentHashes, rateLimit, cacheSession or ip']],
+    // Hostile shapes: deep nesting (the YAML parser would overflow the stack), several documents, binary bytes
+    ['10000-deep flow lists', LOAD + MIX + 'x: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n', ['3 yaml: the document is too deeply nested (more than 64 levels)']],
+    ['10000-deep block lists on one line', LOAD + MIX + 'x:\n  ' + '- '.repeat(10_000) + 'a\n', ['4 yaml: the document is too deeply nested (more than 64 levels)']],
+    ['1400-deep indentation', LOAD + MIX + Array.from({ length: 1400 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' x\n', ['67 yaml: the document is too deeply nested (more than 64 levels)']],
+    ['brackets inside quotes do not count', LOAD + MIX + `description: "${'['.repeat(100)}"\n`, []],
+    ['a second document', LOAD + MIX + '---\n' + LOAD, ['3 yaml: a scenario is one YAML document, but a second document starts here (---); remove it or put it in its own file']],
+    ['a NUL byte', LOAD + 'name: a\u0000b\n' + MIX, ['2 yaml: holds a control character (U+0000): this is not a YAML text file']],
+    ['a very long value is cut in the message', `name: ${'x'.repeat(500)}\n` + LOAD + MIX, [`1 name: must be at most 100 characters, got 500`]],
+    ['a very long wrong value is quoted short', `load: { rate: ${'9'.repeat(200)}x, duration: 1s }\n` + MIX, [`1 load.rate: expected a rate like 2000/s, got "${'9'.repeat(80)}"… (201 characters)`]],
     ['a threshold on a broken entry is not reported twice', LOAD + 'mix: [ { op: auth.login, weight: -1 } ]\nthresholds: { auth.login/db: [ "p95 < 1ms" ] }\n', ['2 mix[0].weight: must be more than 0 and at most 1000000, got -1']],
   ];
 

@@ -1,6 +1,5 @@
 // Scenario file → validated, frozen Plan. Every problem in the file is collected (with file, line and path)
 // and thrown together as one InvalidInputError (exit 2) before anything starts.
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { InvalidInputError, type InputIssue } from '../errors.js';
@@ -10,6 +9,7 @@ import { parseLoad } from './load-section.js';
 import { parseMix } from './mix-section.js';
 import { deepFreeze } from './operations.js';
 import type { Plan, PlanDataset, PlanTarget } from './plan.js';
+import { MAX_SCENARIO_BYTES, readScenarioSource, STDIN_LABEL } from './read-source.js';
 import { parseYamlSource, type SourceNode } from './source-tree.js';
 import { parseThresholds } from './thresholds-section.js';
 
@@ -17,8 +17,6 @@ export const TOP_LEVEL_KEYS: readonly string[] = ['name', 'description', 'seed',
 export const TARGET_KEYS: readonly string[] = ['kind', 'synchronousCommit', 'serverSettings', 'pgUrl', 'redisUrl', 'allowNonEmpty', 'cache'];
 export const DATASET_KEYS: readonly string[] = ['users', 'seed', 'sessionsPerUser', 'revokedShare', 'agentShare'];
 
-/** Scenario files bigger than this are not scenarios (and would make a YAML parser slow). */
-const MAX_FILE_BYTES = 1_000_000;
 
 export interface ParseScenarioOptions {
   /** Core count for `workers: auto` and `maxConcurrentHashes`; default os.availableParallelism(). */
@@ -27,17 +25,10 @@ export interface ParseScenarioOptions {
 
 export type ScenarioValidation = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: readonly InputIssue[] };
 
-/** Reads and validates a scenario file. Throws InvalidInputError with every issue. */
+/** Reads and validates a scenario file (`-`: standard input). Throws InvalidInputError with every issue. */
 export async function loadScenario(file: string, options: ParseScenarioOptions = {}): Promise<Plan> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : `cannot be read (${code ?? String(err)})`;
-    throw new InvalidInputError([{ file, path: '(file)', message: why }], { hint: 'Pass the path of a scenario YAML file, e.g. scenarios/login.yaml.' });
-  }
-  return parseScenario(text, file, options);
+  const source = await readScenarioSource(file);
+  return parseScenario(source.text, source.file, options);
 }
 
 /** Validates scenario text. Throws InvalidInputError with every issue. */
@@ -50,8 +41,8 @@ export function parseScenario(text: string, file: string, options: ParseScenario
 /** Validates scenario text without throwing (for `authbench validate` and editors). */
 export function validateScenario(text: string, file: string, options: ParseScenarioOptions = {}): ScenarioValidation {
   const issues = new Issues(file);
-  if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
-    issues.add('(file)', undefined, `is larger than ${MAX_FILE_BYTES} bytes; a scenario is a short YAML file`);
+  if (Buffer.byteLength(text, 'utf8') > MAX_SCENARIO_BYTES) {
+    issues.add('(file)', undefined, `is larger than ${MAX_SCENARIO_BYTES} bytes; a scenario is a short YAML file`);
     return { ok: false, issues: issues.list };
   }
   const source = parseYamlSource(text, file);
@@ -98,6 +89,7 @@ function buildPlan(root: SourceNode, text: string, file: string, issues: Issues,
 }
 
 function defaultName(file: string): string {
+  if (file === STDIN_LABEL) return 'stdin';
   return basename(file, extname(file)) || 'scenario';
 }
 
@@ -163,7 +155,8 @@ function readUrl(node: SourceNode, path: string, issues: Issues, protocols: read
 function readServerSettings(node: SourceNode, path: string, issues: Issues): Record<string, string> | undefined {
   const map = readMap(node, path, issues, null, 'a map of PostgreSQL setting → value');
   if (!map) return undefined;
-  const settings: Record<string, string> = {};
+  // Null prototype: a setting named __proto__ is a (bad) setting name, not the object's prototype.
+  const settings: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const entry of map.entries) {
     const at = map.child(entry.key);
     if (!/^[a-z_][a-z0-9_.]*$/.test(entry.key)) {

@@ -129,6 +129,11 @@ export interface Plan {
   readonly load: LoadPlan;
   readonly mix: readonly MixEntry[];
   readonly thresholds: readonly Threshold[];
+  /**
+   * Fields a command-line flag set instead of the file, by path (`load.connections` → `--connections`), so that a
+   * later check (the server's connection budget) blames the flag the value came from, not the file.
+   */
+  readonly setByFlag?: Readonly<Record<string, string>>;
 }
 
 /** Key of an operation or phase in results: `auth.login`, or `auth.login/db` for a phase. */

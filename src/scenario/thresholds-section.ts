@@ -6,7 +6,7 @@ import { SCENARIO_LIMITS } from './defaults.js';
 import { didYouMean, listWords } from './did-you-mean.js';
 import { childPath, describe, type Issues, readBoolean, readDuration, readInteger, readMap, readString } from './fields.js';
 import type { ParsedMix, ParsedMixEntry } from './mix-section.js';
-import { OPERATIONS, unknownOperationMessage } from './operations.js';
+import { operationSpec, unknownOperationMessage } from './operations.js';
 import type { SourceNode } from './source-tree.js';
 
 export const THRESHOLD_OBJECT_KEYS: readonly string[] = ['threshold', 'abortOnFail', 'grace', 'minSamples'];
@@ -96,13 +96,13 @@ export function resolveScope(key: string, mix: readonly ParsedMixEntry[]): Thres
   }
   if (op === undefined) {
     const has = opsInMix.length > 0 ? `; the mix has ${listWords(opsInMix, 'and')}` : '';
-    if (OPERATIONS[name]) return `${name} is not in the mix${has}`;
+    if (operationSpec(name)) return `${name} is not in the mix${has}`;
     const suggestion = didYouMean(name, [...opsInMix, ...mix.map((e) => e.name)]);
     if (suggestion) return `unknown operation "${name}" (did you mean "${suggestion}"?)${has}`;
     return `${unknownOperationMessage(name)}${has}`;
   }
   if (phase === undefined) return { kind: 'operation', operation: op };
-  const phases = OPERATIONS[op]!.phases;
+  const phases = operationSpec(op)!.phases;
   if (phases.length === 0) return `${op} has no phases; use "${name}" for the whole operation`;
   if (!phases.includes(phase)) {
     const suggestion = didYouMean(phase, phases);
@@ -124,7 +124,7 @@ function resolveTagged(name: string, phase: string | undefined, mix: readonly Pa
   const ops = [...new Set(tagged.flatMap((e) => e.steps.map((s) => s.op)))];
   if (!ops.includes(op)) return `the entries tagged "${tag}" do not run ${op}; they run ${listWords(ops, 'and')}`;
   if (phase === undefined) return { kind: 'operation', operation: name };
-  const phases = OPERATIONS[op]!.phases;
+  const phases = operationSpec(op)!.phases;
   if (phases.length === 0) return `${op} has no phases; use "${name}" for the whole operation`;
   if (!phases.includes(phase)) return `unknown phase of ${op}: "${phase}"; expected ${listWords(phases)}`;
   return { kind: 'operation', operation: name, phase };

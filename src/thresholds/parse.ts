@@ -152,11 +152,15 @@ function toCanonical(metric: ThresholdMetric, number: number, unit: string | und
   }
 }
 
+/** Common spellings from other tools: p999 (wrk2), avg (k6), error_rate, rps. A Map: `constructor` is no alias. */
+const METRIC_ALIASES: ReadonlyMap<string, ThresholdMetric> = new Map([
+  ['p999', 'p99.9'], ['avg', 'mean'], ['med', 'p50'], ['median', 'p50'], ['error', 'errors'], ['error_rate', 'errors'], ['rps', 'throughput'], ['conns', 'connections'],
+]);
+
 function nearMetric(text: string): ThresholdMetric | undefined {
   const lower = text.toLowerCase();
-  // Common spellings from other tools: p999 (wrk2), avg (k6), error_rate, rps.
-  const aliases: Record<string, ThresholdMetric> = { p999: 'p99.9', avg: 'mean', med: 'p50', median: 'p50', error: 'errors', error_rate: 'errors', rps: 'throughput', conns: 'connections' };
-  if (aliases[lower]) return aliases[lower];
+  const alias = METRIC_ALIASES.get(lower);
+  if (alias) return alias;
   return THRESHOLD_METRICS.find((m) => m.length >= 3 && (lower.startsWith(m) || m.startsWith(lower)) && Math.abs(m.length - lower.length) <= 2);
 }
 

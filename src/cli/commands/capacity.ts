@@ -71,6 +71,8 @@ const command: CommandModule<object, CapacityArgs> = {
       ...(args.workers !== undefined ? { workers: args.workers } : {}),
     });
     const target = targetOverridesFromArgs(args);
+    const { assertReportDirectoryWritable } = await import('../../report/out-dir.js');
+    await assertReportDirectoryWritable(args.out ?? 'reports', { flag: args.out === undefined ? '--out (default reports/)' : '--out' });
     const { results } = await runCapacity(plan, {
       ...(start !== undefined ? { start } : {}),
       ...(max !== undefined ? { max } : {}),

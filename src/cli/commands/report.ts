@@ -22,6 +22,10 @@ const command: CommandModule<object, ReportArgs> = {
     const path = await import('node:path');
     const { readResults, renderConsole, shouldUseColor, writeReports, exitCodeForVerdict } = await import('../../report/index.js');
     const results = await readResults(args.results);
+    if (args.html || args.junit) {
+      const { assertReportDirectoryWritable } = await import('../../report/out-dir.js');
+      await assertReportDirectoryWritable(args.out ?? path.dirname(args.results), { flag: args.out === undefined ? '--out (default: the directory of RESULTS.json)' : '--out' });
+    }
     process.stdout.write(renderConsole(results, { color: shouldUseColor(process.stdout, process.env) }));
     if (args.html || args.junit) {
       const paths = await writeReports(results, args.out ?? path.dirname(args.results), { html: args.html, junit: args.junit });

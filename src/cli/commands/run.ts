@@ -29,7 +29,7 @@ const command: CommandModule<object, RunArgs> = {
   describe: 'Run a scenario and judge it against its thresholds',
   builder: (y) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'Scenario YAML file' })
+      .positional('file', { type: 'string', demandOption: true, describe: 'Scenario YAML file (- reads standard input)' })
       .option('duration', { type: 'string', describe: 'Measured duration, e.g. 60s (stages are scaled to it)' })
       .option('rate', { type: 'string', describe: 'Constant arrival rate, e.g. 2000/s (open model)' })
       .option('connections', { type: 'number', describe: 'PostgreSQL connections in total (closed model: VUs)' })
@@ -68,6 +68,9 @@ const command: CommandModule<object, RunArgs> = {
       ...(args.cache !== undefined ? { cache: args.cache } : {}),
     });
     const target = targetOverridesFromArgs(args);
+    // Before any server starts: a report directory that cannot be written would lose the run's results at its end.
+    const { assertReportDirectoryWritable } = await import('../../report/out-dir.js');
+    await assertReportDirectoryWritable(args.out ?? 'reports', { flag: args.out === undefined ? '--out (default reports/)' : '--out' });
     const outcome = await runBenchmark(plan, {
       target,
       ...(args.out !== undefined ? { outDir: args.out } : {}),

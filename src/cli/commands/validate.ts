@@ -1,7 +1,8 @@
 // `authbench validate FILE…`: checks scenario files without running anything and prints a summary of each,
-// or every problem with file:line and path (exit 2). Nothing is provisioned.
+// or every problem with file:line and path (exit 2). `-` reads one scenario from standard input. Nothing is provisioned.
 import type { CommandModule } from 'yargs';
 import { InvalidInputError, type InputIssue } from '../../errors.js';
+import { STDIN_ARGUMENT, STDIN_SENTINEL } from '../../scenario/read-source.js';
 
 interface ValidateArgs {
   files: string[];
@@ -10,16 +11,19 @@ interface ValidateArgs {
 const command: CommandModule<object, ValidateArgs> = {
   command: 'validate <files..>',
   describe: 'Check scenario files (syntax, units, bounds, operations, thresholds) without running them',
-  builder: (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario YAML files' }),
+  builder: (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario YAML files (- reads standard input)' }),
   handler: async (args) => {
     const { loadScenario } = await import('../../scenario/parse.js');
     const { summarizePlan } = await import('../../scenario/summary.js');
+    if (args.files.filter((f) => f === STDIN_ARGUMENT || f === STDIN_SENTINEL).length > 1) {
+      throw new InvalidInputError([{ path: '-', message: 'standard input can be read once; give - once' }], { code: 'AB_ERR_USAGE' });
+    }
     const issues: InputIssue[] = [];
     let invalidFiles = 0;
     for (const file of args.files) {
       try {
         const plan = await loadScenario(file);
-        process.stdout.write(`${file}: valid (${summarizePlan(plan)})\n`);
+        process.stdout.write(`${plan.source.file}: valid (${summarizePlan(plan)})\n`);
       } catch (err) {
         if (!(err instanceof InvalidInputError)) throw err;
         invalidFiles++;
