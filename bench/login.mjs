@@ -3,6 +3,7 @@
 // database, (c) authbench's login workload, and samples the generator, the PostgreSQL process tree and redis-server
 // over the same steady-state window of each run. docs/benchmarks.md ("login") explains every figure.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import console from 'node:console';
 import process from 'node:process';
@@ -242,6 +243,16 @@ export function printLogin(rows) {
       [r.rate, 'pgbench naive', fmt(r.pgbenchNaive.loginsPerSec, 0), fmt(r.pgbenchNaive.generatorUs, 0), fmt(r.pgbenchNaive.postgresUs, 0), '', '', '', r.pgbenchNaive.loadavg.before],
       [r.rate, 'authbench login', fmt(r.authbench.loginsPerSec, 0), fmt(r.authbench.generatorUs, 0), fmt(r.authbench.postgresUs, 0), fmt(r.authbench.redisUs, 0), fmt(r.authbench.dbP95Ms), r.authbench.verdict, r.authbench.loadavg.before],
     ]),
+  );
+  const cores = os.availableParallelism();
+  table(
+    `Login CPU budget on this machine (${cores} cores): what one authbench login costs all three processes`,
+    ['rate', 'round', 'budget µs/login', 'generator', 'PostgreSQL', 'redis', 'total', 'share of the machine'],
+    rows.map((r) => {
+      const total = r.authbench.generatorUs + r.authbench.postgresUs + r.authbench.redisUs;
+      const budget = (cores * 1e6) / r.rate;
+      return [r.rate, r.round, fmt(budget, 0), fmt(r.authbench.generatorUs, 0), fmt(r.authbench.postgresUs, 0), fmt(r.authbench.redisUs, 0), fmt(total, 0), `${fmt((100 * total) / budget, 0)} %`];
+    }),
   );
   table(
     'Login ratios (same run)',
