@@ -86,6 +86,8 @@ class StepScope implements IterationScope {
 export class IterationRunner {
   /** Set once the run cuts off in-flight work: failures after it are `interrupted`, not the server's fault. */
   cutOff = false;
+  /** operation → phase → its metric key (`auth.login/db`), so the hot path does not build the string per sample. */
+  private readonly phaseKeys = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly pickEntry: () => PreparedEntry,
@@ -134,10 +136,18 @@ export class IterationRunner {
     if (scope.phases === null) return result;
     for (const phase of scope.phases) {
       const us = msToUs(phase.durationMs);
-      const key = metricKey(step.operation, phase.name);
+      const key = this.phaseKey(step.operation, phase.name);
       if (phase.error) this.recorder.recordError(key, this.cutOff ? 'interrupted' : phase.error, us, us);
       else this.recorder.record(key, us, us);
     }
     return result;
+  }
+
+  private phaseKey(operation: string, phase: string): string {
+    let phases = this.phaseKeys.get(operation);
+    if (phases === undefined) this.phaseKeys.set(operation, (phases = new Map()));
+    let key = phases.get(phase);
+    if (key === undefined) phases.set(phase, (key = metricKey(operation, phase)));
+    return key;
   }
 }
