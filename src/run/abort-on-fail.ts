@@ -29,7 +29,8 @@ export class AbortOnFail {
       connectionSamples: connections.samples,
     } as ServerEvidence;
     const verdicts = evaluateThresholds(this.watched, { operations: totals.operations(measuredMs), server }, { partial: true });
-    const failing = thresholdsToAbortOn(this.watched, verdicts, elapsedMs);
+    // Grace counts from the end of the warm-up: a grace equal to the warm-up would otherwise judge one second of data.
+    const failing = thresholdsToAbortOn(this.watched, verdicts, measuredMs);
     const first = failing[0];
     if (!first) return undefined;
     const verdict = verdicts[this.watched.indexOf(first)];

@@ -55,8 +55,9 @@ export function evaluateThresholds(thresholds: readonly Threshold[], results: Th
  * Thresholds with abortOnFail whose verdict is FAIL once their grace period has passed: the run should stop.
  * `verdicts` are evaluateThresholds(thresholds, snapshot, { partial: true }); `elapsedMs` counts from load start.
  */
-export function thresholdsToAbortOn(thresholds: readonly Threshold[], verdicts: readonly ThresholdVerdict[], elapsedMs: number): Threshold[] {
-  return thresholds.filter((t, i) => t.abortOnFail !== undefined && verdicts[i]?.status === 'FAIL' && elapsedMs >= t.abortOnFail.graceMs);
+/** The failing abort-on-fail thresholds past their grace; `measuredMs` counts from the end of the warm-up. */
+export function thresholdsToAbortOn(thresholds: readonly Threshold[], verdicts: readonly ThresholdVerdict[], measuredMs: number): Threshold[] {
+  return thresholds.filter((t, i) => t.abortOnFail !== undefined && verdicts[i]?.status === 'FAIL' && measuredMs >= t.abortOnFail.graceMs);
 }
 
 function measureOperation(metric: ThresholdMetric, result: OperationResult | undefined, key: string): Measurement {

@@ -57,6 +57,16 @@ describe('abort-on-fail thresholds', () => {
     expect(written.verdict).toBe('FAIL');
   });
 
+  it('counts the grace from the end of the warm-up, not from the load start', async () => {
+    // 3 s warm-up, grace 2 s: a grace counted from the load start would abort at ≈ 3 s (when judging begins);
+    // counted from the end of the warm-up, not before 5 s.
+    const p = { ...testPlan(testLoad({ rate: 50, durationMs: 6000, warmupMs: 3000, connections: 4, workers: 1 }), [sleepy]), thresholds: [threshold('p95 < 1ms', { graceMs: 2000 })] };
+    const outcome = await run(p, 'abort-grace');
+    expect(outcome.results.verdict).toBe('FAIL');
+    const abortedAtS = Number(/failed at (\d+) s/.exec(outcome.results.abortReason ?? '')?.[1]);
+    expect(abortedAtS).toBeGreaterThanOrEqual(5);
+  });
+
   it('judge `connections >=` on the sampled peak: a run that meets it is not aborted', async () => {
     // 4 connections, each working every second: the floor is met from the first samples on. It used to be judged
     // against 0 during the load (the peak was filled in afterwards), so every such run was aborted at once.
