@@ -13,6 +13,7 @@ import { RESULTS_SCHEMA_VERSION, type IntervalPoint, type RunResults, type RunSt
 import type { Plan } from '../scenario/plan.js';
 import { evaluateThresholds, overallVerdict } from '../thresholds/index.js';
 import type { TargetSpec } from '../target/types.js';
+import { durabilityWeakenedBy } from '../target/durability.js';
 import { redactUrl, redactUrlsInText } from '../target/url.js';
 import { pgClientConfig, redisTlsOptions } from '../target/tls.js';
 import { AbortOnFail } from './abort-on-fail.js';
@@ -230,12 +231,13 @@ export class BenchmarkRun {
     const abortReason = outcome.failure?.message ?? this.abortReason;
     const recovery = summarizeFaults(outcome.faults, outcome.startAtMs);
     const target = prepared.target;
+    const nonDurable = durabilityWeakenedBy(target.settings);
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       authbench: await describeBuild(),
       scenario: { name: plan.name, description: plan.description, file: plan.source.file, text: redactUrlsInText(plan.source.text) },
       status,
-      ...(status !== 'completed' && abortReason ? { abortReason } : {}),
+      ...(status !== 'completed' && abortReason ? { abortReason: redactUrlsInText(abortReason) } : {}),
       startedAt: input.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       measuredWindow: { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) },
@@ -254,6 +256,7 @@ export class BenchmarkRun {
         serverVersion: target.serverVersion,
         redisVersion: target.redisVersion,
         settings: target.settings,
+        ...(nonDurable.length > 0 ? { nonDurable } : {}),
       },
       dataset: prepared.dataset,
       environment: describeEnvironment(),
