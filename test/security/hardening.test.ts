@@ -94,6 +94,22 @@ describe('hardening (issue 10, part B) through the built CLI', () => {
     expect(out.files[path.join('out', 'report.html')]).toMatch(/NON-DURABLE server \(fsync=off\)/);
   }, 180_000);
 
+  it('port: 1 with --allow-unsafe-settings is a clear start failure, not "port in use"', async () => {
+    const ctx = await contextFor('port-1');
+    await runCase(
+      {
+        name: 'port: 1 with --allow-unsafe-settings',
+        target: () => 'target: { kind: embedded, serverSettings: { port: 1 } }',
+        args: (x) => ['run', x.scenario, '--allow-unsafe-settings', '--data-dir', path.join(x.dir, '.authbench'), '--out', path.join(x.dir, 'out')],
+        exit: 3,
+        stderr: [/PostgreSQL could not listen: could not (bind|create listen socket)/, /AB_ERR_PG_START/],
+        timeoutMs: 120_000,
+        check: (out) => expect(out.stderr).not.toMatch(/already in use|AB_ERR_PORT_IN_USE/),
+      },
+      ctx,
+    );
+  }, 180_000);
+
   it('a default run is durable and says nothing of it', async () => {
     const ctx = await contextFor('durable');
     const out = await runCase({ name: 'durable external run', args: (x) => ['run', x.scenario, '--pg-url', x.pgUrl, '--redis-url', x.redisUrl, '--out', path.join(x.dir, 'out')], exit: 0, stderr: [], timeoutMs: 60_000 }, ctx);
