@@ -20,6 +20,8 @@ describe('redactSecrets: one rule for every text that may hold a URL', () => {
     ['postgres://u:p@ss@h/db', 'postgres://u:***@h/db'],
     ['postgres://u:pa/ss@h/db', 'postgres://u:***@h/db'],
     ['postgres://app:s3cret@db:99999/auth', 'postgres://app:***@db:99999/auth'],
+    ['postgres://app:@ s3cret@db/auth', 'postgres://app:***@db/auth'],
+    ['postgres://app:@?s3cret@db/auth', 'postgres://app:***@db/auth'],
     // libpq keyword strings.
     ['host=h password=s3cret dbname=x', 'host=h password=*** dbname=x'],
     ["host=h password = 's3 cret' user=x", 'host=h password = *** user=x'],
@@ -35,7 +37,7 @@ describe('redactSecrets: one rule for every text that may hold a URL', () => {
   });
 
   it('leaves text without secrets alone', () => {
-    for (const text of ['at 20:46:48 the run ended', 'target.serverSettings.port: changes where the server listens', 'http://cache:6379', 'hosts a:1, b:2']) {
+    for (const text of ['at 20:46:48 the run ended', 'target.serverSettings.port: changes where the server listens', 'http://cache:6379', 'hosts a:1, b:2', 'description: mail admin@example.com']) {
       expect(redactSecrets(text)).toBe(text);
     }
   });
@@ -47,6 +49,8 @@ describe('redactSecrets: one rule for every text that may hold a URL', () => {
       .filter((p) => /[A-Za-z0-9]{6}/.test(p) && !p.startsWith('/') && !(/\s/.test(p) && /[/?#]/.test(p)));
     fc.assert(
       fc.property(fc.constantFrom('postgres://', 'postgresql://', 'redis://', 'postgres:/', 'postgres//', ''), fc.constantFrom('app', '', 'u'), password, fc.constantFrom('', 'error: ', '"', '('), (scheme, user, pw, before) => {
+        // Without a scheme, `app: pw@host` reads like YAML (`key: value@host`), which is left alone.
+        fc.pre(scheme !== '' || !/^\s/.test(pw));
         const secret = /[A-Za-z0-9]{6}/.exec(pw)![0];
         const text = `${before}${scheme}${user}:${pw}@db.example:5432/auth`;
         expect(redactSecrets(text)).not.toContain(secret);
