@@ -206,6 +206,15 @@ export const SETTINGS_CASES: readonly HardeningCase[] = [
     stderr: [/hardening\.yaml:2 target\.serverSettings\.wal_level: weakens durability/],
     timeoutMs: 20_000,
   },
+  {
+    name: 'validate --allow-unsafe-settings accepts what such a run would',
+    args: (c) => ['validate', c.scenario, '--allow-unsafe-settings'],
+    target: () => 'target: { serverSettings: { fsync: false, work_mem: 8MB } }',
+    exit: 0,
+    stderr: [],
+    timeoutMs: 20_000,
+    check: (out) => expect(out.stdout).toMatch(/hardening\.yaml: valid/),
+  },
 ];
 
 /** 3. Servers that do not answer, a Redis database the server does not have, a Redis port given as --pg-url. */

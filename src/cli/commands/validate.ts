@@ -5,12 +5,16 @@ import { InvalidInputError, type InputIssue } from '../../errors.js';
 
 interface ValidateArgs {
   files: string[];
+  'allow-unsafe-settings': boolean;
 }
 
 const command: CommandModule<object, ValidateArgs> = {
   command: 'validate <files..>',
   describe: 'Check scenario files (syntax, units, bounds, operations, thresholds) without running them',
-  builder: (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario YAML files' }),
+  builder: (y) =>
+    y
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario YAML files' })
+      .option('allow-unsafe-settings', { type: 'boolean', default: false, describe: 'Accept target.serverSettings outside the performance allow-list, as `run --allow-unsafe-settings` does' }),
   handler: async (args) => {
     const { loadScenario } = await import('../../scenario/parse.js');
     const { summarizePlan } = await import('../../scenario/summary.js');
@@ -18,7 +22,7 @@ const command: CommandModule<object, ValidateArgs> = {
     let invalidFiles = 0;
     for (const file of args.files) {
       try {
-        const plan = await loadScenario(file);
+        const plan = await loadScenario(file, { allowUnsafeSettings: args['allow-unsafe-settings'] });
         process.stdout.write(`${file}: valid (${summarizePlan(plan)})\n`);
       } catch (err) {
         if (!(err instanceof InvalidInputError)) throw err;
