@@ -94,7 +94,7 @@ export async function connectPostgres(url: string, source?: string): Promise<pg.
 }
 
 /** Driver messages of a server that never finished the PostgreSQL handshake: worth asking what else is there. */
-const NOT_A_HANDSHAKE = /timeout expired|Connection terminated unexpectedly|unexpected|Received unexpected|invalid/i;
+const NOT_A_HANDSHAKE = /timeout expired|unexpected|invalid/i;
 
 /** classifyPostgresError, but a server that did not speak PostgreSQL is probed: a Redis port or a dead server. */
 async function explainPostgresError(err: unknown, url: string, source = '--pg-url'): Promise<InfrastructureError> {
@@ -104,7 +104,7 @@ async function explainPostgresError(err: unknown, url: string, source = '--pg-ur
   let port: number;
   try {
     const parsed = new URL(url);
-    host = parsed.hostname;
+    host = parsed.hostname.replace(/^\[(.*)\]$/, '$1'); // [::1] → ::1 for node:net
     port = Number(parsed.port || 5432);
   } catch {
     return classifyPostgresError(err, url);
