@@ -85,8 +85,15 @@ export const InfraCode = {
   pgTlsRequired: 'AB_ERR_PG_TLS',
   pgStartFailed: 'AB_ERR_PG_START',
   pgDatabaseMissing: 'AB_ERR_PG_NO_DATABASE',
+  /** The URL's server answers, but not as PostgreSQL (a Redis port given as --pg-url). */
+  pgNotPostgres: 'AB_ERR_PG_NOT_POSTGRES',
+  /** The server accepts connections and never answers. */
+  pgNoAnswer: 'AB_ERR_PG_NO_ANSWER',
   redisUnreachable: 'AB_ERR_REDIS_UNREACHABLE',
   redisAuthFailed: 'AB_ERR_REDIS_AUTH',
+  redisNoAnswer: 'AB_ERR_REDIS_NO_ANSWER',
+  /** The URL's database index (redis://host/99) does not exist on the server. */
+  redisDatabase: 'AB_ERR_REDIS_DB',
   redisMissing: 'AB_ERR_REDIS_MISSING',
   redisStartFailed: 'AB_ERR_REDIS_START',
   portInUse: 'AB_ERR_PORT_IN_USE',

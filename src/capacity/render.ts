@@ -3,6 +3,7 @@
 import { latencyCell, shownOperations } from '../report/capacity-operations.js';
 import { formatRate } from '../report/format.js';
 import type { CapacityResults } from '../results/capacity.js';
+import { nonDurableNote } from '../report/verdict-line.js';
 
 const WHO_BROKE: Record<string, string> = {
   failed: 'a threshold failed — the database (or the system under test) is the limit',
@@ -12,6 +13,11 @@ const WHO_BROKE: Record<string, string> = {
 
 /** One sentence: the knee, and what stopped the search. */
 export function summarizeCapacity(r: Omit<CapacityResults, 'summary'>): string {
+  const durability = nonDurableNote(r.nonDurable);
+  return durability ? `${searchSentence(r)} ${durability}.` : searchSentence(r);
+}
+
+function searchSentence(r: Omit<CapacityResults, 'summary'>): string {
   const bad = r.firstBad ? ` ${formatRate(r.firstBad.rate)} did not hold: ${WHO_BROKE[r.firstBad.verdict] ?? r.firstBad.verdict} (${r.firstBad.reasons.join('; ') || 'no detail'}).` : '';
   switch (r.end) {
     case 'precision':

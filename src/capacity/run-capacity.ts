@@ -20,6 +20,7 @@ import type { TargetSpec } from '../target/types.js';
 import { formatMetricValue } from '../report/format.js';
 import { searchCapacity, type StepVerdict } from './search.js';
 import { renderCapacityConsole, summarizeCapacity } from './render.js';
+import { durabilityWeakenedBy } from '../target/durability.js';
 
 export const CAPACITY_FILES = { json: 'capacity.json', html: 'capacity.html' } as const;
 
@@ -166,8 +167,10 @@ export async function runCapacity(plan: Plan, opts: CapacityOptions = {}): Promi
     : undefined;
   const steps: CapacityStep[] = [];
   let search: Awaited<ReturnType<typeof searchCapacity>>;
+  let nonDurable: string[] = [];
   try {
     const prepared = await prepareTarget(plan, targetSpecOf(plan, opts.target), { log, signal: abort.signal, onPhase: (p) => (phase = p) });
+    nonDurable = durabilityWeakenedBy(prepared.target.settings);
     phase = 'load';
     try {
       search = await searchCapacity(settings, async (rate, i) => {
@@ -212,6 +215,7 @@ export async function runCapacity(plan: Plan, opts: CapacityOptions = {}): Promi
     knee: search.knee,
     firstBad: firstBadStep ? { rate: firstBadStep.rate, verdict: firstBadStep.verdict, reasons: firstBadStep.reasons } : null,
     end: search.end,
+    ...(nonDurable.length > 0 ? { nonDurable } : {}),
   };
   const results: CapacityResults = { ...partial, summary: summarizeCapacity(partial) };
   await writeFileAtomic(path.join(dir, CAPACITY_FILES.json), `${JSON.stringify(results, null, 2)}\n`);

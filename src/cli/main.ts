@@ -5,6 +5,8 @@ import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode, InvalidInputError, isAuthbenchError } from '../errors.js';
 import { assertNoRepeatedFlags, attachNegativeValues, protectStdinDash } from './argv.js';
+// A leaf module: every error text is printed through the one redaction rule, whatever built it.
+import { redactSecrets } from '../target/redact.js';
 
 // Each command module types its own arguments; the list only needs them to be command modules.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -54,13 +56,13 @@ export async function main(argv: string[]): Promise<void> {
     await parser.parseAsync();
   } catch (err) {
     if (isAuthbenchError(err)) {
-      process.stderr.write(`authbench: ${err.toUserText()} [${err.code}]\n`);
-      if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+      process.stderr.write(`authbench: ${redactSecrets(err.toUserText())} [${err.code}]\n`);
+      if (debug && err.stack) process.stderr.write(`${redactSecrets(err.stack)}\n`);
       process.exitCode = err.exitCode;
     } else {
       const message = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`authbench: unexpected error: ${message.split('\n')[0]}. This is a bug; please report it (set AUTHBENCH_DEBUG=1 for the stack trace).\n`);
-      if (debug) process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.stderr.write(`authbench: unexpected error: ${redactSecrets(message.split('\n')[0] ?? '')}. This is a bug; please report it (set AUTHBENCH_DEBUG=1 for the stack trace).\n`);
+      if (debug) process.stderr.write(`${redactSecrets(err instanceof Error ? (err.stack ?? message) : String(err))}\n`);
       process.exitCode = ExitCode.infrastructure;
     }
   }

@@ -244,6 +244,7 @@ function environmentCard(results: RunResults): string {
     ['Redis', h(target.redisVersion)],
     ['pg URL', mono(target.pgUrl)],
     ['Redis URL', mono(target.redisUrl)],
+    ['durability', target.nonDurable?.length ? `<b>non-durable</b>: ${mono(target.nonDurable.join(', '))}` : 'durable'],
     ...Object.entries(target.settings).map(([k, v]): [string, string] => [k, mono(v)]),
   ]);
   const machine = facts([

@@ -78,6 +78,7 @@ export function renderJunit(results: RunResults): string {
     ['git.commit', results.authbench.gitCommit ?? ''],
     ['postgres.version', results.target.serverVersion],
     ['redis.version', results.target.redisVersion],
+    ['durability', results.target.nonDurable?.length ? `non-durable: ${results.target.nonDurable.join(', ')}` : 'durable'],
   ]
     .map(([name, value]) => `      <property${attrs({ name: name ?? '', value: value ?? '' })}/>`)
     .join('\n');

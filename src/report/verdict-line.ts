@@ -24,7 +24,9 @@ function moreSuffix(n: number, word: string): string {
   return n > 0 ? ` (+${n} more ${word})` : '';
 }
 
-export function summarizeVerdict(results: Pick<RunResults, 'verdict' | 'thresholds' | 'generator' | 'abortReason' | 'status'>): VerdictSummary {
+export function summarizeVerdict(
+  results: Pick<RunResults, 'verdict' | 'thresholds' | 'generator' | 'abortReason' | 'status'> & { readonly target?: Pick<RunResults['target'], 'nonDurable'> },
+): VerdictSummary {
   const { verdict, thresholds } = results;
   const failed = thresholds.filter((t) => t.status === 'FAIL');
   const inconclusive = thresholds.filter((t) => t.status === 'INCONCLUSIVE');
@@ -53,7 +55,15 @@ export function summarizeVerdict(results: Pick<RunResults, 'verdict' | 'threshol
       detail = results.abortReason ? `run stopped early: ${results.abortReason}` : 'run stopped early';
       break;
   }
+  const durability = nonDurableNote(results.target?.nonDurable);
+  if (durability) detail = `${detail}; ${durability}`;
   return { verdict, detail, line: `${verdict} — ${detail}` };
+}
+
+/** The warning every reporter carries for a run on a server that may lose commits, or '' for a durable one. */
+export function nonDurableNote(nonDurable: readonly string[] | undefined): string {
+  if (!nonDurable || nonDurable.length === 0) return '';
+  return `NON-DURABLE server (${nonDurable.join(', ')}): committed transactions may be lost in a crash, so these numbers do not show durable performance`;
 }
 
 /** The process exit code a verdict maps to. INCONCLUSIVE gates like a failure: a target not proven is not met. */

@@ -78,6 +78,8 @@ export interface CapacityResults {
   /** The lowest rate that did not hold above the knee, and how it broke. */
   readonly firstBad: { readonly rate: number; readonly verdict: StepVerdict; readonly reasons: readonly string[] } | null;
   readonly end: SearchEnd | 'stopped';
+  /** Present only when the server may lose commits (`fsync=off`, …): every step's results carry it too. */
+  readonly nonDurable?: readonly string[];
   /** One sentence: the knee and what broke it (database, generator or unproven). */
   readonly summary: string;
 }

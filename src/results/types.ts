@@ -203,6 +203,11 @@ export interface RunResults {
     readonly redisVersion: string;
     /** Relevant server settings (synchronous_commit, shared_buffers, max_connections, …). */
     readonly settings: Readonly<Record<string, string>>;
+    /**
+     * Present only when the server may lose a committed transaction in a crash: the settings that say so
+     * (`fsync=off`, `synchronous_commit=off`, …). Every reporter marks such a run non-durable.
+     */
+    readonly nonDurable?: readonly string[];
   };
   readonly dataset: { readonly users: number; readonly seed: number; readonly fingerprint: string; readonly reused: boolean };
   readonly environment: {

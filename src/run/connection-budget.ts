@@ -45,7 +45,7 @@ export function assertConnectionBudget(plan: Plan, limits: ServerConnectionLimit
 
 /** Reads the server's connection limits over the admin URL. */
 export async function readConnectionLimits(adminUrl: string): Promise<ServerConnectionLimits> {
-  const client = new pg.Client({ ...pgClientConfig(adminUrl), application_name: 'authbench-check' });
+  const client = new pg.Client({ ...pgClientConfig(adminUrl), application_name: 'authbench-check', connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
     const { rows } = await client.query<{ max: number; reserved: number; in_use: number }>(

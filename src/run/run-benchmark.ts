@@ -13,6 +13,8 @@ import { RESULTS_SCHEMA_VERSION, type IntervalPoint, type RunResults, type RunSt
 import type { Plan } from '../scenario/plan.js';
 import { evaluateThresholds, overallVerdict } from '../thresholds/index.js';
 import type { TargetSpec } from '../target/types.js';
+import { durabilityWeakenedBy } from '../target/durability.js';
+import { withDeadline } from '../target/redis-ready.js';
 import { redactUrl, redactUrlsInText } from '../target/url.js';
 import { pgClientConfig, redisTlsOptions } from '../target/tls.js';
 import { AbortOnFail } from './abort-on-fail.js';
@@ -111,7 +113,7 @@ export class BenchmarkRun {
     const latenessBoundMs = this.options.latenessBoundMs ?? DEFAULT_LATENESS_BOUND_MS;
     const lost = new WeakSet<pg.Client>();
     const connectMonitor = async (): Promise<pg.Client> => {
-      const client = new pg.Client({ ...pgClientConfig(prepared.target.pgUrl), application_name: 'authbench-monitor' });
+      const client = new pg.Client({ ...pgClientConfig(prepared.target.pgUrl), application_name: 'authbench-monitor', connectionTimeoutMillis: 10_000 });
       // A server restart mid-run must not crash the run (an 'error' without a listener would): mark it, reconnect later.
       client.on('error', () => lost.add(client));
       client.on('end', () => lost.add(client));
@@ -122,7 +124,9 @@ export class BenchmarkRun {
     const redis = new Redis(prepared.target.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, ...redisTlsOptions(prepared.target.redisUrl) });
     redis.on('error', () => {});
     try {
-      await redis.connect().catch(() => {});
+      // Best effort (the evidence is skipped without it), but bounded: a Redis gone silent since the check must not hang the run.
+      // It keeps reconnecting in the background either way, as before.
+      await withDeadline(redis.connect().catch(() => {}), 10_000, () => new Error('Redis did not answer')).catch(() => {});
       this.phase = 'warm';
       if (plan.target.cache === 'cold') await makeCacheCold(prepared.target.redisUrl, { log });
       else if (prepared.schema) await warmCaches(plan, prepared, { log });
@@ -235,12 +239,13 @@ export class BenchmarkRun {
     const abortReason = outcome.failure?.message ?? this.abortReason;
     const recovery = summarizeFaults(outcome.faults, outcome.startAtMs, outcome.redisOutages);
     const target = prepared.target;
+    const nonDurable = durabilityWeakenedBy(target.settings);
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       authbench: await describeBuild(),
       scenario: { name: plan.name, description: plan.description, file: plan.source.file, text: redactUrlsInText(plan.source.text) },
       status,
-      ...(status !== 'completed' && abortReason ? { abortReason } : {}),
+      ...(status !== 'completed' && abortReason ? { abortReason: redactUrlsInText(abortReason) } : {}),
       startedAt: input.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       measuredWindow: { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) },
@@ -260,6 +265,7 @@ export class BenchmarkRun {
         serverVersion: target.serverVersion,
         redisVersion: target.redisVersion,
         settings: target.settings,
+        ...(nonDurable.length > 0 ? { nonDurable } : {}),
       },
       dataset: prepared.dataset,
       environment: describeEnvironment(),

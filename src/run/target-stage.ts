@@ -36,8 +36,9 @@ export function targetSpecOf(plan: Plan, overrides: Partial<TargetSpec> = {}): T
     allowNonEmpty: plan.target.allowNonEmpty,
     settings: { synchronousCommit: plan.target.synchronousCommit, postgresOptions: plan.target.serverSettings },
   };
-  if (plan.target.pgUrl !== undefined) spec.pgUrl = plan.target.pgUrl;
-  if (plan.target.redisUrl !== undefined) spec.redisUrl = plan.target.redisUrl;
+  // A URL from the file is named by its file and field in errors; a flag that overrides it is named by the flag.
+  if (plan.target.pgUrl !== undefined && overrides.pgUrl === undefined) Object.assign(spec, { pgUrl: plan.target.pgUrl, pgUrlSource: `${plan.source.file} target.pgUrl` });
+  if (plan.target.redisUrl !== undefined && overrides.redisUrl === undefined) Object.assign(spec, { redisUrl: plan.target.redisUrl, redisUrlSource: `${plan.source.file} target.redisUrl` });
   return { ...spec, ...overrides };
 }
 

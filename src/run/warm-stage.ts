@@ -56,7 +56,7 @@ export async function warmCaches(plan: Plan, prepared: PreparedTarget, opts: War
     if (permissionRatio !== undefined) {
       const users: string[] = [];
       for (let i = 0; i < dataset.users; i++) if (isWarmPermissionUser(seed, i, permissionRatio)) users.push(dataset.userId(i));
-      const client = new pg.Client({ ...pgClientConfig(prepared.target.pgUrl), application_name: 'authbench-warm' });
+      const client = new pg.Client({ ...pgClientConfig(prepared.target.pgUrl), application_name: 'authbench-warm', connectionTimeoutMillis: 10_000 });
       await client.connect();
       try {
         const report = await layer.warmPermissions(users, (ids) => loadPermissionMasks(client, ids));

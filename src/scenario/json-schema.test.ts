@@ -129,6 +129,8 @@ describe('schema/scenario.schema.json', () => {
     ['bad threshold text', LOAD + MIX + 'thresholds: { auth.login: [ "p95 lt 5ms" ] }\n', false],
     ['threshold object without text', LOAD + MIX + 'thresholds: { auth.login: [ { abortOnFail: true } ] }\n', false],
     ['synchronous_commit as a server setting', 'target: { serverSettings: { synchronous_commit: "off" } }\n' + LOAD + MIX, false],
+    ['unknown server setting', 'target: { serverSettings: { shared_bufers: 1GB } }\n' + LOAD + MIX, false],
+    ['unsafe server setting', 'target: { serverSettings: { archive_command: "touch /tmp/x" } }\n' + LOAD + MIX, false],
     ['missing mix', LOAD, false],
   ];
 

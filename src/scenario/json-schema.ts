@@ -5,6 +5,7 @@ import { LOAD_KEYS, STAGE_KEYS } from './load-section.js';
 import { MIX_ENTRY_KEYS, STEP_KEYS } from './mix-section.js';
 import { OPERATION_NAMES, OPERATIONS, type OptionSpec } from './operations.js';
 import { DATASET_KEYS, TARGET_KEYS, TOP_LEVEL_KEYS } from './parse.js';
+import { PERFORMANCE_SETTINGS } from './server-settings.js';
 import { THRESHOLD_OBJECT_KEYS } from './thresholds-section.js';
 
 type Schema = { readonly [key: string]: unknown };
@@ -84,7 +85,7 @@ export function buildScenarioSchema(): Schema {
         target: closedObject(TARGET_KEYS, {
           kind: { enum: ['embedded', 'docker', 'external'], default: d.target.kind, description: 'Where PostgreSQL and Redis come from.' },
           synchronousCommit: { type: 'boolean', default: d.target.synchronousCommit, description: 'Durable commits (synchronous_commit=on).' },
-          serverSettings: { type: 'object', propertyNames: { pattern: '^[a-z_][a-z0-9_.]*$', not: { const: 'synchronous_commit' } }, additionalProperties: { type: ['string', 'number', 'boolean'] }, description: 'Extra PostgreSQL settings for servers authbench starts.' },
+          serverSettings: { type: 'object', propertyNames: { enum: [...Object.values(PERFORMANCE_SETTINGS).flat()] }, additionalProperties: { type: ['string', 'number', 'boolean'] }, description: 'Extra PostgreSQL performance settings for servers authbench starts (the allow-list; unsafe settings need --allow-unsafe-settings).' },
           pgUrl: { type: 'string', pattern: '^postgres(ql)?://', description: 'Admin PostgreSQL URL (kind: external only).' },
           redisUrl: { type: 'string', pattern: '^rediss?://', description: 'Redis URL (kind: external only).' },
           allowNonEmpty: { type: 'boolean', default: d.target.allowNonEmpty, description: 'Allow writing into a non-empty database (external).' },

@@ -16,6 +16,19 @@ function problems(text: string, cores = 4): string[] {
   return result.issues.map((i) => formatInputIssue(i).replace(/^x\.yaml:?/, ''));
 }
 
+describe('target.serverSettings', () => {
+  it('passes performance settings and, with allowUnsafeSettings, the unsafe ones; unknown names never', () => {
+    const text = 'target: { serverSettings: { shared_buffers: 1GB, work_mem: 8MB, jit: off, autovacuum_naptime: 10s, wal_level: replica, fsync: false } }\n' + LOAD + MIX;
+    expect(problems(text)).toEqual([
+      '1 target.serverSettings.fsync: weakens durability, so authbench refuses it; remove it, or pass --allow-unsafe-settings to run with it anyway (the run is then marked non-durable in every report)',
+    ]);
+    const plan = parseScenario(text, 'x.yaml', { cores: 4, allowUnsafeSettings: true });
+    expect(plan.target.serverSettings).toEqual({ shared_buffers: '1GB', work_mem: '8MB', jit: 'off', autovacuum_naptime: '10s', wal_level: 'replica', fsync: 'off' });
+    const unknown = validateScenario('target: { serverSettings: { shared_bufers: 1GB } }\n' + LOAD + MIX, 'x.yaml', { cores: 4, allowUnsafeSettings: true });
+    expect(unknown.ok).toBe(false);
+  });
+});
+
 describe('parseScenario rejects bad scenarios with exact, located messages', () => {
   const cases: Array<[string, string, string[]]> = [
     // YAML itself
@@ -137,6 +150,18 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
         '1 target.serverSettings.synchronous_commit: set target.synchronousCommit instead (results record it)',
         '1 target.serverSettings.Shared_Buffers: expected a PostgreSQL setting name in lower case, like shared_buffers',
         '1 target.serverSettings.work_mem: expected a setting value (text, number or boolean), got a list',
+      ],
+    ],
+    [
+      'server settings outside the allow-list',
+      'target:\n  serverSettings:\n    archive_command: "touch /tmp/x"\n    listen_addresses: 0.0.0.0\n    fsync: false\n    shared_bufers: 1GB\n    wal_level: minimal\n    nonsense_setting: 1\n' + LOAD + MIX,
+      [
+        '3 target.serverSettings.archive_command: runs commands, so authbench refuses it; remove it, or pass --allow-unsafe-settings to run with it anyway',
+        '4 target.serverSettings.listen_addresses: changes where the server listens, so authbench refuses it; remove it, or pass --allow-unsafe-settings to run with it anyway',
+        '5 target.serverSettings.fsync: weakens durability, so authbench refuses it; remove it, or pass --allow-unsafe-settings to run with it anyway (the run is then marked non-durable in every report)',
+        '6 target.serverSettings.shared_bufers: is not a performance setting authbench lets a scenario change; did you mean shared_buffers? (the allowed settings are listed in docs/scenarios.md)',
+        '7 target.serverSettings.wal_level: weakens durability, so authbench refuses it; remove it, or pass --allow-unsafe-settings to run with it anyway (the run is then marked non-durable in every report)',
+        '8 target.serverSettings.nonsense_setting: is not a performance setting authbench lets a scenario change (the allowed settings are listed in docs/scenarios.md)',
       ],
     ],
     ['URL with an embedded target', 'target: { pgUrl: "postgres://u:p@h/db" }\n' + LOAD + MIX, ['1 target.pgUrl: only with kind: external (authbench starts its own servers for kind: embedded)']],

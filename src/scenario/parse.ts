@@ -5,11 +5,13 @@ import { basename, extname } from 'node:path';
 import { InvalidInputError, type InputIssue } from '../errors.js';
 import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './defaults.js';
 import { describe, Issues, type MapReader, readBoolean, readEnum, readInteger, readMap, readNumber, readRatio, readString } from './fields.js';
+import { didYouMean } from './did-you-mean.js';
 import { parseLoad } from './load-section.js';
 import { parseMix } from './mix-section.js';
 import { deepFreeze } from './operations.js';
 import type { Plan, PlanDataset, PlanTarget } from './plan.js';
 import { MAX_SCENARIO_BYTES, readScenarioSource, STDIN_LABEL } from './read-source.js';
+import { classifySetting, knownSettingNames } from './server-settings.js';
 import { parseYamlSource, type SourceNode } from './source-tree.js';
 import { parseThresholds } from './thresholds-section.js';
 
@@ -21,6 +23,8 @@ export const DATASET_KEYS: readonly string[] = ['users', 'seed', 'sessionsPerUse
 export interface ParseScenarioOptions {
   /** Core count for `workers: auto` and `maxConcurrentHashes`; default os.availableParallelism(). */
   readonly cores?: number;
+  /** `--allow-unsafe-settings`: let target.serverSettings hold settings that run commands, load code, change where the server listens or weaken durability. */
+  readonly allowUnsafeSettings?: boolean;
 }
 
 export type ScenarioValidation = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: readonly InputIssue[] };
@@ -51,13 +55,14 @@ export function validateScenario(text: string, file: string, options: ParseScena
     issues.add('(file)', undefined, 'is empty; a scenario needs at least load and mix');
     return { ok: false, issues: issues.list };
   }
-  const plan = buildPlan(source.root, text, file, issues, options.cores ?? availableParallelism());
+  const plan = buildPlan(source.root, text, file, issues, { ...options, cores: options.cores ?? availableParallelism() });
   if (plan && issues.count === 0) return { ok: true, plan };
   // In file order, so the list reads top to bottom like the file (the sort is stable within a line).
   return { ok: false, issues: [...issues.list].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity)) };
 }
 
-function buildPlan(root: SourceNode, text: string, file: string, issues: Issues, cores: number): Plan | undefined {
+function buildPlan(root: SourceNode, text: string, file: string, issues: Issues, options: ParseScenarioOptions & { cores: number }): Plan | undefined {
+  const cores = options.cores;
   const map = readMap(root, '', issues, TOP_LEVEL_KEYS, 'a map of scenario fields (name, load, mix, …)');
   if (!map) return undefined;
   const line = root.line;
@@ -69,7 +74,7 @@ function buildPlan(root: SourceNode, text: string, file: string, issues: Issues,
   const name = get('name', (n, p) => readScenarioName(n, p, issues)) ?? defaultName(file);
   const description = get('description', (n, p) => readString(n, p, issues)) ?? '';
   const seed = get('seed', (n, p) => readInteger(n, p, issues, { min: 0, max: SCENARIO_LIMITS.maxSeed })) ?? SCENARIO_DEFAULTS.seed;
-  const target = parseTarget(map.get('target'), issues);
+  const target = parseTarget(map.get('target'), issues, options.allowUnsafeSettings ?? false);
   const dataset = parseDataset(map.get('dataset'), issues);
   const load = parseLoad(map.get('load'), line, issues, cores);
   const mix = parseMix(map.get('mix'), line, issues, { datasetUsers: dataset?.users ?? SCENARIO_DEFAULTS.dataset.users, cores });
@@ -107,7 +112,7 @@ function field<T>(map: MapReader | undefined, key: string, read: (node: SourceNo
   return node === undefined || !map ? undefined : read(node, map.child(key));
 }
 
-function parseTarget(node: SourceNode | undefined, issues: Issues): PlanTarget | undefined {
+function parseTarget(node: SourceNode | undefined, issues: Issues, allowUnsafeSettings: boolean): PlanTarget | undefined {
   const before = issues.count;
   const map = node === undefined ? undefined : readMap(node, 'target', issues, TARGET_KEYS, 'the target section (a map)');
   if (node !== undefined && !map) return undefined;
@@ -121,7 +126,7 @@ function parseTarget(node: SourceNode | undefined, issues: Issues): PlanTarget |
   for (const key of ['pgUrl', 'redisUrl'] as const) {
     if (map?.has(key) && kind !== 'external') issues.add(map.child(key), map.keyLine(key), `only with kind: external (authbench starts its own servers for kind: ${kind})`);
   }
-  const serverSettings = field(map, 'serverSettings', (n, p) => readServerSettings(n, p, issues)) ?? {};
+  const serverSettings = field(map, 'serverSettings', (n, p) => readServerSettings(n, p, issues, allowUnsafeSettings)) ?? {};
   if (issues.count > before) return undefined;
   return {
     kind,
@@ -151,8 +156,11 @@ function readUrl(node: SourceNode, path: string, issues: Issues, protocols: read
   return text;
 }
 
-/** PostgreSQL setting name → value. synchronous_commit has its own field because results record it. */
-function readServerSettings(node: SourceNode, path: string, issues: Issues): Record<string, string> | undefined {
+/**
+ * PostgreSQL setting name → value, checked against the allow-list (server-settings.ts): performance settings pass;
+ * unsafe ones (commands, code, listening, durability) only with `allowUnsafe`; unknown names never (with did-you-mean).
+ */
+function readServerSettings(node: SourceNode, path: string, issues: Issues, allowUnsafe: boolean): Record<string, string> | undefined {
   const map = readMap(node, path, issues, null, 'a map of PostgreSQL setting → value');
   if (!map) return undefined;
   // Null prototype: a setting named __proto__ is a (bad) setting name, not the object's prototype.
@@ -163,18 +171,41 @@ function readServerSettings(node: SourceNode, path: string, issues: Issues): Rec
       issues.add(at, entry.keyLine, 'expected a PostgreSQL setting name in lower case, like shared_buffers');
       continue;
     }
-    if (entry.key === 'synchronous_commit') {
-      issues.add(at, entry.keyLine, 'set target.synchronousCommit instead (results record it)');
-      continue;
-    }
     const value = entry.value;
     if (value.kind !== 'scalar' || value.value === null) {
       issues.add(at, value.line, `expected a setting value (text, number or boolean), got ${describe(value)}`);
       continue;
     }
-    settings[entry.key] = typeof value.value === 'boolean' ? (value.value ? 'on' : 'off') : String(value.value);
+    const text = typeof value.value === 'boolean' ? (value.value ? 'on' : 'off') : String(value.value);
+    const problem = settingProblem(entry.key, text, allowUnsafe);
+    if (problem !== undefined) {
+      issues.add(at, entry.keyLine, problem);
+      continue;
+    }
+    settings[entry.key] = text;
   }
   return settings;
+}
+
+/** Why a setting may not be used, or undefined when it may. */
+function settingProblem(name: string, value: string, allowUnsafe: boolean): string | undefined {
+  // wal_level replica/logical change nothing a run measures; only minimal drops what a crash recovery elsewhere needs.
+  const decision = name === 'wal_level' && value.toLowerCase() !== 'minimal' ? { kind: 'allowed' as const } : classifySetting(name);
+  switch (decision.kind) {
+    case 'allowed':
+      return undefined;
+    case 'field':
+      return decision.message;
+    case 'unsafe': {
+      if (allowUnsafe) return undefined;
+      const marked = decision.reason === 'weakens durability' ? ' (the run is then marked non-durable in every report)' : '';
+      return `${decision.reason}, so authbench refuses it; remove it, or pass --allow-unsafe-settings to run with it anyway${marked}`;
+    }
+    case 'unknown': {
+      const suggestion = didYouMean(name, knownSettingNames());
+      return `is not a performance setting authbench lets a scenario change${suggestion ? `; did you mean ${suggestion}?` : ''} (the allowed settings are listed in docs/scenarios.md)`;
+    }
+  }
 }
 
 function parseDataset(node: SourceNode | undefined, issues: Issues): PlanDataset | undefined {

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import type { TargetKind } from './types.js';
-import { redactUrl, resolveExternalUrls, type ExternalUrls } from './url.js';
+import { redactSecrets, redactUrl, resolveExternalUrls, type ExternalUrls } from './url.js';
 
 const run = promisify(execFile);
 
@@ -141,7 +141,7 @@ async function checkExternal(urls: ExternalUrls): Promise<DoctorCheck[]> {
       checks.push({ name, ok: true, detail: `${await probe()} at ${redactUrl(url)}`, neededBy: ['external'] });
     } catch (err) {
       const hint = (err as { hint?: string }).hint;
-      checks.push({ name, ok: false, detail: (err as Error).message, neededBy: ['external'], ...(hint ? { fix: hint } : {}) });
+      checks.push({ name, ok: false, detail: redactSecrets((err as Error).message), neededBy: ['external'], ...(hint ? { fix: redactSecrets(hint) } : {}) });
     }
   };
   if (urls.pgUrl !== undefined) {

@@ -132,9 +132,16 @@ export async function startServer(opts: StartOptions): Promise<RunningPostgres> 
   const ready = await waitForLog(logFile, logStart, child, /database system is ready to accept connections/, 30_000);
   if (!ready.ok) {
     const tail = ready.tail.trim().split('\n').slice(-5).join(' | ');
-    if (/could not bind|Address already in use/i.test(ready.tail)) {
+    if (/Address already in use/i.test(ready.tail)) {
       throw new InfrastructureError(InfraCode.portInUse, `PostgreSQL could not listen on port ${opts.port}: it is already in use.`, {
         hint: 'Choose another port (--pg-port) or stop the process using it.',
+      });
+    }
+    const bindFailure = /could not (bind|create listen socket)[^\n]*/i.exec(ready.tail);
+    if (bindFailure) {
+      // Permission denied (a port below 1024), an address not on this host: not a port someone else holds.
+      throw new InfrastructureError(InfraCode.pgStartFailed, `PostgreSQL could not listen: ${bindFailure[0].trim()}.`, {
+        hint: `Check the port and listen settings given to the server; see the full server log at ${logFile}.`,
       });
     }
     if (/lock file "postmaster\.pid" already exists/i.test(ready.tail)) {

@@ -9,13 +9,13 @@ import type { Target, TargetSpec } from './types.js';
 import { resolveExternalUrls } from './url.js';
 
 export async function provisionExternal(spec: TargetSpec, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
-  const urls = resolveExternalUrls({ pgUrl: spec.pgUrl, redisUrl: spec.redisUrl }, env);
+  const urls = resolveExternalUrls({ pgUrl: spec.pgUrl, redisUrl: spec.redisUrl, pgUrlSource: spec.pgUrlSource, redisUrlSource: spec.redisUrlSource }, env);
   const missing = [
     ...(urls.pgUrl === undefined ? [{ path: '--pg-url', message: 'is required for --target external (or set DATABASE_URL)' }] : []),
     ...(urls.redisUrl === undefined ? [{ path: '--redis-url', message: 'is required for --target external (or set REDIS_URL)' }] : []),
   ];
   if (missing.length > 0 || urls.pgUrl === undefined || urls.redisUrl === undefined) throw new InvalidInputError(missing);
-  const client = await connectPostgres(urls.pgUrl);
+  const client = await connectPostgres(urls.pgUrl, urls.pgSource);
   let facts;
   let pgUrl = urls.pgUrl;
   try {
@@ -26,7 +26,7 @@ export async function provisionExternal(spec: TargetSpec, env: NodeJS.ProcessEnv
   } finally {
     await client.end().catch(() => undefined);
   }
-  const { redisVersion } = await checkRedis(urls.redisUrl);
+  const { redisVersion } = await checkRedis(urls.redisUrl, urls.redisSource);
   // prepare.ts sets this password on authbench_app, a cluster-wide role. Derived from the admin credentials
   // and server address (not random per run), so concurrent runs against one server agree on it instead of
   // locking each other's workers out; it is as secret as the admin password it comes from.

@@ -1,5 +1,6 @@
 // Applies the ordered SQL migrations in sql/ (NNN_name.sql) and records each with its SHA-256 checksum.
-// Safe to run twice (applied files are skipped) and concurrently (advisory lock); a changed applied file is an error.
+// Safe to run twice (applied files are skipped) and concurrently (advisory lock); a changed applied file is an error;
+// a failure keeps nothing of the batch (one transaction) and drops the cluster roles it created.
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -79,32 +80,43 @@ const LEDGER_DDL = `
   )`;
 
 /**
- * Applies every migration not yet recorded, each in its own transaction, under an advisory lock.
- * Needs a superuser connection (migration 001 creates roles and the pg_stat_statements extension).
+ * Applies every migration not yet recorded under an advisory lock, all in one transaction: a failing migration
+ * leaves the database as it was (no `authbench` schema on a fresh database), and the cluster roles this call created
+ * are dropped again. Needs a superuser connection (migration 001 creates roles and the pg_stat_statements extension).
  */
 export async function applyMigrations(client: pg.ClientBase, opts: ApplyMigrationsOptions = {}): Promise<ApplyMigrationsResult> {
   const files = await readMigrations(opts.dir ?? defaultMigrationsDir());
   const result: ApplyMigrationsResult = { applied: [], skipped: [] };
-  await ensureClusterRoles(client);
+  const createdRoles = await ensureClusterRoles(client);
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
   try {
-    await client.query(LEDGER_DDL);
-    const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM authbench.schema_migrations');
-    const recorded = new Map(rows.map((r) => [r.name, r.checksum]));
-    for (const file of files) {
-      const checksum = recorded.get(file.name);
-      if (checksum !== undefined) {
-        if (checksum !== file.checksum) {
-          throw new InfrastructureError(InfraCode.migrationChanged, `Migration ${file.name} was changed after it was applied to this database.`, {
-            hint: `Restore ${file.name} to its applied version and put the change in a new, higher-numbered migration, or drop and recreate the database.`,
-          });
+    await client.query('BEGIN');
+    try {
+      await client.query(LEDGER_DDL);
+      const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM authbench.schema_migrations');
+      const recorded = new Map(rows.map((r) => [r.name, r.checksum]));
+      for (const file of files) {
+        const checksum = recorded.get(file.name);
+        if (checksum !== undefined) {
+          if (checksum !== file.checksum) {
+            throw new InfrastructureError(InfraCode.migrationChanged, `Migration ${file.name} was changed after it was applied to this database.`, {
+              hint: `Restore ${file.name} to its applied version and put the change in a new, higher-numbered migration, or drop and recreate the database.`,
+            });
+          }
+          result.skipped.push(file.name);
+          continue;
         }
-        result.skipped.push(file.name);
-        continue;
+        await applyOne(client, file);
+        result.applied.push(file.name);
       }
-      await applyOne(client, file);
-      result.applied.push(file.name);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
     }
+  } catch (err) {
+    await dropRoles(client, createdRoles);
+    throw err;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]).catch(() => undefined);
   }
@@ -112,18 +124,24 @@ export async function applyMigrations(client: pg.ClientBase, opts: ApplyMigratio
 }
 
 /** Roles are cluster-wide, but the advisory lock is per database. */
-const CLUSTER_ROLES = ['CREATE ROLE authbench_owner NOLOGIN', 'CREATE ROLE authbench_app LOGIN NOINHERIT'];
+const CLUSTER_ROLES: readonly { name: string; create: string }[] = [
+  { name: 'authbench_owner', create: 'CREATE ROLE authbench_owner NOLOGIN' },
+  { name: 'authbench_app', create: 'CREATE ROLE authbench_app LOGIN NOINHERIT' },
+];
 
 /**
  * Creates the cluster-wide roles in their own short transactions before any migration runs, so databases
  * migrated at the same time never see a role that another database's still-open migration created
  * (migration 001 keeps its own race-tolerant CREATE ROLE for anyone applying the SQL by hand).
+ * Returns the roles this call created (the others existed already).
  */
-async function ensureClusterRoles(client: pg.ClientBase): Promise<void> {
-  for (const statement of CLUSTER_ROLES) {
+async function ensureClusterRoles(client: pg.ClientBase): Promise<string[]> {
+  const created: string[] = [];
+  for (const role of CLUSTER_ROLES) {
     for (let attempt = 1; ; attempt++) {
       try {
-        await client.query(statement);
+        await client.query(role.create);
+        created.push(role.name);
         break;
       } catch (cause) {
         const code = (cause as { code?: string }).code;
@@ -134,18 +152,28 @@ async function ensureClusterRoles(client: pg.ClientBase): Promise<void> {
           continue;
         }
         if (code === '23505') break;
-        throw new InfrastructureError(InfraCode.migrationFailed, `Could not create the role needed by the schema (${statement}): ${(cause as Error).message}`, {
+        await dropRoles(client, created);
+        throw new InfrastructureError(InfraCode.migrationFailed, `Could not create the role needed by the schema (${role.create}): ${(cause as Error).message}`, {
           hint: 'Migrations need a superuser (or CREATEROLE) connection.',
           cause,
         });
       }
     }
   }
+  return created;
 }
 
+/**
+ * Drops roles this call created, after a failure. Best effort: DROP ROLE waits for (and then refuses) a concurrent
+ * migration of another database that has started to use the role, which then keeps it.
+ */
+async function dropRoles(client: pg.ClientBase, roles: readonly string[]): Promise<void> {
+  for (const role of [...roles].reverse()) await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(role)}`).catch(() => undefined);
+}
+
+/** One migration inside the batch's transaction: a savepoint-free step, so the first failure undoes the batch. */
 async function applyOne(client: pg.ClientBase, file: MigrationFile): Promise<void> {
   const started = performance.now();
-  await client.query('BEGIN');
   try {
     await client.query(file.sql);
     // Migrations may SET LOCAL ROLE to the schema owner; the ledger belongs to the migrating user.
@@ -155,12 +183,10 @@ async function applyOne(client: pg.ClientBase, file: MigrationFile): Promise<voi
       file.checksum,
       Math.round(performance.now() - started),
     ]);
-    await client.query('COMMIT');
   } catch (cause) {
-    await client.query('ROLLBACK').catch(() => undefined);
     const pgErr = cause as { message?: string; hint?: string; code?: string };
     throw new InfrastructureError(InfraCode.migrationFailed, `Migration ${file.name} failed: ${pgErr.message ?? String(cause)}`, {
-      hint: pgErr.hint ?? 'Migrations need a superuser connection to a PostgreSQL 17 server; fix the cause and run again (nothing of this migration was kept).',
+      hint: pgErr.hint ?? 'Migrations need a superuser connection to a PostgreSQL 17 server; fix the cause and run again (nothing of this run of migrations was kept).',
       cause,
     });
   }

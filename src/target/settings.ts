@@ -104,6 +104,12 @@ export const REPORTED_POSTGRES_SETTINGS = [
   'jit',
   'shared_preload_libraries',
   'track_io_timing',
+  // Durability (src/target/durability.ts): a run on a server that may lose commits is marked non-durable.
+  'full_page_writes',
+  'wal_level',
+  'data_sync_retry',
+  'zero_damaged_pages',
+  'ignore_checksum_failure',
 ] as const;
 
 function quoteConfValue(value: string): string {

@@ -42,6 +42,9 @@ export interface TargetSpec {
   pgUrl?: string;
   /** Redis URL, for kind 'external'. */
   redisUrl?: string;
+  /** Where pgUrl / redisUrl came from when not a flag (`login.yaml target.pgUrl`), named in errors. Default: the flag. */
+  pgUrlSource?: string;
+  redisUrlSource?: string;
   /** authbench's home for servers it starts (state.json, pg/, redis/). Default: `.authbench` in the cwd. */
   dataDir?: string;
   /** Fixed ports for servers authbench starts; free ports are picked when absent. */

@@ -1,42 +1,21 @@
 // Database URLs: redaction for anything shown or written, and validation of --pg-url / --redis-url /
 // DATABASE_URL / REDIS_URL with errors that name where the bad value came from.
 import { InvalidInputError, type InputIssue } from '../errors.js';
+import { redactSecrets } from './redact.js';
 
-const REDACTED = '***';
+export { redactSecrets } from './redact.js';
 
 /**
- * The URL with its password replaced by `***` (userinfo and a `password=` query parameter).
- * Works for postgres://, postgresql://, redis://, rediss:// and falls back to a textual rewrite for unparsable input,
- * so a malformed URL in an error message does not leak its password either.
+ * The URL with its password replaced by `***` (userinfo, `password=`), parsed or not: the one rule of
+ * `redactSecrets`, so a malformed URL in an error message does not leak its password either.
  */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const hasParam = parsed.searchParams.has('password');
-    if (!parsed.password && !hasParam) return url; // nothing secret: keep the user's spelling
-    // Prefer an in-place edit (the URL reads as the user wrote it); fall back to the normalised form.
-    const userinfo = `${parsed.username}:${parsed.password}@`;
-    let text = parsed.password && url.includes(`//${userinfo}`) ? url.replace(`//${userinfo}`, `//${parsed.username}:${REDACTED}@`) : url;
-    if (hasParam) text = text.replace(/([?&]password=)[^&#]*/i, `$1${REDACTED}`);
-    const check = new URL(text);
-    if ((!check.password || check.password === encodeURIComponent(REDACTED) || check.password === REDACTED) && (!hasParam || check.searchParams.get('password') === REDACTED)) {
-      return text;
-    }
-    if (parsed.password) parsed.password = REDACTED;
-    if (hasParam) parsed.searchParams.set('password', REDACTED);
-    return parsed.toString().replace(encodeURIComponent(REDACTED), REDACTED);
-  } catch {
-    return url
-      .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^@/\s]*@/i, `$1:${REDACTED}@`)
-      .replace(/([?&]password=)[^&#\s]*/i, `$1${REDACTED}`);
-  }
+  return redactSecrets(url);
 }
 
-/** Free text (a scenario file as written) with the password of every URL in it replaced by `***`. */
+/** Free text (a scenario file as written, an error message) with every password in it replaced by `***`. */
 export function redactUrlsInText(text: string): string {
-  return text
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@'"]*):[^\s@/'"]*@/gi, `$1:${REDACTED}@`)
-    .replace(/([?&]password=)[^&#\s'"]*/gi, `$1${REDACTED}`);
+  return redactSecrets(text);
 }
 
 /** Where a URL came from, for error messages: a flag (`--pg-url`) or an environment variable (`DATABASE_URL`). */
@@ -95,7 +74,7 @@ export function redisUrlIssues(value: string, source: UrlSource): InputIssue[] {
   if (!parsed.hostname) issues.push({ path: source, message: `"${redactUrl(value)}" has no host; expected ${REDIS_EXAMPLE}` });
   checkPort(parsed, source, issues);
   const db = parsed.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d+$/.test(db)) issues.push({ path: source, message: `database "${db}" must be a number (redis://host:6379/0)` });
+  if (db !== '' && !/^\d+$/.test(db)) issues.push({ path: source, message: `database "${redactUrl(db)}" must be a number (redis://host:6379/0)` });
   return issues;
 }
 
@@ -122,14 +101,18 @@ export interface ExternalUrls {
 }
 
 /**
- * Picks the URLs for an external target: flags win over DATABASE_URL / REDIS_URL (an empty variable counts as unset).
+ * Picks the URLs for an external target: flags (or the scenario file's, named by `*UrlSource`) win over DATABASE_URL /
+ * REDIS_URL (an empty variable counts as unset).
  * Validates both and reports every problem at once (InvalidInputError, exit 2).
  */
-export function resolveExternalUrls(flags: { pgUrl?: string; redisUrl?: string }, env: NodeJS.ProcessEnv = process.env): ExternalUrls {
+export function resolveExternalUrls(
+  flags: { pgUrl?: string; redisUrl?: string; pgUrlSource?: string; redisUrlSource?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): ExternalUrls {
   const result: ExternalUrls = {};
-  if (flags.pgUrl !== undefined) Object.assign(result, { pgUrl: flags.pgUrl, pgSource: '--pg-url' });
+  if (flags.pgUrl !== undefined) Object.assign(result, { pgUrl: flags.pgUrl, pgSource: flags.pgUrlSource ?? '--pg-url' });
   else if (env.DATABASE_URL) Object.assign(result, { pgUrl: env.DATABASE_URL, pgSource: 'DATABASE_URL' });
-  if (flags.redisUrl !== undefined) Object.assign(result, { redisUrl: flags.redisUrl, redisSource: '--redis-url' });
+  if (flags.redisUrl !== undefined) Object.assign(result, { redisUrl: flags.redisUrl, redisSource: flags.redisUrlSource ?? '--redis-url' });
   else if (env.REDIS_URL) Object.assign(result, { redisUrl: env.REDIS_URL, redisSource: 'REDIS_URL' });
   const issues = [
     ...(result.pgUrl !== undefined ? postgresUrlIssues(result.pgUrl, result.pgSource ?? '--pg-url') : []),

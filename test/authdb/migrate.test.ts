@@ -83,7 +83,7 @@ describe('applyMigrations', () => {
     }
   });
 
-  it('reports a failing migration with its file name and keeps nothing of it', async () => {
+  it('reports a failing migration with its file name and keeps nothing of the batch (no authbench schema left)', async () => {
     const db = await createTestDatabase('mig');
     dbs.push(db);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-sql-'));
@@ -94,8 +94,14 @@ describe('applyMigrations', () => {
       const err = await applyMigrations(client, { dir }).catch((e: unknown) => e);
       expect((err as InfrastructureError).code).toBe(InfraCode.migrationFailed);
       expect((err as InfrastructureError).message).toContain('002_broken.sql');
-      const { rows } = await client.query<{ t1: string | null; t2: string | null }>("SELECT to_regclass('public.t1') AS t1, to_regclass('public.t2') AS t2");
-      expect(rows[0]).toEqual({ t1: 't1', t2: null });
+      const { rows } = await client.query<{ t1: string | null; t2: string | null; ledger: string | null }>(
+        "SELECT to_regclass('public.t1') AS t1, to_regclass('public.t2') AS t2, (SELECT nspname FROM pg_namespace WHERE nspname = 'authbench') AS ledger",
+      );
+      // One transaction: the applied 001 goes with the failed 002, and so does the ledger schema it created.
+      expect(rows[0]).toEqual({ t1: null, t2: null, ledger: null });
+      // Fixed, the same batch applies from the start.
+      await fs.writeFile(path.join(dir, '002_broken.sql'), 'CREATE TABLE public.t2 (id int);');
+      expect((await applyMigrations(client, { dir })).applied).toEqual(['001_ok.sql', '002_broken.sql']);
     } finally {
       await client.end();
       await fs.rm(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 // and their Argon2id hashes, and refresh tokens.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import { inspect } from 'node:util';
 import path from 'node:path';
@@ -22,6 +23,7 @@ import { provisionTarget } from '../../src/target/provision.js';
 import { passwordForUser, wrongPasswordForUser } from '../../src/target/seed/identities.js';
 import { resolveDatasetSpec } from '../../src/target/seed/spec.js';
 import { cli } from '../support/cli.js';
+import { runCase, scenarioText as hardeningScenario, URL_CASES, type CaseContext, type HardeningCase } from './hardening-cases.js';
 import { adminUrl, createTestDatabase, urlForDatabase, type TestDatabase } from '../support/servers.js';
 
 // The app role's password is generated per run: pin it so the search knows what to look for.
@@ -201,5 +203,37 @@ describe('redaction', () => {
     expect(wrong.status).toBe(3);
     expect(wrong.stderr).toMatch(/rejected the credentials/);
     expectNoSecret('CLI stderr (wrong password)', `${wrong.stdout}\n${wrong.stderr}`);
+    for (const f of await filesUnder(path.join(outDir, 'cli-fail')).catch(() => [])) expectNoSecret(`CLI ${path.basename(f)} (wrong password)`, await fs.readFile(f, 'utf8'));
+  });
+
+  // URLs that do not parse (or parse without a password) through the built CLI: the one redaction rule of
+  // src/target/redact.ts. Every output of every case (stdout, stderr, each file written) is searched.
+  describe('malformed URLs, keyword strings and garbage in DATABASE_URL (built CLI)', () => {
+    let dead: net.Server;
+    beforeAll(async () => {
+      dead = net.createServer((socket) => socket.on('error', () => undefined));
+      await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    });
+    afterAll(async () => {
+      dead.close();
+    });
+    it.each(URL_CASES.map((c) => [c.name, c] as const))('%s', async (name, c: HardeningCase) => {
+      const dir = await fs.mkdtemp(path.join(outDir, 'url-'));
+      const scenario = path.join(dir, 'hardening.yaml');
+      await fs.writeFile(scenario, hardeningScenario());
+      const ctx: CaseContext = {
+        dir,
+        scenario,
+        pgUrl,
+        redisUrl,
+        redisPort,
+        deadPort: (dead.address() as net.AddressInfo).port,
+        sql: () => Promise.reject(new Error('no setup here')),
+      };
+      const out = await runCase(c, ctx);
+      // The case's own secret is checked by runCase; this run's server passwords must not appear either.
+      expectNoSecret(`${name}: stdout and stderr`, `${out.stdout}\n${out.stderr}`);
+      for (const [file, text] of Object.entries(out.files)) expectNoSecret(`${name}: ${file}`, text);
+    }, 60_000);
   });
 });

@@ -56,7 +56,7 @@ export function builtCli(args: string[], options: BuiltCliOptions = {}): Promise
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGTERM');
-    }, options.timeoutMs ?? 30_000);
+    }, options.timeoutMs ?? 60_000);
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // The child may exit before reading its input (that is the point of some tests): ignore EPIPE.

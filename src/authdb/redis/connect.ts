@@ -4,6 +4,8 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { InfraCode, InfrastructureError } from '../../errors.js';
 // A leaf module (node:fs + errors only): the one place URLs become TLS options, shared with the target checks.
 import { redisTlsOptions } from '../../target/tls.js';
+import { redactSecrets } from '../../target/redact.js';
+import { connectRedisReady } from '../../target/redis-ready.js';
 
 export interface ConnectRedisOptions {
   /** Give up on a TCP connect after this long (ms). Default 2000. */
@@ -61,10 +63,12 @@ export async function connectRedis(url: string, opts: ConnectRedisOptions = {}):
     onError(err);
   });
   try {
-    await client.connect();
+    // Bounded: a server that accepts and never answers must not hang the run; a missing /db index is an error.
+    await connectRedisReady(client, url, { timeoutMs: (opts.connectTimeoutMs ?? 2_000) + (opts.commandTimeoutMs ?? 500) });
     return client;
   } catch (err) {
     client.disconnect();
+    if (err instanceof InfrastructureError) throw err;
     // ioredis' ReplyError carries the command: for AUTH, the password itself.
     const command = (err as { command?: { name?: string; args?: unknown[] } }).command;
     if (command?.name?.toLowerCase() === 'auth' && Array.isArray(command.args)) command.args = command.args.map(() => '***');
@@ -76,16 +80,7 @@ export async function connectRedis(url: string, opts: ConnectRedisOptions = {}):
   }
 }
 
-/** The URL with any password replaced by `***`, for messages and files. */
+/** The URL with any password replaced by `***`, for messages and files: the one rule of src/target/redact.ts. */
 export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    // ioredis also reads ?password= as an option.
-    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
-    return parsed.toString();
-  } catch {
-    // Not a URL: show nothing that could be a secret.
-    return '<invalid redis url>';
-  }
+  return redactSecrets(url);
 }

@@ -19,6 +19,7 @@ interface CapacityArgs {
   'redis-url'?: string;
   'data-dir'?: string;
   html: boolean;
+  'allow-unsafe-settings': boolean;
 }
 
 const command: CommandModule<object, CapacityArgs> = {
@@ -39,7 +40,8 @@ const command: CommandModule<object, CapacityArgs> = {
       .option('pg-url', { type: 'string', describe: 'PostgreSQL admin URL (implies --target external)' })
       .option('redis-url', { type: 'string', describe: 'Redis URL (implies --target external)' })
       .option('data-dir', { type: 'string', describe: 'Directory of the servers authbench starts', defaultDescription: '.authbench' })
-      .option('html', { type: 'boolean', default: true, describe: 'Write capacity.html' }),
+      .option('html', { type: 'boolean', default: true, describe: 'Write capacity.html' })
+      .option('allow-unsafe-settings', { type: 'boolean', default: false, describe: 'Let target.serverSettings run commands, load code, change where the server listens or weaken durability (non-durable runs are marked so)' }),
   handler: async (args) => {
     const { InvalidInputError } = await import('../../errors.js');
     const { parseDuration, parseRate, parseRatio } = await import('../../scenario/units.js');
@@ -66,7 +68,7 @@ const command: CommandModule<object, CapacityArgs> = {
     const precision = parseRatio(args.precision);
     if (precision === null) issues.push({ path: '--precision', message: `must be a share like 5% or 0.05, got ${args.precision}` });
     if (issues.length > 0) throw new InvalidInputError(issues);
-    const plan = applyOverrides(await loadScenario(args.file), {
+    const plan = applyOverrides(await loadScenario(args.file, { allowUnsafeSettings: args['allow-unsafe-settings'] }), {
       ...(args.connections !== undefined ? { connections: args.connections } : {}),
       ...(args.workers !== undefined ? { workers: args.workers } : {}),
     });

@@ -18,6 +18,7 @@ interface RunArgs {
   'redis-url'?: string;
   'data-dir'?: string;
   'allow-non-empty'?: boolean;
+  'allow-unsafe-settings': boolean;
   html: boolean;
   junit: boolean;
   baseline?: string;
@@ -42,6 +43,7 @@ const command: CommandModule<object, RunArgs> = {
       .option('redis-url', { type: 'string', describe: 'Redis URL (implies --target external; default $REDIS_URL)' })
       .option('data-dir', { type: 'string', describe: 'Directory of the servers authbench starts', defaultDescription: '.authbench' })
       .option('allow-non-empty', { type: 'boolean', describe: 'Allow writing into a database that holds other tables' })
+      .option('allow-unsafe-settings', { type: 'boolean', default: false, describe: 'Let target.serverSettings run commands, load code, change where the server listens or weaken durability (non-durable runs are marked so)' })
       .option('html', { type: 'boolean', default: true, describe: 'Write report.html' })
       .option('junit', { type: 'boolean', default: true, describe: 'Write junit.xml' })
       .option('baseline', { type: 'string', describe: 'results.json of an earlier run: fail (exit 1) on a regression beyond --max-regression' })
@@ -59,7 +61,7 @@ const command: CommandModule<object, RunArgs> = {
       maxRegression = parseMaxRegression(args['max-regression']);
       await readResults(baseline);
     }
-    const plan = applyOverrides(await loadScenario(args.file), {
+    const plan = applyOverrides(await loadScenario(args.file, { allowUnsafeSettings: args['allow-unsafe-settings'] }), {
       ...(args.duration !== undefined ? { duration: args.duration } : {}),
       ...(args.rate !== undefined ? { rate: args.rate } : {}),
       ...(args.connections !== undefined ? { connections: args.connections } : {}),

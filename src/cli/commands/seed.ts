@@ -75,6 +75,7 @@ const command: CommandModule<object, SeedArgs> = {
       await prepareDatabase(target, { allowNonEmpty: spec.allowNonEmpty ?? false });
       const report = await seedDataset(target.pgUrl, dataset, {
         signal: controller.signal,
+        force: args.force,
         hashCacheDir: path.join(resolveHome(spec.dataDir), 'cache'),
         onProgress: (p) => {
           if (!tty) return;

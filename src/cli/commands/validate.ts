@@ -6,12 +6,16 @@ import { STDIN_ARGUMENT, STDIN_SENTINEL } from '../../scenario/read-source.js';
 
 interface ValidateArgs {
   files: string[];
+  'allow-unsafe-settings': boolean;
 }
 
 const command: CommandModule<object, ValidateArgs> = {
   command: 'validate <files..>',
   describe: 'Check scenario files (syntax, units, bounds, operations, thresholds) without running them',
-  builder: (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario YAML files (- reads standard input)' }),
+  builder: (y) =>
+    y
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario YAML files (- reads standard input)' })
+      .option('allow-unsafe-settings', { type: 'boolean', default: false, describe: 'Accept target.serverSettings outside the performance allow-list, as `run --allow-unsafe-settings` does' }),
   handler: async (args) => {
     const { loadScenario } = await import('../../scenario/parse.js');
     const { summarizePlan } = await import('../../scenario/summary.js');
@@ -22,7 +26,7 @@ const command: CommandModule<object, ValidateArgs> = {
     let invalidFiles = 0;
     for (const file of args.files) {
       try {
-        const plan = await loadScenario(file);
+        const plan = await loadScenario(file, { allowUnsafeSettings: args['allow-unsafe-settings'] });
         process.stdout.write(`${plan.source.file}: valid (${summarizePlan(plan)})\n`);
       } catch (err) {
         if (!(err instanceof InvalidInputError)) throw err;

@@ -49,7 +49,7 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
   };
 
   const owned = typeof target === 'string';
-  const client = owned ? new pg.Client(pgClientConfig(target)) : target;
+  const client = owned ? new pg.Client({ ...pgClientConfig(target), connectionTimeoutMillis: 10_000 }) : target;
   if (owned) {
     try {
       await client.connect();
