@@ -1,5 +1,6 @@
 // Runs one iteration: picks a mix entry, runs its steps in order on the iteration's own connection, and
 // reports every step and phase as a sample. Knows nothing of schedules or thresholds (k6's executors emit only).
+import { isUnavailable } from '../authdb/redis/availability.js';
 import type { ErrorKind } from '../results/types.js';
 import { metricKey } from '../scenario/plan.js';
 import { breaksConnection, classifyError } from './classify-error.js';
@@ -58,11 +59,12 @@ class StepScope implements IterationScope {
     return value;
   }
 
+  /** Times `fn` as phase `name`. A Redis layer answer of `unavailable` is a `cache` error of the phase, not a success. */
   async phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const start = epochNowMs();
     try {
       const value = await fn();
-      this.addPhase(name, epochNowMs() - start);
+      this.addPhase(name, epochNowMs() - start, isUnavailable(value) ? 'cache' : undefined);
       return value;
     } catch (err) {
       this.addPhase(name, epochNowMs() - start, classifyError(err));

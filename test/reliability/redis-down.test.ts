@@ -71,6 +71,12 @@ it('falls back to the database, counts cache errors only, and uses Redis again o
     // The last second after Redis came back: no cache errors any more.
     expect(tail(results.intervals, key, 1).errors, key).toBe(0);
   }
+  // The phases that talk to Redis failed as `cache` during the outage (they do not record fast successes); the database
+  // phases did not fail at all.
+  for (const key of ['auth.login/ratelimit', 'auth.login/cache', 'session.validate/cache']) {
+    expect(Object.keys(operation(results, key).errors), key).toEqual(['cache']);
+  }
+  expect(operation(results, 'auth.login/db').errors).toEqual({});
   // PostgreSQL was never in trouble: no connection fault. The Redis outage is recorded, as long as Redis was gone.
   const cacheErrors = ['session.validate', 'rbac.check', 'auth.login'].reduce((s, k) => s + (operation(results, k).errors.cache ?? 0), 0);
   expect(results.recovery?.faults).toEqual([]);
