@@ -31,16 +31,8 @@ function plan(thresholds: Threshold[]): Plan {
 }
 
 async function run(p: Plan, name: string): Promise<Awaited<ReturnType<typeof runBenchmark>> & { seconds: number }> {
-  const silent = { write: () => true };
   const started = Date.now();
-  const outcome = await runBenchmark(p, {
-    target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
-    outDir: path.join(servers.outRoot, name),
-    progress: silent,
-    stdout: silent,
-    reports: { html: false, junit: false, console: false },
-    latenessBoundMs: 100,
-  });
+  const outcome = await runBenchmark(p, servers.quietRunOptions(name));
   return { ...outcome, seconds: (Date.now() - started) / 1000 };
 }
 

@@ -10,21 +10,8 @@ import { testLoad, testPlan, type TestLoad } from '../load/plans.js';
 
 const servers = useRunServers('run');
 
-const silent = { write: () => true };
 
-function options(name: string, extra: Partial<RunOptions> = {}): RunOptions {
-  return {
-    target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
-    outDir: path.join(servers.outRoot, name),
-    progress: silent,
-    stdout: silent,
-    reports: { html: false, junit: false, console: false },
-    // The CI box runs the database, the generator and other jobs on 2 cores: stalls of tens of ms are the box,
-    // not the engine. The 10 ms production bound is exercised by the unit tests of generator-validity.
-    latenessBoundMs: 100,
-    ...extra,
-  };
-}
+const options = (name: string, extra?: Partial<RunOptions>): RunOptions => servers.quietRunOptions(name, extra);
 
 function plan(load: TestLoad, mix?: readonly MixEntry[]): Plan {
   return testPlan(testLoad(load), mix);

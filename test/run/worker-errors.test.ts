@@ -1,6 +1,5 @@
 // How a load worker's failure is classified: only the user's input is exit 2 (the typed errors of src/errors.ts and an
 // operation's option errors); any other exception in a worker is an internal error, exit 3, saying where it was thrown.
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { runBenchmark, type RunOptions } from '../../src/run/run-benchmark.js';
@@ -9,18 +8,8 @@ import { useRunServers } from '../support/servers.js';
 import { testLoad, testPlan } from '../load/plans.js';
 
 const servers = useRunServers('workererr');
-const silent = { write: () => true };
 
-function options(name: string): RunOptions {
-  return {
-    target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
-    outDir: path.join(servers.outRoot, name),
-    progress: silent,
-    stdout: silent,
-    reports: { html: false, junit: false, console: false },
-    latenessBoundMs: 100,
-  };
-}
+const options = (name: string): RunOptions => servers.quietRunOptions(name);
 
 describe('a load worker that fails while preparing', () => {
   it('is an internal error (exit 3, AB_ERR_WORKER_FAILED) when the scenario was valid, naming the step and the frame', async () => {

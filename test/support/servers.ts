@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { findFreePort } from '../../src/target/free-port.js';
 import { startRedisServer, stopRedisServer } from '../../src/target/redis-server.js';
+import type { RunOptions } from '../../src/run/run-benchmark.js';
 import './provided-context.js';
 
 export interface TestDatabase {
@@ -72,7 +73,15 @@ export interface RunServers {
   readonly redis: TestRedis;
   /** A temporary directory for run reports. */
   readonly outRoot: string;
+  /**
+   * Options for `runBenchmark` on these servers that print nothing and write only results.json into outRoot/name.
+   * The lateness bound is 100 ms: the CI box runs the database, the generator and other jobs on 2 cores, so stalls of
+   * tens of ms are the box, not the engine (the 10 ms production bound is unit-tested in generator-validity).
+   */
+  quietRunOptions(name: string, extra?: Partial<RunOptions>): RunOptions;
 }
+
+const silent = { write: () => true };
 
 /**
  * For a test file that runs the load against real servers: registers beforeAll/afterAll that create a database,
@@ -104,6 +113,17 @@ export function useRunServers(prefix: string): RunServers {
     },
     get outRoot() {
       return ready(outRoot, 'outRoot');
+    },
+    quietRunOptions(name, extra = {}) {
+      return {
+        target: { kind: 'external', pgUrl: ready(db, 'db').url, redisUrl: ready(redis, 'redis').url, allowNonEmpty: true },
+        outDir: path.join(ready(outRoot, 'outRoot'), name),
+        progress: silent,
+        stdout: silent,
+        reports: { html: false, junit: false, console: false },
+        latenessBoundMs: 100,
+        ...extra,
+      };
     },
   };
 }
