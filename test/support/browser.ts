@@ -10,12 +10,13 @@ export const CHROMIUM = process.env.AUTHBENCH_CHROMIUM ?? '/usr/bin/chromium';
 /** Screenshots go here (git-ignored). */
 export const SCREENSHOTS = path.resolve('test-results');
 
-/** True when Chromium is installed. Missing in CI is an error (the report must be browser-tested there); elsewhere a warning. */
+/**
+ * True when Chromium is installed; missing, it is an error, never a silent skip (`npm test` installs it first:
+ * scripts/test-prerequisites.mjs). The report must be browser-tested wherever the suite runs.
+ */
 export function chromiumAvailable(what: string): boolean {
-  const available = fs.existsSync(CHROMIUM);
-  if (!available && process.env.CI) throw new Error(`Chromium is required in CI for ${what}: install it (apt-get install -y chromium) or set AUTHBENCH_CHROMIUM`);
-  if (!available) console.warn(`[report] skipping ${what}: ${CHROMIUM} not found (apt-get install -y chromium)`);
-  return available;
+  if (fs.existsSync(CHROMIUM)) return true;
+  throw new Error(`Chromium is required for ${what}: ${CHROMIUM} not found. Install it (apt-get install -y chromium) or set AUTHBENCH_CHROMIUM.`);
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -1,0 +1,37 @@
+// Runs before `npm test`: the suite talks to a real redis-server, drives headless Chromium and makes certificates with
+// openssl, and skips none of it. What is missing is installed from the OS packages when we may (root with apt-get);
+// otherwise the suite stops here with the command to run.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import console from 'node:console';
+import process from 'node:process';
+
+const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const needs = [
+  { pkg: 'redis-server', present: () => onPath('redis-server') },
+  { pkg: 'chromium', present: () => fs.existsSync(process.env.AUTHBENCH_CHROMIUM ?? '/usr/bin/chromium') },
+  { pkg: 'openssl', present: () => onPath('openssl') },
+];
+const missing = needs.filter((n) => !n.present()).map((n) => n.pkg);
+if (missing.length > 0) {
+  const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+  const root = process.getuid?.() === 0;
+  if (!root || !onPath('apt-get')) {
+    console.error(`The test suite needs ${missing.join(', ')}, which this machine lacks. Install them (${command}) and run npm test again.`);
+    process.exit(1);
+  }
+  console.log(`npm test: installing what the suite needs: ${missing.join(', ')} (${command})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const argv of [['update', '-qq'], ['install', '-y', '-qq', ...missing]]) {
+    const r = spawnSync('apt-get', argv, { stdio: ['ignore', 'ignore', 'inherit'], env });
+    if (r.status !== 0) {
+      console.error(`npm test: \`apt-get ${argv.join(' ')}\` failed (exit ${r.status}); install ${missing.join(', ')} by hand and run npm test again.`);
+      process.exit(1);
+    }
+  }
+  const still = needs.filter((n) => missing.includes(n.pkg) && !n.present()).map((n) => n.pkg);
+  if (still.length > 0) {
+    console.error(`npm test: ${still.join(', ')} still missing after apt-get install; install by hand and run npm test again.`);
+    process.exit(1);
+  }
+}
