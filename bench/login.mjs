@@ -205,6 +205,12 @@ export async function benchLogin(ctx) {
   console.log(`login: seeding ${ctx.users} users …`);
   await runAuthbenchLogin({ ...ctx, durationS: 1 }, 100, 'login-seed', { measure: false });
   const naive = await createNaiveDatabase(ctx.server.pgUrl);
+  // One unmeasured pass of both pgbench scripts first: whatever a fresh dataset, a fresh scratch database or the seed's
+  // checkpoint still costs (first-touch page writes, autovacuum) must not land on whichever run happens to be first.
+  console.log('login: warming both databases (not measured) …');
+  const warm = { ...ctx, durationS: 10 };
+  await runPgbenchLogin(warm, 'pgbench-reference-warm', overSocket(ctx.server.pgUrl, ctx.server.dataDir), referenceScript(ctx.users), ctx.rates[0]);
+  await runPgbenchLogin(warm, 'pgbench-naive-warm', overSocket(naive.url, ctx.server.dataDir), naiveScript(ctx.users), ctx.rates[0]);
   const rows = [];
   for (const rate of ctx.rates) {
     for (let round = 1; round <= ctx.rounds; round++) {
