@@ -2,32 +2,13 @@
 // the run goes on, the failures are `connection` errors, the slots reconnect with backoff, and the time to recover is
 // reported. Terminated backends (pg_terminate_backend on the load's connections): the affected iterations fail as
 // `connection` errors, the slots reconnect, nothing hangs.
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initCluster, startServer, stopServer, type RunningPostgres } from '../../src/target/embedded-postgres.js';
-import { findFreePort } from '../../src/target/free-port.js';
+import { stopServer } from '../../src/target/embedded-postgres.js';
 import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
-import { operation, runWithFault, tail } from './run-under-fault.js';
+import { operation, runWithFault, selectOneScenario, startDedicatedCluster, tail, type DedicatedCluster } from './run-under-fault.js';
 
-const selectOne = (name: string, rate: number, seconds: number): string => `
-name: ${name}
-description: SELECT 1 while the database fails
-load:
-  model: open
-  rate: ${rate}/s
-  duration: ${seconds}s
-  warmup: 0s
-  connections: 6
-  workers: 2
-mix:
-  - op: sql
-    options:
-      query: SELECT 1
-`;
+const selectOne = (name: string, rate: number, seconds: number): string => selectOneScenario(name, rate, seconds);
 
 let redis: TestRedis;
 
@@ -40,36 +21,24 @@ afterAll(async () => {
 });
 
 describe('PostgreSQL restarted mid-run (dedicated cluster)', () => {
-  let home: string;
-  let dataDir: string;
-  let port: number;
-  let server: RunningPostgres | undefined;
-  let url: string;
+  let cluster: DedicatedCluster;
 
   beforeAll(async () => {
-    home = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-pg-restart-'));
-    await fs.chmod(home, 0o755);
-    dataDir = path.join(home, 'data');
-    const password = randomBytes(12).toString('hex');
-    await initCluster({ dataDir, superuser: 'postgres', password });
-    port = await findFreePort();
-    server = await startServer({ dataDir, port, settings: { max_connections: 50 } });
-    url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+    cluster = await startDedicatedCluster('pg-restart');
   }, 60_000);
 
   afterAll(async () => {
-    if (server) await stopServer(server.pid);
-    await fs.rm(home, { recursive: true, force: true });
+    await cluster?.remove();
   });
 
   it('keeps measuring through the restart: connection errors only, reconnects, reports the time to recover', async () => {
     let downAt = 0;
     let upAt = 0;
-    const { outcome, wallMs } = await runWithFault(selectOne('pg-restart', 200, 6), { pgUrl: url, redisUrl: redis.url }, async () => {
+    const { outcome, wallMs } = await runWithFault(selectOne('pg-restart', 200, 6), { pgUrl: cluster.url, redisUrl: redis.url }, async () => {
       downAt = Date.now();
-      await stopServer(server!.pid); // fast shutdown: every backend gets 57P01
+      await stopServer(cluster.server!.pid); // fast shutdown: every backend gets 57P01
       await new Promise((r) => setTimeout(r, 700));
-      server = await startServer({ dataDir, port, settings: { max_connections: 50 } });
+      await cluster.start();
       upAt = Date.now();
     });
     const { results } = outcome;

@@ -1,34 +1,15 @@
 // PostgreSQL frozen mid-run (SIGSTOP of the postmaster's whole process group, then SIGCONT), on a dedicated cluster:
 // queries stop being answered, the client's query timeout turns them into `timeout` errors, and the outage is
 // reported in `recovery` from the first timeout to the first answer after it.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { initCluster, startServer, stopServer, type RunningPostgres } from '../../src/target/embedded-postgres.js';
-import { findFreePort } from '../../src/target/free-port.js';
 import { startTestRedis, type TestRedis } from '../support/servers.js';
-import { operation, runWithFault, tail } from './run-under-fault.js';
+import { operation, runWithFault, selectOneScenario, startDedicatedCluster, tail, type DedicatedCluster } from './run-under-fault.js';
 
 /** The workers' client-side query timeout (QUERY_TIMEOUT_MS in src/load/worker.ts): the freeze outlasts it. */
 const QUERY_TIMEOUT_MS = 10_000;
 const FREEZE_MS = QUERY_TIMEOUT_MS + 1500;
-const scenario = `
-name: pg-freeze
-description: SELECT 1 while every PostgreSQL process is stopped
-load:
-  model: open
-  rate: 100/s
-  duration: 16s
-  warmup: 0s
-  connections: 6
-  workers: 2
-mix:
-  - op: sql
-    options:
-      query: SELECT 1
-`;
+const scenario = selectOneScenario('pg-freeze', 100, 16, 'SELECT 1 while every PostgreSQL process is stopped');
 
 /** The postmaster and its children: each backend is its own process group (setsid), so a group signal misses them. */
 async function serverProcesses(postmaster: number): Promise<number[]> {
@@ -54,35 +35,23 @@ function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
 }
 
 let redis: TestRedis;
-let home: string;
-let server: RunningPostgres | undefined;
-let url: string;
+let cluster: DedicatedCluster | undefined;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  home = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-pg-freeze-'));
-  await fs.chmod(home, 0o755);
-  const dataDir = path.join(home, 'data');
-  const password = randomBytes(12).toString('hex');
-  await initCluster({ dataDir, superuser: 'postgres', password });
-  const port = await findFreePort();
-  server = await startServer({ dataDir, port, settings: { max_connections: 50 } });
-  url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  cluster = await startDedicatedCluster('pg-freeze');
 }, 60_000);
 
 afterAll(async () => {
-  if (server) {
-    signalAll(await serverProcesses(server.pid), 'SIGCONT');
-    await stopServer(server.pid);
-  }
+  if (cluster?.server) signalAll(await serverProcesses(cluster.server.pid), 'SIGCONT');
+  await cluster?.remove();
   await redis?.stop();
-  if (home) await fs.rm(home, { recursive: true, force: true });
 });
 
 it('reports a frozen server as one fault, from the first unanswered query to the first answer after the thaw', async () => {
   let frozenMs = 0;
-  const { outcome, wallMs } = await runWithFault(scenario, { pgUrl: url, redisUrl: redis.url }, async () => {
-    const pids = await serverProcesses(server!.pid);
+  const { outcome, wallMs } = await runWithFault(scenario, { pgUrl: cluster!.url, redisUrl: redis.url }, async () => {
+    const pids = await serverProcesses(cluster!.server!.pid);
     const frozenAt = Date.now();
     signalAll(pids, 'SIGSTOP');
     await new Promise((r) => setTimeout(r, FREEZE_MS));
