@@ -261,7 +261,7 @@ export class BenchmarkRun {
         kind: target.kind,
         pgUrl: redactUrl(target.pgUrl),
         redisUrl: redactUrl(target.redisUrl),
-        workerTransport: { postgres: target.local?.appPgUrl ? 'unix-socket' : 'tcp', redis: target.local?.redisUrl ? 'unix-socket' : 'tcp' },
+        workerTransport: prepared.workerTransport,
         serverVersion: target.serverVersion,
         redisVersion: target.redisVersion,
         settings: target.settings,

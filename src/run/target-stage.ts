@@ -24,6 +24,8 @@ export interface PreparedTarget {
   readonly workerPgUrl: string;
   /** The Redis URL the workers connect with: the server's Unix socket when authbench started it here. */
   readonly workerRedisUrl: string;
+  /** How the workers reach each server, as results.json records it. */
+  readonly workerTransport: { readonly postgres: 'unix-socket' | 'tcp'; readonly redis: 'unix-socket' | 'tcp' };
   readonly dataset: RunResults['dataset'];
   readonly facts: DatasetFacts;
   readonly schema: boolean;
@@ -56,6 +58,16 @@ export function throwIfInterrupted(signal: AbortSignal | undefined, phase: RunPh
   throw new AbortedError(`Aborted during ${phase}: the load had not started, so no results were written.${note}`, failure ? { cause: failure.cause } : {});
 }
 
+/** The workers' URLs: the local socket one when the target has it, else the TCP one; and which it was. */
+function workerUrls(target: Target, socketPgUrl: string | undefined, tcpPgUrl: string): Pick<PreparedTarget, 'workerPgUrl' | 'workerRedisUrl' | 'workerTransport'> {
+  const socketRedisUrl = target.local?.redisUrl;
+  return {
+    workerPgUrl: socketPgUrl ?? tcpPgUrl,
+    workerRedisUrl: socketRedisUrl ?? target.redisUrl,
+    workerTransport: { postgres: socketPgUrl ? 'unix-socket' : 'tcp', redis: socketRedisUrl ? 'unix-socket' : 'tcp' },
+  };
+}
+
 /** Provisions and prepares; the caller owns the returned target and disposes it. */
 export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetStageOptions): Promise<PreparedTarget> {
   opts.onPhase?.('provision');
@@ -79,7 +91,7 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
       passwordCount: resolved.passwordCount,
     };
     if (!needsSchema(plan)) {
-      return { target, workerPgUrl: target.pgUrl, workerRedisUrl: target.local?.redisUrl ?? target.redisUrl, facts, schema: false, dataset: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
+      return { target, ...workerUrls(target, target.local?.pgUrl, target.pgUrl), facts, schema: false, dataset: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
     }
     opts.onPhase?.('migrate');
     opts.log('Applying the schema…');
@@ -95,8 +107,7 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
     opts.log(report.reused ? `Reused dataset ${report.fingerprint.slice(0, 12)}.` : `Seeded in ${(report.totalMs / 1000).toFixed(1)} s.`);
     return {
       target,
-      workerPgUrl: target.local?.appPgUrl ?? target.appPgUrl ?? target.pgUrl,
-      workerRedisUrl: target.local?.redisUrl ?? target.redisUrl,
+      ...workerUrls(target, target.local?.appPgUrl, target.appPgUrl ?? target.pgUrl),
       facts,
       schema: true,
       dataset: { users: resolved.users, seed: resolved.seed, fingerprint: report.fingerprint, reused: report.reused },

@@ -41,11 +41,15 @@ export function redisSocketOf(home: string): string | undefined {
 async function localUrls(state: StateFile, running: RunningServers, home: string): Promise<Target['local']> {
   const exists = (p: string): Promise<boolean> => fs.stat(p).then((s) => s.isSocket(), () => false);
   const pgSocket = path.join(state.pgDataDir, `.s.PGSQL.${running.postgres.port}`);
-  const local: { appPgUrl?: string; redisUrl?: string } = {};
+  const local: { pgUrl?: string; appPgUrl?: string; redisUrl?: string } = {};
   if (Buffer.byteLength(pgSocket) <= MAX_SOCKET_PATH && (await exists(pgSocket))) {
-    const url = new URL(running.appPgUrl);
-    url.searchParams.set('host', state.pgDataDir);
-    local.appPgUrl = url.toString();
+    const overSocket = (tcpUrl: string): string => {
+      const url = new URL(tcpUrl);
+      url.searchParams.set('host', state.pgDataDir);
+      return url.toString();
+    };
+    local.pgUrl = overSocket(running.pgUrl);
+    local.appPgUrl = overSocket(running.appPgUrl);
   }
   const redisSocket = redisSocketOf(home);
   if (redisSocket && (await exists(redisSocket))) local.redisUrl = `unix://${redisSocket}`;

@@ -71,7 +71,7 @@ export interface Target {
    * The same servers over Unix-domain sockets, when authbench started them on this machine: what the load workers
    * connect with. A round trip over a socket costs both sides less CPU than over loopback TCP (docs/benchmarks.md).
    */
-  readonly local?: { readonly appPgUrl?: string; readonly redisUrl?: string };
+  readonly local?: { readonly pgUrl?: string; readonly appPgUrl?: string; readonly redisUrl?: string };
   /** PostgreSQL server_version, e.g. '17.10'. */
   readonly serverVersion: string;
   readonly redisVersion: string;

@@ -67,6 +67,7 @@ describe('embedded target', () => {
       // (authbench_app gets its password with the migrations, so the admin role proves the socket here.)
       const adminOverSocket = new URL(target.pgUrl);
       adminOverSocket.searchParams.set('host', new URL(target.local!.appPgUrl!).searchParams.get('host')!);
+      expect(target.local?.pgUrl).toBe(adminOverSocket.toString()); // what a plan without the schema connects with
       const overSocket = new pg.Client({ connectionString: adminOverSocket.toString() });
       await overSocket.connect();
       const peer = await overSocket.query<{ addr: string | null }>('SELECT inet_client_addr() AS addr');
