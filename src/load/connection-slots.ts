@@ -1,5 +1,5 @@
 // The worker's PostgreSQL connections: one plain pg.Client per slot, and an iteration owns a slot while it runs.
-// No pg.Pool: a pool would queue arrivals and hide the wait; here a busy generator shows up as a dropped arrival.
+// No pg.Pool: the open model queues arrivals itself, so their wait counts from the intended start and is measured.
 // A lost connection is reconnected by the next iteration that needs it, with backoff while the server refuses, and
 // each outage is logged as a fault (first error → first successful reconnect) for the results' `recovery` section.
 import pg from 'pg';
@@ -173,7 +173,7 @@ export class ConnectionSlots {
     return this.free.length;
   }
 
-  /** A free slot, or null when every connection is busy (the arrival is then dropped, never queued). */
+  /** A free slot, or null when every connection is busy (the open model's arrival then waits for one). */
   tryAcquire(): Slot | null {
     return this.free.pop() ?? null;
   }

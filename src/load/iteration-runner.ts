@@ -26,13 +26,25 @@ export interface IterationTiming {
   /** When the schedule meant the iteration to start (epoch ms). Equal to `startedAtMs` in the closed model. */
   readonly intendedStartMs: number;
   readonly startedAtMs: number;
+  /** How long it waited for a free connection (open model, ms; 0 or absent when one was free at once). */
+  readonly connectionWaitMs?: number;
 }
 
 interface PhaseRecord {
   name: string;
   durationMs: number;
+  /** The step's wait for a free connection (from its intended start) that this phase's latency carries. */
+  waitedMs: number;
   error?: ErrorKind;
 }
+
+/**
+ * The phase that carries a step's wait for a free connection (from its intended start): the database part. A client's
+ * pool wait is part of the time its database calls take (an application timing its queries sees it), so
+ * `auth.login/db` cannot pass while arrivals queue for connections; its service time stays the phase's own. An
+ * arrival that found a connection at once carries nothing: its schedule lag is the generator's, reported apart.
+ */
+const CONNECTION_WAIT_PHASE = 'db';
 
 /** Scope of one step: draws parameters once each and times phases. Both lists are made only when first used. */
 class StepScope implements IterationScope {
@@ -42,6 +54,8 @@ class StepScope implements IterationScope {
   constructor(
     private readonly slot: Slot,
     private readonly samplers: ReadonlyMap<string, Sampler>,
+    /** How long the step waited for its connection; handed to the first database phase, then 0. */
+    private waitMs: number,
   ) {}
 
   /** The slot's current client: it may have been reconnected since the iteration began. */
@@ -75,12 +89,18 @@ class StepScope implements IterationScope {
   /** A phase entered twice in one step (login's two database calls) is one sample: their summed time. */
   addPhase(name: string, durationMs: number, error?: ErrorKind): void {
     const phases = (this.phases ??= []);
+    let waitedMs = 0;
+    if (name === CONNECTION_WAIT_PHASE && this.waitMs > 0) {
+      waitedMs = this.waitMs;
+      this.waitMs = 0;
+    }
     const existing = phases.find((p) => p.name === name);
     if (existing) {
       existing.durationMs += durationMs;
+      existing.waitedMs += waitedMs;
       if (error) existing.error ??= error;
     } else {
-      phases.push(error ? { name, durationMs, error } : { name, durationMs });
+      phases.push(error ? { name, durationMs, waitedMs, error } : { name, durationMs, waitedMs });
     }
   }
 }
@@ -102,9 +122,11 @@ export class IterationRunner {
     const entry = this.pickEntry();
     let stepIntended = timing.intendedStartMs;
     let stepStarted = timing.startedAtMs;
+    let connectionWaitMs = timing.connectionWaitMs ?? 0;
     let allOk = true;
     for (const step of entry.steps) {
-      const result = await this.runStep(slot, step, stepIntended, stepStarted);
+      const result = await this.runStep(slot, step, stepIntended, stepStarted, connectionWaitMs);
+      connectionWaitMs = 0;
       if ('error' in result) {
         allOk = false;
         break; // a flow stops at its first failed step, like a user who could not log in
@@ -115,8 +137,17 @@ export class IterationRunner {
     return allOk;
   }
 
-  private async runStep(slot: Slot, step: PreparedStep, intendedMs: number, startedMs: number): Promise<StepResult> {
-    const scope = new StepScope(slot, step.samplers);
+  /**
+   * An arrival that waited for a connection past the pool timeout: a `timeout` error of the operation the mix picks
+   * for it (so the mix stays the planned one), with the latency it waited and no service time (it never ran).
+   */
+  recordPoolTimeout(intendedStartMs: number, nowMs: number): void {
+    const first = this.pickEntry().steps[0];
+    if (first !== undefined) this.recorder.recordError(first.operation, 'timeout', msToUs(nowMs - intendedStartMs));
+  }
+
+  private async runStep(slot: Slot, step: PreparedStep, intendedMs: number, startedMs: number, connectionWaitMs: number): Promise<StepResult> {
+    const scope = new StepScope(slot, step.samplers, connectionWaitMs);
     let result: StepResult;
     try {
       if (slot.broken) await this.slots.repair(slot);
@@ -134,13 +165,15 @@ export class IterationRunner {
       this.recorder.record(step.operation, latencyUs, serviceUs);
       this.recorder.recordOutcome(step.operation, result.outcome);
     }
-    // Phases have no schedule of their own: latency and service time are the phase's duration.
+    // Phases have no schedule of their own: service time is the phase's duration, and so is latency, except that the
+    // database phase also carries the wait before the step started (CONNECTION_WAIT_PHASE).
     if (scope.phases === null) return result;
     for (const phase of scope.phases) {
       const us = msToUs(phase.durationMs);
+      const latencyUs = phase.waitedMs > 0 ? msToUs(phase.durationMs + phase.waitedMs) : us;
       const key = this.phaseKey(step.operation, phase.name);
-      if (phase.error) this.recorder.recordError(key, this.cutOff ? 'interrupted' : phase.error, us, us);
-      else this.recorder.record(key, us, us);
+      if (phase.error) this.recorder.recordError(key, this.cutOff ? 'interrupted' : phase.error, latencyUs, us);
+      else this.recorder.record(key, latencyUs, us);
     }
     return result;
   }

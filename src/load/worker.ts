@@ -211,7 +211,7 @@ async function runStarted(
     ticker.start();
     const ctx: ModelContext = { workerId, workerCount: task.workerCount, startAtMs, warmupMs: load.warmupMs, totalMs, slots, runner, recorder, inFlight, stop };
     if (load.model === 'open') {
-      await runOpenModel(ctx, { schedule: createArrivalSchedule(load), maxInFlight: task.maxInFlight });
+      await runOpenModel(ctx, { schedule: createArrivalSchedule(load), maxInFlight: task.maxInFlight, poolTimeoutMs: load.poolTimeoutMs });
     } else {
       await runClosedModel(ctx, { vus: task.slots, thinkTime: load.thinkTime, random: random.fork('think') });
     }

@@ -18,9 +18,13 @@ describe('IntervalRecorder', () => {
     r.recordOutcome('auth.login', 'granted');
     r.recordOutcome('auth.login', 'granted');
     r.record('auth.login/db', 800, 800);
-    r.countScheduled(4);
-    r.countStarted(10);
-    r.countStarted(5000);
+    r.countScheduled(2);
+    r.countArrival(10);
+    r.countArrival(5000);
+    r.countStarted();
+    r.countStarted();
+    r.countQueued();
+    r.countPoolTimeout();
     r.countDropped();
     r.countFinished();
     r.recordEventLoopLag(3000);
@@ -34,12 +38,12 @@ describe('IntervalRecorder', () => {
     expect(decode(login.latency!).totalCount).toBe(3);
     expect(decode(login.service!).totalCount).toBe(2);
     expect(s.operations['auth.login/db']!.count).toBe(1);
-    expect(s.generator).toMatchObject({ scheduled: 4, started: 2, dropped: 1, late: 1, finished: 1, inFlight: 1 });
+    expect(s.generator).toMatchObject({ scheduled: 4, started: 2, dropped: 1, queued: 1, poolTimeouts: 1, late: 1, finished: 1, inFlight: 1 });
     expect(decode(s.generator.scheduleLag!).totalCount).toBe(2);
 
     const next = r.flush(8, 8000, 9000);
     expect(next.operations).toEqual({});
-    expect(next.generator).toEqual({ scheduled: 0, started: 0, dropped: 0, late: 0, finished: 0, inFlight: 1, scheduleLag: null, eventLoopLag: null });
+    expect(next.generator).toEqual({ scheduled: 0, started: 0, dropped: 0, queued: 0, poolTimeouts: 0, late: 0, finished: 0, inFlight: 1, scheduleLag: null, eventLoopLag: null });
     r.recordOutcome('auth.login', 'denied');
     expect(r.flush(9, 9000, 10000).operations['auth.login']).toEqual({ count: 0, errors: {}, outcomes: { denied: 1 }, latency: null, service: null });
   });
@@ -66,7 +70,7 @@ describe('IntervalAggregator', () => {
           const us = 100 + v * (i === 0 ? 50 : 1); // warm-up interval 0 has a huge tail that must not leak
           r.record('op', us, us);
           if (i > 0) measured.recordValue(us);
-          r.countStarted(0);
+          r.countStarted();
           r.countFinished();
         }
         r.countScheduled(50);

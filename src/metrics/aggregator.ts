@@ -90,6 +90,8 @@ export class IntervalAggregator {
   #scheduled = 0;
   #started = 0;
   #dropped = 0;
+  #queued = 0;
+  #poolTimeouts = 0;
   #late = 0;
   #finished = false;
 
@@ -159,6 +161,8 @@ export class IntervalAggregator {
 
     let scheduled = 0;
     let dropped = 0;
+    let queued = 0;
+    let poolTimeouts = 0;
     let finished = 0;
     let inFlight = 0;
     const eventLoopLag = this.#scratchEventLoop;
@@ -167,6 +171,9 @@ export class IntervalAggregator {
       const g = s.generator;
       scheduled += g.scheduled;
       dropped += g.dropped;
+      // Optional: snapshots from before the pool wait (a merged or replayed older run) lack them.
+      queued += g.queued ?? 0;
+      poolTimeouts += g.poolTimeouts ?? 0;
       finished += g.finished;
       inFlight += g.inFlight;
       if (g.eventLoopLag !== null) mergeEncodedInto(eventLoopLag, g.eventLoopLag);
@@ -174,6 +181,8 @@ export class IntervalAggregator {
         this.#scheduled += g.scheduled;
         this.#started += g.started;
         this.#dropped += g.dropped;
+        this.#queued += g.queued ?? 0;
+        this.#poolTimeouts += g.poolTimeouts ?? 0;
         this.#late += g.late;
         if (g.scheduleLag !== null) mergeEncodedInto(this.#scheduleLag, g.scheduleLag);
       }
@@ -188,6 +197,8 @@ export class IntervalAggregator {
       ...(this.#options.model === 'open' ? { targetRate: perSecond(scheduled) } : {}),
       achievedRate: perSecond(finished),
       dropped,
+      queued,
+      poolTimeouts,
       inFlight,
       operations,
       eventLoopLagMaxMs: maxUs(eventLoopLag) / 1000,
@@ -247,6 +258,8 @@ export class IntervalAggregator {
       scheduled: this.#scheduled,
       started: this.#started,
       dropped: this.#dropped,
+      queued: this.#queued,
+      poolTimeouts: this.#poolTimeouts,
       late: this.#late,
       scheduleLagP99Ms: this.#scheduleLag.totalCount > 0 ? this.#scheduleLag.getValueAtPercentile(99) / 1000 : 0,
       scheduleLagMaxMs: maxUs(this.#scheduleLag) / 1000,

@@ -60,6 +60,8 @@ export class IntervalRecorder {
   #scheduled = 0;
   #started = 0;
   #dropped = 0;
+  #queued = 0;
+  #poolTimeouts = 0;
   #late = 0;
   #finished = 0;
   /** Cumulative over the run (a gauge), not reset per interval. */
@@ -110,20 +112,38 @@ export class IntervalRecorder {
     outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
   }
 
-  /** Arrivals due (open model). */
+  /** Iterations due with no schedule lag of their own (the closed model's virtual users). */
   countScheduled(n = 1): void {
     this.#scheduled += n;
   }
 
-  /** An iteration started `scheduleLagUs` after its intended time (0 in the closed model). */
-  countStarted(scheduleLagUs = 0): void {
-    this.#started++;
-    this.#inFlight++;
+  /**
+   * An arrival of the open model, seen by the dispatcher `scheduleLagUs` after its intended time. That lag is the
+   * generator's own (timers, a busy event loop); waiting for a connection afterwards is not, and is not counted here.
+   */
+  countArrival(scheduleLagUs: number): void {
+    this.#scheduled++;
     if (scheduleLagUs > this.#latenessBoundUs) this.#late++;
     this.#scheduleLag.recordValue(clampUs(scheduleLagUs));
   }
 
-  /** Arrivals that could not start. */
+  /** An arrival found every connection busy and waits for one. */
+  countQueued(): void {
+    this.#queued++;
+  }
+
+  /** A waiting arrival gave up at the pool timeout (its `timeout` error is recorded by the iteration runner). */
+  countPoolTimeout(): void {
+    this.#poolTimeouts++;
+  }
+
+  /** An iteration started. */
+  countStarted(): void {
+    this.#started++;
+    this.#inFlight++;
+  }
+
+  /** Arrivals that never started: still waiting for a connection when the run was stopped. */
   countDropped(n = 1): void {
     this.#dropped += n;
   }
@@ -149,6 +169,8 @@ export class IntervalRecorder {
       scheduled: this.#scheduled,
       started: this.#started,
       dropped: this.#dropped,
+      queued: this.#queued,
+      poolTimeouts: this.#poolTimeouts,
       late: this.#late,
       finished: this.#finished,
       inFlight: this.#inFlight,
@@ -160,6 +182,8 @@ export class IntervalRecorder {
     this.#scheduled = 0;
     this.#started = 0;
     this.#dropped = 0;
+    this.#queued = 0;
+    this.#poolTimeouts = 0;
     this.#late = 0;
     this.#finished = 0;
     return { workerId: this.workerId, intervalIndex, startMs, endMs, operations, generator };

@@ -19,15 +19,19 @@ export interface GeneratorSnapshot {
   /** Arrivals due in this interval (open model). */
   readonly scheduled: number;
   readonly started: number;
-  /** Arrivals that could not start (no free connection / max in flight reached). */
+  /** Arrivals that never started: still waiting for a connection when the run was stopped. */
   readonly dropped: number;
-  /** Started later than the lateness bound after their intended time. */
+  /** Arrivals that found every connection busy (or max in flight reached) and waited for one. */
+  readonly queued?: number;
+  /** Waiting arrivals that gave up at the pool timeout (each is also a `timeout` error of its operation). */
+  readonly poolTimeouts?: number;
+  /** Seen by the dispatcher later than the lateness bound after their intended time. */
   readonly late: number;
   /** Iterations finished (any outcome) in this interval. */
   readonly finished: number;
   /** Started and not yet finished, at the end of the interval. */
   readonly inFlight: number;
-  /** Encoded histogram of actual start − intended start, µs; null when empty. */
+  /** Encoded histogram of when the dispatcher saw an arrival − its intended start, µs; null when empty. */
   readonly scheduleLag: string | null;
   /** Encoded histogram of event-loop lag samples, µs; null when empty. */
   readonly eventLoopLag: string | null;

@@ -126,8 +126,8 @@ function thresholdsTable(results: RunResults, p: Palette): string {
 
 function generatorLines(g: GeneratorHealth, p: Palette): string {
   const lines = [
-    `scheduled ${formatCount(g.scheduled)}, started ${formatCount(g.started)}, dropped ${formatCount(g.dropped)}, ` +
-      `late ${formatCount(g.late)} (> ${formatMsValue(g.latenessBoundMs)}ms)`,
+    `scheduled ${formatCount(g.scheduled)}, started ${formatCount(g.started)}, waited for a connection ${formatCount(g.queued ?? 0)}, ` +
+      `pool timeouts ${formatCount(g.poolTimeouts ?? 0)}, dropped ${formatCount(g.dropped)}, late ${formatCount(g.late)} (> ${formatMsValue(g.latenessBoundMs)}ms)`,
     `schedule lag p99 ${formatMsValue(g.scheduleLagP99Ms)}ms, max ${formatMsValue(g.scheduleLagMaxMs)}ms; ` +
       `event-loop lag p99 ${formatMsValue(g.eventLoopLagP99Ms)}ms, max ${formatMsValue(g.eventLoopLagMaxMs)}ms`,
   ];

@@ -213,8 +213,10 @@ function generatorCard(results: RunResults): string {
     ['status', status],
     ['scheduled', formatCount(g.scheduled)],
     ['started', formatCount(g.started)],
-    ['dropped', g.dropped > 0 ? `<span class="err">${formatCount(g.dropped)}</span>` : '0'],
-    ['late', `${g.late > 0 ? `<span class="err">${formatCount(g.late)}</span>` : '0'} <span class="muted">(started &gt; ${formatMsValue(g.latenessBoundMs)} ms after the intended time)</span>`],
+    ['waited for a connection', `${formatCount(g.queued ?? 0)} <span class="muted">(their wait is in their latency)</span>`],
+    ['pool timeouts', (g.poolTimeouts ?? 0) > 0 ? `<span class="err">${formatCount(g.poolTimeouts ?? 0)}</span>` : '0'],
+    ['dropped', g.dropped > 0 ? `<span class="err">${formatCount(g.dropped)}</span> <span class="muted">(still waiting when the run stopped)</span>` : '0'],
+    ['late', `${g.late > 0 ? `<span class="err">${formatCount(g.late)}</span>` : '0'} <span class="muted">(seen &gt; ${formatMsValue(g.latenessBoundMs)} ms after the intended time)</span>`],
     ['schedule lag', `P99 ${ms(g.scheduleLagP99Ms)} · max ${ms(g.scheduleLagMaxMs)}`],
     ['event-loop lag', `P99 ${ms(g.eventLoopLagP99Ms)} · max ${ms(g.eventLoopLagMaxMs)}`],
   ]);

@@ -73,8 +73,12 @@ export interface IntervalPoint {
   readonly targetRate?: number;
   /** Iterations finished per second. */
   readonly achievedRate: number;
-  /** Arrivals that could not start (no free connection / max in flight reached). */
+  /** Arrivals that never started: still waiting for a connection when the run was stopped. */
   readonly dropped: number;
+  /** Arrivals that found every connection busy and waited for one (absent in results from before the pool wait). */
+  readonly queued?: number;
+  /** Waiting arrivals that gave up at the pool timeout (each also a `timeout` error of its operation). */
+  readonly poolTimeouts?: number;
   readonly inFlight: number;
   readonly operations: Readonly<Record<string, IntervalOperation>>;
   /** Server-side connection count sampled in this interval (pg_stat_activity), when sampled. */
@@ -87,8 +91,13 @@ export interface IntervalPoint {
 export interface GeneratorHealth {
   readonly scheduled: number;
   readonly started: number;
+  /** Arrivals that never started: still waiting for a connection when the run was stopped. */
   readonly dropped: number;
-  /** Started later than the lateness bound after their intended time. */
+  /** Arrivals that found every connection busy and waited for one (their wait is in their latency). */
+  readonly queued?: number;
+  /** Waiting arrivals that gave up at the pool timeout (each also a `timeout` error of its operation). */
+  readonly poolTimeouts?: number;
+  /** Seen by the dispatcher later than the lateness bound after their intended time: the generator's own lag. */
   readonly late: number;
   readonly latenessBoundMs: number;
   readonly scheduleLagP99Ms: number;

@@ -32,11 +32,12 @@ export function judgeGenerator(inputs: ValidityInputs): GeneratorHealth {
     const unkept = (health.dropped + health.late) / health.scheduled;
     if (unkept > MAX_UNKEPT_SHARE) {
       reasons.push(
-        `${percent(unkept)} of ${health.scheduled} scheduled iterations were dropped (${health.dropped}) or started more than ` +
-          `${latenessBoundMs} ms late (${health.late}); at most ${percent(MAX_UNKEPT_SHARE)} is allowed. ` +
+        `${percent(unkept)} of ${health.scheduled} scheduled iterations were dropped (${health.dropped}, still waiting for a ` +
+          `connection when the run stopped) or seen by the generator more than ${latenessBoundMs} ms late (${health.late}); ` +
+          `at most ${percent(MAX_UNKEPT_SHARE)} is allowed. ` +
           (health.dropped > health.late
-            ? 'Too few connections for the rate: raise load.connections (or maxInFlight), or lower the rate.'
-            : 'The generator could not keep up: use fewer/more workers, or run it on another machine.'),
+            ? 'The run stopped while arrivals waited for a connection; their latency is unknown.'
+            : 'The generator could not keep up with its own schedule: use fewer/more workers, or run it on another machine.'),
       );
     }
   }

@@ -11,6 +11,8 @@ export const SCENARIO_DEFAULTS = Object.freeze({
     /** Open model; the closed model defaults to one connection per virtual user. */
     connections: 64,
     gracefulStopMs: 5_000,
+    /** Open model: an arrival waits this long for a free connection, then fails as a timeout (a client pool's wait). */
+    poolTimeoutMs: 5_000,
     /** Ramping open model: the rate the first stage starts from (k6's ramping-arrival-rate does the same). */
     startRate: 0,
     thinkTimeMs: 0,
@@ -23,6 +25,7 @@ export const SCENARIO_LIMITS = Object.freeze({
   maxDurationMs: 24 * 3_600_000,
   maxWarmupMs: 3_600_000,
   maxGracefulStopMs: 10 * 60_000,
+  maxPoolTimeoutMs: 10 * 60_000,
   maxThinkTimeMs: 60_000,
   maxConnections: 10_000,
   maxRedisConnections: 10_000,

@@ -7,7 +7,7 @@ import type { SourceNode } from './source-tree.js';
 import { formatDuration, parseDuration } from './units.js';
 
 const COMMON_KEYS = ['model', 'duration', 'warmup', 'connections', 'redisConnections', 'workers', 'gracefulStop'] as const;
-const OPEN_KEYS = ['rate', 'stages', 'startRate', 'maxInFlight'] as const;
+const OPEN_KEYS = ['rate', 'stages', 'startRate', 'maxInFlight', 'poolTimeout'] as const;
 const CLOSED_KEYS = ['vus', 'thinkTime'] as const;
 export const LOAD_KEYS: readonly string[] = [...COMMON_KEYS, ...OPEN_KEYS, ...CLOSED_KEYS];
 export const STAGE_KEYS: readonly string[] = ['duration', 'target'];
@@ -52,8 +52,9 @@ export function parseLoad(node: SourceNode | undefined, parentLine: number | und
 
   const schedule = readSchedule(map, issues);
   const maxInFlight = optional(map, 'maxInFlight', (n, p) => readInteger(n, p, issues, { min: 1, max: SCENARIO_LIMITS.maxInFlight })) ?? connections;
+  const poolTimeoutMs = optional(map, 'poolTimeout', (n, p) => readDuration(n, p, issues, { positive: true, maxMs: SCENARIO_LIMITS.maxPoolTimeoutMs })) ?? SCENARIO_DEFAULTS.load.poolTimeoutMs;
   if (issues.count > before || schedule === undefined) return undefined;
-  return { model, durationMs: schedule.durationMs, warmupMs, connections, redisConnections, workers, gracefulStopMs, startRate: schedule.startRate, stages: schedule.stages, maxInFlight };
+  return { model, durationMs: schedule.durationMs, warmupMs, connections, redisConnections, workers, gracefulStopMs, startRate: schedule.startRate, stages: schedule.stages, maxInFlight, poolTimeoutMs };
 }
 
 function optional<T>(map: MapReader, key: string, read: (node: SourceNode, path: string) => T | undefined): T | undefined {

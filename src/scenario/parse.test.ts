@@ -315,6 +315,7 @@ describe('parseScenario builds the frozen Plan', () => {
         startRate: 100,
         stages: [{ durationMs: 10_000, targetRate: 100 }],
         maxInFlight: 64,
+        poolTimeoutMs: 5000,
       },
       mix: [
         {

@@ -65,8 +65,10 @@ export interface OpenLoad extends LoadCommon {
   /** Rate at the start of the first stage (and during warm-up). */
   readonly startRate: number;
   readonly stages: readonly RateStage[];
-  /** Iterations that may be in flight at once; beyond it new arrivals are dropped and counted. Default: connections. */
+  /** Iterations that may be in flight at once; beyond it new arrivals wait, as for a busy connection. Default: connections. */
   readonly maxInFlight: number;
+  /** How long an arrival waits for a free connection before it fails as a `timeout` error (ms). Default 5 s. */
+  readonly poolTimeoutMs: number;
 }
 
 /** Closed model: a fixed number of virtual users, each owning a connection, looping with optional think time. */

@@ -10,6 +10,7 @@ export interface TestLoad {
   workers?: number;
   vus?: number;
   maxInFlight?: number;
+  poolTimeoutMs?: number;
   thinkTime?: { minMs: number; maxMs: number };
   gracefulStopMs?: number;
 }
@@ -33,6 +34,7 @@ export function testLoad(opts: TestLoad = {}): LoadPlan {
     startRate: rate,
     stages: [{ durationMs: common.durationMs, targetRate: rate }],
     maxInFlight: opts.maxInFlight ?? common.connections,
+    poolTimeoutMs: opts.poolTimeoutMs ?? 5000,
   };
 }
 

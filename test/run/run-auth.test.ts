@@ -103,3 +103,49 @@ it('runs every auth operation with checked answers and per-phase timings', async
   expect(results.thresholds[0]?.status).toBe('PASS');
   expect(exitCode).toBe(results.generator.valid ? 0 : 4);
 });
+
+it('arrivals that wait for a connection make auth.login/db fail its target: the wait is in the phase latency, not hidden', async () => {
+  // One connection for far more logins than it can serve: arrivals queue behind it. The database itself is fast
+  // (service time), but an application would see its login queries wait, and so does the threshold.
+  const overload = `
+name: login-one-connection
+description: logins queued behind one connection
+seed: 3
+dataset:
+  users: 300
+  seed: 5
+load:
+  model: open
+  rate: 3000/s
+  duration: 2s
+  warmup: 0s
+  connections: 1
+  workers: 1
+mix:
+  - op: auth.login
+    params:
+      user: uniform(1, 300)
+    options:
+      wrongPasswordShare: 0%
+thresholds:
+  auth.login/db:
+    - p95 < 25ms
+`;
+  const plan = parseScenario(overload, 'login-one-connection.yaml');
+  const silent = { write: () => true };
+  const { results, exitCode } = await runBenchmark(plan, {
+    target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
+    outDir: path.join(outRoot, 'one-connection'),
+    progress: silent,
+    stdout: silent,
+    reports: { html: false, junit: false, console: false },
+    latenessBoundMs: 100,
+  });
+  const dbPhase = results.operations.find((o) => o.key === 'auth.login/db')!;
+  expect(results.generator.dropped).toBe(0);
+  expect(results.generator.queued).toBeGreaterThan(1000);
+  expect(dbPhase.latency.p95Ms).toBeGreaterThan(25);
+  expect(dbPhase.service.p95Ms).toBeLessThan(dbPhase.latency.p95Ms / 2);
+  expect(results.thresholds[0]?.status).toBe('FAIL');
+  expect(exitCode).toBe(results.generator.valid ? 1 : 4);
+});

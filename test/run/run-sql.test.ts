@@ -5,6 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBenchmark, type RunOptions } from '../../src/run/run-benchmark.js';
 import type { MixEntry, Plan } from '../../src/scenario/plan.js';
+import { parseThreshold } from '../../src/thresholds/parse.js';
+import type { Threshold } from '../../src/thresholds/types.js';
 import { useRunServers } from '../support/servers.js';
 import { testLoad, testPlan, type TestLoad } from '../load/plans.js';
 
@@ -12,6 +14,12 @@ const servers = useRunServers('run');
 
 
 const options = (name: string, extra?: Partial<RunOptions>): RunOptions => servers.quietRunOptions(name, extra);
+
+function threshold(scope: string, text: string): Threshold {
+  const parsed = parseThreshold(text, { kind: 'operation', operation: scope }, { file: 'run-sql.yaml', line: 1, path: `thresholds.${scope}[0]` }, { minSamples: 10 });
+  if (!('metric' in parsed)) throw new Error(`bad threshold ${text}: ${parsed.message}`);
+  return parsed;
+}
 
 function plan(load: TestLoad, mix?: readonly MixEntry[]): Plan {
   return testPlan(testLoad(load), mix);
@@ -62,16 +70,36 @@ describe('authbench run (sql, external target)', () => {
     expect(results.generator.valid).toBe(true);
   });
 
-  it('drops arrivals when connections are too few for the rate, and marks the run INVALID (exit 4)', async () => {
+  it('too few connections for the rate: arrivals wait for one, and the wait shows as latency and FAIL, not as drops', async () => {
     const slow: MixEntry = { name: 'sleep', weight: 1, steps: [{ op: 'sql', params: {}, options: { query: 'SELECT pg_sleep(0.02)', params: [] } }] };
-    const p = plan({ rate: 200, durationMs: 2000, warmupMs: 0, connections: 2, workers: 1 }, [slow]);
-    const { results, exitCode } = await runBenchmark(p, options('dropped'));
-    expect(results.generator.dropped).toBeGreaterThan(100);
+    // 2 connections × 20 ms serve about 100/s of the 200/s offered: the queue grows by ~100 arrivals a second.
+    const p = { ...plan({ rate: 200, durationMs: 2000, warmupMs: 0, connections: 2, workers: 1 }, [slow]), thresholds: [threshold('sql', 'p95 < 100ms')] };
+    const { results, exitCode } = await runBenchmark(p, options('waiting'));
+    const sql = results.operations.find((o) => o.key === 'sql')!;
     expect(results.generator.scheduled).toBe(400);
-    expect(results.generator.valid).toBe(false);
-    expect(results.generator.invalidReasons[0]).toMatch(/dropped/);
-    expect(results.verdict).toBe('INVALID');
-    expect(exitCode).toBe(4);
+    expect(results.generator.dropped).toBe(0);
+    expect(results.generator.queued).toBeGreaterThan(200);
+    expect(results.generator.started + (results.generator.poolTimeouts ?? 0)).toBe(400);
+    // Latency runs from the intended start, so the queue is in it; the service time is the query's own.
+    expect(sql.latency.p95Ms).toBeGreaterThan(500);
+    expect(sql.service.p95Ms).toBeLessThan(sql.latency.p95Ms / 5);
+    expect(results.generator.valid).toBe(true);
+    expect(results.verdict).toBe('FAIL');
+    expect(exitCode).toBe(1);
+  });
+
+  it('an arrival that waits past load.poolTimeout is a timeout error of its operation, with the latency it waited', async () => {
+    const slow: MixEntry = { name: 'sleep', weight: 1, steps: [{ op: 'sql', params: {}, options: { query: 'SELECT pg_sleep(0.02)', params: [] } }] };
+    const p = plan({ rate: 200, durationMs: 2000, warmupMs: 0, connections: 2, workers: 1, poolTimeoutMs: 200 }, [slow]);
+    const { results } = await runBenchmark(p, options('pool-timeout'));
+    const sql = results.operations.find((o) => o.key === 'sql')!;
+    const timeouts = results.generator.poolTimeouts ?? 0;
+    expect(timeouts).toBeGreaterThan(50);
+    expect(sql.errors.timeout).toBe(timeouts);
+    expect(results.generator.started + timeouts).toBe(400);
+    // A timed-out arrival's latency is its wait: at least the pool timeout (the max includes the slowest of them).
+    expect(sql.latency.maxMs).toBeGreaterThanOrEqual(200);
+    expect(sql.count).toBe(results.generator.started + timeouts);
   });
 });
 

@@ -24,7 +24,7 @@ export async function runClosedModel(ctx: ModelContext, opts: ClosedModelOptions
         const startedAtMs = epochNowMs();
         if (stop.stopped || startedAtMs - startAtMs >= totalMs) return;
         recorder.countScheduled();
-        recorder.countStarted(0);
+        recorder.countStarted();
         await runner.run(slot, { intendedStartMs: startedAtMs, startedAtMs });
         recorder.countFinished();
         if (maxMs > 0) await stop.sleep(minMs + think.float() * (maxMs - minMs));

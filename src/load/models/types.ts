@@ -16,7 +16,7 @@ export interface ModelContext {
   readonly totalMs: number;
   readonly slots: ConnectionSlots;
   readonly runner: IterationRunner;
-  /** Generator counters (scheduled, started, dropped, finished) go here; latencies are the runner's job. */
+  /** Generator counters (scheduled, queued, started, timed out, dropped, finished) go here; latencies are the runner's job. */
   readonly recorder: IntervalRecorder;
   readonly inFlight: InFlight;
   readonly stop: StopSignal;
