@@ -32,7 +32,46 @@ export function procSample(pid) {
   } catch {
     return null;
   }
-  return { atMs: Date.now(), cpuS, rssBytes };
+  return { atMs: Date.now(), cpuS, rssBytes, wakes: wakes(pid) };
+}
+
+/**
+ * Times the threads of a process went to sleep and were woken again (the sum of every thread's
+ * voluntary_ctxt_switches): a count, so unlike CPU time it does not move with the machine's noise. Each one is a
+ * syscall that blocked (epoll_wait, poll, a futex) and a wake-up by the kernel later.
+ */
+export function wakes(pid) {
+  let n = 0;
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      const m = /voluntary_ctxt_switches:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'));
+      if (m) n += Number(m[1]);
+    }
+  } catch {
+    // the process or a thread exited meanwhile: what was read so far
+  }
+  return n;
+}
+
+/** wakes() of a process tree: the root and every live descendant (a backend that exits inside a window is lost). */
+export function treeWakes(rootPid) {
+  const parent = new Map();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const f = statFields(name);
+    if (f) parent.set(Number(name), Number(f[1]));
+  }
+  let total = wakes(rootPid);
+  for (const pid of parent.keys()) {
+    if (pid === rootPid) continue;
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === rootPid) {
+        total += wakes(pid);
+        break;
+      }
+    }
+  }
+  return total;
 }
 
 /**

@@ -9,7 +9,7 @@ import console from 'node:console';
 import process from 'node:process';
 import { URL } from 'node:url';
 import pg from 'pg';
-import { fmt, loadavg, procSample, runSampled, table, treeCpuS } from './lib.mjs';
+import { fmt, loadavg, procSample, runSampled, table, treeCpuS, treeWakes } from './lib.mjs';
 
 const IP_POOL = 10_000; // src/scenario/operations.ts IP_POOL_SIZE
 const USER_AGENT = 'authbench/1.0';
@@ -100,7 +100,8 @@ async function createNaiveDatabase(adminUrl) {
 
 /** What the servers have used so far (CPU s); read at the same instants as the generator. */
 function serverCpu(server) {
-  return { pg: treeCpuS(server.postgresPid), redis: procSample(server.redisPid)?.cpuS ?? Number.NaN };
+  const redis = procSample(server.redisPid);
+  return { pg: treeCpuS(server.postgresPid), redis: redis?.cpuS ?? Number.NaN, pgWakes: treeWakes(server.postgresPid), redisWakes: redis?.wakes ?? Number.NaN };
 }
 
 /** Per-login CPU (µs) of generator, PostgreSQL and Redis between two marks with `logins` finished between them. */
@@ -113,6 +114,10 @@ function perLogin(a, b, logins) {
     generatorUs: us(b.cpuS - a.cpuS),
     postgresUs: us(b.extra.pg - a.extra.pg),
     redisUs: us(b.extra.redis - a.extra.redis),
+    // Sleeps and wake-ups per login (counts, not times): on a VM each costs a few µs to tens of µs of CPU.
+    generatorWakes: (b.wakes - a.wakes) / logins,
+    postgresWakes: (b.extra.pgWakes - a.extra.pgWakes) / logins,
+    redisWakes: (b.extra.redisWakes - a.extra.redisWakes) / logins,
   };
 }
 
@@ -259,6 +264,11 @@ export function printLogin(rows) {
       const budget = (cores * 1e6) / r.rate;
       return [r.rate, r.round, fmt(budget, 0), fmt(r.authbench.generatorUs, 0), fmt(r.authbench.postgresUs, 0), fmt(r.authbench.redisUs, 0), fmt(total, 0), `${fmt((100 * total) / budget, 0)} %`];
     }),
+  );
+  table(
+    'Login wake-ups per login (voluntary context switches: a thread blocked and was woken; counts, not times)',
+    ['rate', 'round', 'pgbench reference gen', 'authbench gen', 'PG (pgbench-driven)', 'PG (authbench-driven)', 'redis'],
+    rows.map((r) => [r.rate, r.round, fmt(r.pgbenchReference.generatorWakes), fmt(r.authbench.generatorWakes), fmt(r.pgbenchReference.postgresWakes), fmt(r.authbench.postgresWakes), fmt(r.authbench.redisWakes)]),
   );
   table(
     'Login ratios (same run)',
