@@ -33,6 +33,8 @@ export interface LoadOptions {
   readonly latenessBoundMs: number;
   /** Every worker's snapshot of every interval, as it arrives (for live progress and the aggregator). */
   readonly onInterval: (snapshot: IntervalSnapshot) => void;
+  /** The start instant (epoch ms) shared with other shards (`--start-at`); default: as soon as every worker is ready. */
+  readonly startAtMs?: number;
   /** Called once with the shared start (epoch ms) when the load begins. */
   readonly onStart?: (startAtMs: number) => void;
   readonly testHooks?: (workerId: number) => WorkerTestHooks | undefined;
@@ -128,7 +130,7 @@ export class LoadPool {
 
   private startAll(): void {
     if (this.stopRequested) return;
-    const startAtMs = epochNowMs() + START_LEAD_MS;
+    const startAtMs = this.options.startAtMs ?? epochNowMs() + START_LEAD_MS;
     this.control.start(startAtMs);
     this.options.onStart?.(startAtMs);
   }

@@ -29,6 +29,7 @@ import { OptionError } from './operations/options.js';
 import { SessionPool } from './operations/session-pool.js';
 import { partitionOf, type OperationEnv } from './operations/types.js';
 import { plainError, type PlainError, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.js';
+import { globalWorker, loadConnectionName, shardStreamName } from '../shard/shard-plan.js';
 
 /** Client-side bound on one query: a backend that never answers becomes a timeout error, not a hung iteration. */
 const QUERY_TIMEOUT_MS = 10_000;
@@ -68,10 +69,10 @@ class WorkerResources {
 async function openResources(task: WorkerTask, res: WorkerResources): Promise<ConnectionSlots> {
   const needs = serversNeeded(task.plan);
   if (needs.redis) {
-    res.redis = await connectRedis(task.redisUrl, { connectionName: `authbench-w${task.workerId}`, autoPipelining: true });
+    res.redis = await connectRedis(task.redisUrl, { connectionName: loadConnectionName(task.plan.shard, task.workerId), autoPipelining: true });
   }
   if (needs.pg) {
-    res.setupClient = new pg.Client({ ...pgClientConfig(task.pgUrl), application_name: `authbench-w${task.workerId}-setup` });
+    res.setupClient = new pg.Client({ ...pgClientConfig(task.pgUrl), application_name: `${loadConnectionName(task.plan.shard, task.workerId)}-setup` });
     res.setupClient.on('error', () => {}); // idle during the load: a server restart must not crash the worker
     await res.setupClient.connect();
   }
@@ -79,7 +80,7 @@ async function openResources(task: WorkerTask, res: WorkerResources): Promise<Co
     url: task.pgUrl,
     count: task.slots,
     connect: needs.pg,
-    applicationName: `authbench-w${task.workerId}`,
+    applicationName: loadConnectionName(task.plan.shard, task.workerId),
     queryTimeoutMs: QUERY_TIMEOUT_MS,
   });
   return res.slots;
@@ -135,13 +136,17 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerResult>
   const post = (message: WorkerMessage): void => port.postMessage(message);
   const control = new RunControl(task.control);
   const res = new WorkerResources();
-  const random = Random.seeded(task.plan.seed).fork(`worker-${workerId}`);
+  // A shard forks its own streams first, so shards never replay each other's draws (unsharded: as before).
+  const shard = task.plan.shard;
+  const random = (shard ? Random.seeded(task.plan.seed).fork(shardStreamName(shard)) : Random.seeded(task.plan.seed)).fork(`worker-${workerId}`);
+  // Arrivals and sequential generators split by the worker's id across every shard (shard-plan.ts).
+  const global = globalWorker(shard, workerId, task.workerCount);
   const where: WorkerStage = { workerId, stage: 'connecting' };
   try {
     const slots = await openResources(task, res);
     const env: OperationEnv = {
-      workerId,
-      workerCount: task.workerCount,
+      workerId: global.index,
+      workerCount: global.count,
       dataset: task.dataset,
       redis: res.redis,
       redisLayer: () => {
@@ -160,7 +165,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerResult>
       post({ type: 'done', workerId });
       return { status: 'completed', workerId };
     }
-    await runStarted(task, control, slots, entries, random, post);
+    await runStarted(task, control, slots, entries, random, post, global);
     return { status: 'completed', workerId };
   } catch (err) {
     const error = toPlainError(err, where);
@@ -179,6 +184,7 @@ async function runStarted(
   entries: PreparedEntry[],
   random: Random,
   post: (m: WorkerMessage) => void,
+  global: { readonly index: number; readonly count: number },
 ): Promise<void> {
   const { plan, workerId } = task;
   const load = plan.load;
@@ -209,7 +215,7 @@ async function runStarted(
     // Every worker sleeps until the same instant, then the schedule's clock starts for all of them.
     await stop.sleep(startAtMs - epochNowMs());
     ticker.start();
-    const ctx: ModelContext = { workerId, workerCount: task.workerCount, startAtMs, warmupMs: load.warmupMs, totalMs, slots, runner, recorder, inFlight, stop };
+    const ctx: ModelContext = { workerId: global.index, workerCount: global.count, startAtMs, warmupMs: load.warmupMs, totalMs, slots, runner, recorder, inFlight, stop };
     if (load.model === 'open') {
       await runOpenModel(ctx, { schedule: createArrivalSchedule(load), maxInFlight: task.maxInFlight, poolTimeoutMs: load.poolTimeoutMs });
     } else {

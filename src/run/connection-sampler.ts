@@ -1,6 +1,6 @@
 // Samples the server's connection count once a second from pg_stat_activity, on the main thread's admin
 // connection, so "> 750 concurrent connections" is the server's own count, not the generator's claim.
-// Only the load's own connections count (application_name `authbench-w<N>`: not setup, warm or monitor
+// Only the load's own connections count (application_name `authbench-w<N>`, `authbench-s<K>-w<N>` in shard K: not setup, warm or monitor
 // connections, nor other clients of an external server), and only those doing work: running a statement or
 // in a transaction now, or having started one since the previous sample. An idle pool proves nothing.
 import type pg from 'pg';
@@ -43,7 +43,7 @@ export class ConnectionSampler {
                 count(*) FILTER (WHERE state = 'active')::text AS active
            FROM pg_stat_activity
           WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
-            AND application_name ~ '^authbench-w[0-9]+$'`,
+            AND application_name ~ '^authbench-(s[0-9]+-)?w[0-9]+$'`,
         [`${SAMPLE_EVERY_MS} milliseconds`],
       );
       const r = rows[0];

@@ -136,6 +136,14 @@ export interface Plan {
    * later check (the server's connection budget) blames the flag the value came from, not the file.
    */
   readonly setByFlag?: Readonly<Record<string, string>>;
+  /** Set when this process runs one shard of a run split over `count` processes (src/shard/shard-plan.ts). */
+  readonly shard?: ShardOf;
+}
+
+/** Shard `index` (0-based) of `count`: together the shards run exactly the unsharded plan's load. */
+export interface ShardOf {
+  readonly index: number;
+  readonly count: number;
 }
 
 /** Key of an operation or phase in results: `auth.login`, or `auth.login/db` for a phase. */
