@@ -20,6 +20,8 @@ const commands: AnyCommand[] = [
   (await import('./commands/teardown.js')).default,
   (await import('./commands/env.js')).default,
   (await import('./commands/run.js')).default,
+  (await import('./commands/prepare.js')).default,
+  (await import('./commands/merge.js')).default,
   (await import('./commands/validate.js')).default,
   (await import('./commands/report.js')).default,
   (await import('./commands/compare.js')).default,

@@ -1,6 +1,9 @@
 // The results of one run as written to results.json (versioned; documented in docs/results.md).
 // Produced by src/run/, read by thresholds evaluation, reporters, `authbench report` and `authbench compare`.
 import type { ThresholdVerdict } from '../thresholds/types.js';
+import type { MergeRecord, ShardRecord } from './shard.js';
+
+export type { MergeRecord, MergedShard, ShardRecord } from './shard.js';
 
 export const RESULTS_SCHEMA_VERSION = 1 as const;
 
@@ -237,6 +240,10 @@ export interface RunResults {
    * absence). `faults`: PostgreSQL outages (may be empty); `redisFaults`: Redis outages, present when there were any.
    */
   readonly recovery?: { readonly faults: readonly ConnectionFaultResult[]; readonly redisFaults?: readonly RedisFaultResult[] };
+  /** Present when this run is one shard of a run split over several processes (docs/distributed.md). */
+  readonly shard?: ShardRecord;
+  /** Present when these results are the merge of shards (`authbench merge`). */
+  readonly merge?: MergeRecord;
   /** Files written beside results.json (relative names), e.g. the .hlog. */
   readonly artifacts: Readonly<Record<string, string>>;
 }

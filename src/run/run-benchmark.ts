@@ -31,6 +31,11 @@ import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnap
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
 import { prepareTarget, targetSpecOf, throwIfInterrupted, type PreparedTarget } from './target-stage.js';
 import { warmCaches } from './warm-stage.js';
+import { shardTarget } from '../shard/shard-target.js';
+import { measureClockOffset, type ClockOffset } from '../shard/clock-offset.js';
+import { runDigest } from '../shard/run-digest.js';
+import { lateStartError } from '../shard/shard-flags.js';
+import type { ShardRecord } from '../results/shard.js';
 
 export interface RunOptions {
   /** Command-line overrides of the plan's target (flags win over the file). */
@@ -49,6 +54,8 @@ export interface RunOptions {
   readonly testHooks?: (workerId: number) => WorkerTestHooks | undefined;
   /** A target already provisioned and seeded (capacity steps): used as is; the caller owns and disposes it. */
   readonly prepared?: PreparedTarget;
+  /** The load's start instant shared with the other shards (`--start-at`), epoch ms. */
+  readonly startAtMs?: number;
 }
 
 export interface RunOutcome {
@@ -90,7 +97,9 @@ export class BenchmarkRun {
     try {
       const given = this.options.prepared;
       const stage = { log, signal: this.abortController.signal, onPhase: (phase: RunPhase) => (this.phase = phase) };
-      const prepared = given ?? (await prepareTarget(plan, targetSpecOf(plan, this.options.target), stage));
+      // A shard only checks what `authbench prepare` did: N shards must not migrate, seed or warm N times.
+      const prepare = plan.shard ? shardTarget : prepareTarget;
+      const prepared = given ?? (await prepare(plan, targetSpecOf(plan, this.options.target), stage));
       try {
         return await this.runOn(prepared, startedAt, log, progressStream);
       } finally {
@@ -128,13 +137,17 @@ export class BenchmarkRun {
       // It keeps reconnecting in the background either way, as before.
       await withDeadline(redis.connect().catch(() => {}), 10_000, () => new Error('Redis did not answer')).catch(() => {});
       this.phase = 'warm';
-      if (plan.target.cache === 'cold') await makeCacheCold(prepared.target.redisUrl, { log });
+      if (plan.shard) {
+        // `authbench prepare` set the caches up once for every shard.
+      } else if (plan.target.cache === 'cold') await makeCacheCold(prepared.target.redisUrl, { log });
       else if (prepared.schema) await warmCaches(plan, prepared, { log });
+      const clock = plan.shard ? await measureClockOffset(admin).catch(() => null) : null;
       throwIfInterrupted(this.abortController.signal, 'warm');
       this.phase = 'load';
       const sampler = new ConnectionSampler(admin);
       const live = new LiveTotals(plan.load.warmupMs);
-      const abortOnFail = new AbortOnFail(plan.thresholds);
+      // A shard sees only its share: abort-on-fail and the thresholds are judged on the merged data.
+      const abortOnFail = new AbortOnFail(plan.shard ? [] : plan.thresholds);
       const progress = new ProgressLine(progressStream);
       const totalMs = plan.load.warmupMs + plan.load.durationMs;
       let startAtMs = Number.NaN;
@@ -165,6 +178,7 @@ export class BenchmarkRun {
         dataset: prepared.facts,
         intervalMs,
         latenessBoundMs,
+        ...(this.options.startAtMs !== undefined ? { startAtMs: this.options.startAtMs } : {}),
         onStart: (at) => {
           startAtMs = at;
           sampler.start(at);
@@ -177,6 +191,11 @@ export class BenchmarkRun {
         ...(this.options.testHooks ? { testHooks: this.options.testHooks } : {}),
       });
       if (this.abortReason) this.pool.stop();
+      // The target check may have taken long: a shard that would join after the warm-up must not start at all.
+      if (this.options.startAtMs !== undefined) {
+        const late = lateStartError(this.options.startAtMs, Date.now(), plan.load.warmupMs);
+        if (late) throw late;
+      }
       log(`Load: ${describeLoad(plan)} for ${(totalMs / 1000).toFixed(0)} s (${(plan.load.warmupMs / 1000).toFixed(0)} s warm-up).`);
       const outcome = await this.pool.run();
       progress.done();
@@ -191,7 +210,7 @@ export class BenchmarkRun {
       const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
-      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs });
+      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock });
       const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
       const written = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
         html: this.options.reports?.html ?? true,
@@ -227,6 +246,8 @@ export class BenchmarkRun {
     after: ServerSnapshot | null;
     latenessBoundMs: number;
     intervalMs: number;
+    /** A shard's clock against the database server's. */
+    clock: ClockOffset | null;
   }): Promise<RunResults> {
     const plan = this.plan;
     const { prepared, outcome, aggregated } = input;
@@ -234,7 +255,8 @@ export class BenchmarkRun {
     const generator = judgeGenerator({ health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model });
     const intervals = withConnections(aggregated.intervals, input.samples, { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs });
     const server = input.after ? serverEvidence(input.before, input.after, input.peaks, input.redisReadings) : null;
-    const thresholds = evaluateThresholds(plan.thresholds, { operations: aggregated.operations, server });
+    // A shard's thresholds travel in its `shard` record and are judged once, by the merge.
+    const thresholds = evaluateThresholds(plan.shard ? [] : plan.thresholds, { operations: aggregated.operations, server });
     const verdict = overallVerdict(status, generator, thresholds, { stoppedByThreshold: this.stoppedByThreshold });
     const abortReason = outcome.failure?.message ?? this.abortReason;
     const recovery = summarizeFaults(outcome.faults, outcome.startAtMs, outcome.redisOutages);
@@ -276,12 +298,33 @@ export class BenchmarkRun {
       thresholds,
       verdict,
       ...(recovery ? { recovery } : {}),
+      ...(plan.shard ? { shard: this.shardRecord(outcome, input.clock, input.latenessBoundMs, input.intervalMs) } : {}),
       artifacts: {},
+    };
+  }
+
+  private shardRecord(outcome: LoadOutcome, clock: ClockOffset | null, latenessBoundMs: number, intervalMs: number): ShardRecord {
+    const plan = this.plan;
+    return {
+      index: plan.shard!.index,
+      count: plan.shard!.count,
+      runDigest: runDigest(plan),
+      startAtMs: this.options.startAtMs ?? null,
+      loadStartMs: outcome.startAtMs,
+      clock,
+      thresholds: plan.thresholds,
+      latenessBoundMs,
+      intervalMs,
     };
   }
 }
 
 function describeLoad(plan: Plan): string {
+  if (plan.shard) return `shard ${plan.shard.index}/${plan.shard.count}: ${describeWhole(plan)}`;
+  return describeWhole(plan);
+}
+
+function describeWhole(plan: Plan): string {
   const l = plan.load;
   return l.model === 'open'
     ? `open model, ${Math.max(l.startRate, ...l.stages.map((s) => s.targetRate))}/s peak, ${l.connections} connections, ${l.workers} workers`

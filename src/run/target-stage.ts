@@ -4,6 +4,7 @@ import { provisionTarget, type Target, type TargetSpec } from '../target/provisi
 import { prepareDatabase } from '../target/prepare.js';
 import { seedDataset } from '../target/seed/seed-dataset.js';
 import { resolveDatasetSpec } from '../target/seed/spec.js';
+import type { ResolvedDatasetSpec } from '../target/seed/types.js';
 import type { Plan } from '../scenario/plan.js';
 import type { DatasetFacts } from '../load/protocol.js';
 import type { RunResults } from '../results/types.js';
@@ -68,6 +69,31 @@ function workerUrls(target: Target, socketPgUrl: string | undefined, tcpPgUrl: s
   };
 }
 
+/** The plan's dataset, resolved (the seed's spec) and as the workers need it. */
+export function datasetOf(plan: Plan): { resolved: ResolvedDatasetSpec; facts: DatasetFacts } {
+  const resolved = resolveDatasetSpec({
+    users: plan.dataset.users,
+    seed: plan.dataset.seed,
+    sessionsPerUser: plan.dataset.sessionsPerUser,
+    revokedShare: plan.dataset.revokedShare,
+    agentShare: plan.dataset.agentShare,
+  });
+  const facts: DatasetFacts = {
+    users: resolved.users,
+    seed: resolved.seed,
+    sessionsPerUser: resolved.sessionsPerUser,
+    revokedShare: resolved.revokedShare,
+    agentShare: resolved.agentShare,
+    passwordCount: resolved.passwordCount,
+  };
+  return { resolved, facts };
+}
+
+/** The workers' URLs: the local socket one when the target has it, else the TCP one; and which it was. */
+export function workerUrlsOf(target: Target, schema: boolean): Pick<PreparedTarget, 'workerPgUrl' | 'workerRedisUrl' | 'workerTransport'> {
+  return schema ? workerUrls(target, target.local?.appPgUrl, target.appPgUrl ?? target.pgUrl) : workerUrls(target, target.local?.pgUrl, target.pgUrl);
+}
+
 /** Provisions and prepares; the caller owns the returned target and disposes it. */
 export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetStageOptions): Promise<PreparedTarget> {
   opts.onPhase?.('provision');
@@ -75,21 +101,7 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
   try {
     throwIfInterrupted(opts.signal, 'provision');
     assertConnectionBudget(plan, await readConnectionLimits(target.pgUrl));
-    const resolved = resolveDatasetSpec({
-      users: plan.dataset.users,
-      seed: plan.dataset.seed,
-      sessionsPerUser: plan.dataset.sessionsPerUser,
-      revokedShare: plan.dataset.revokedShare,
-      agentShare: plan.dataset.agentShare,
-    });
-    const facts: DatasetFacts = {
-      users: resolved.users,
-      seed: resolved.seed,
-      sessionsPerUser: resolved.sessionsPerUser,
-      revokedShare: resolved.revokedShare,
-      agentShare: resolved.agentShare,
-      passwordCount: resolved.passwordCount,
-    };
+    const { resolved, facts } = datasetOf(plan);
     if (!needsSchema(plan)) {
       return { target, ...workerUrls(target, target.local?.pgUrl, target.pgUrl), facts, schema: false, dataset: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
     }

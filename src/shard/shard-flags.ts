@@ -44,13 +44,18 @@ export function parseStartAt(text: string, nowMs: number, warmupMs: number): num
   else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed)) ms = Date.parse(trimmed);
   else throw usage('--start-at', `expected an ISO 8601 instant with a time zone or epoch milliseconds, got ${JSON.stringify(text)}`, hint);
   if (!Number.isFinite(ms)) throw usage('--start-at', `${JSON.stringify(text)} is not a valid instant`, hint);
-  const lateMs = nowMs - ms;
-  if (lateMs > warmupMs) {
-    throw usage(
-      '--start-at',
-      `${new Date(ms).toISOString()} is ${(lateMs / 1000).toFixed(1)} s in the past, more than the warm-up (${(warmupMs / 1000).toFixed(1)} s): this shard would miss part of the measured window`,
-      'Start every shard again with a later --start-at.',
-    );
-  }
+  const late = lateStartError(ms, nowMs, warmupMs);
+  if (late) throw late;
   return ms;
+}
+
+/** The error of a start instant more than the warm-up in the past at `nowMs`, or undefined. */
+export function lateStartError(startAtMs: number, nowMs: number, warmupMs: number): InvalidInputError | undefined {
+  const lateMs = nowMs - startAtMs;
+  if (lateMs <= warmupMs) return undefined;
+  return usage(
+    '--start-at',
+    `${new Date(startAtMs).toISOString()} is ${(lateMs / 1000).toFixed(1)} s in the past, more than the warm-up (${(warmupMs / 1000).toFixed(1)} s): this shard would miss part of the measured window`,
+    'Start every shard again with a later --start-at.',
+  );
 }

@@ -2,6 +2,7 @@
 // Flags override the file. Exit: 0 pass, 1 threshold failed, 2 invalid input, 3 infrastructure, 4 invalid run, 130 aborted.
 import type { CommandModule } from 'yargs';
 import type { TargetKind } from '../../target/types.js';
+import type { ShardOf } from '../../scenario/plan.js';
 import { targetOverridesFromArgs } from '../options.js';
 
 interface RunArgs {
@@ -23,6 +24,9 @@ interface RunArgs {
   junit: boolean;
   baseline?: string;
   'max-regression': string;
+  shard?: string;
+  shards?: number;
+  'start-at'?: string;
 }
 
 const command: CommandModule<object, RunArgs> = {
@@ -47,7 +51,10 @@ const command: CommandModule<object, RunArgs> = {
       .option('html', { type: 'boolean', default: true, describe: 'Write report.html' })
       .option('junit', { type: 'boolean', default: true, describe: 'Write junit.xml' })
       .option('baseline', { type: 'string', describe: 'results.json of an earlier run: fail (exit 1) on a regression beyond --max-regression' })
-      .option('max-regression', { type: 'string', default: '10%', describe: 'Tolerated regression against --baseline, e.g. 10% or 0.1' }),
+      .option('max-regression', { type: 'string', default: '10%', describe: 'Tolerated regression against --baseline, e.g. 10% or 0.1' })
+      .option('shard', { type: 'string', describe: 'Run shard K of N (K from 0), e.g. 1/3; merge the shards with authbench merge (docs/distributed.md)' })
+      .option('shards', { type: 'number', describe: 'Run N shard processes on this machine, then merge them' })
+      .option('start-at', { type: 'string', describe: 'With --shard: start the load at this instant (ISO 8601 or epoch ms), the same for every shard' }),
   handler: async (args) => {
     const { loadScenario } = await import('../../scenario/parse.js');
     const { applyOverrides } = await import('../../run/plan-overrides.js');
@@ -70,11 +77,21 @@ const command: CommandModule<object, RunArgs> = {
       ...(args.cache !== undefined ? { cache: args.cache } : {}),
     });
     const target = targetOverridesFromArgs(args);
+    const sharding = await shardingOf(args, plan.load.warmupMs);
+    if (sharding.local !== undefined) {
+      const { runLocalShards } = await import('../../shard/local-shards.js');
+      const merged = await runLocalShards(args.file, plan, sharding.local, { argv: process.argv.slice(2), target, ...(args.out !== undefined ? { outDir: args.out } : {}) });
+      process.exitCode = merged.exitCode;
+      return;
+    }
+    const { shardPlan } = await import('../../shard/shard-plan.js');
+    const runPlan = sharding.shard ? shardPlan(plan, sharding.shard) : plan;
     // Before any server starts: a report directory that cannot be written would lose the run's results at its end.
     const { assertReportDirectoryWritable } = await import('../../report/out-dir.js');
     await assertReportDirectoryWritable(args.out ?? 'reports', { flag: args.out === undefined ? '--out (default reports/)' : '--out' });
-    const outcome = await runBenchmark(plan, {
+    const outcome = await runBenchmark(runPlan, {
       target,
+      ...(sharding.startAtMs !== undefined ? { startAtMs: sharding.startAtMs } : {}),
       ...(args.out !== undefined ? { outDir: args.out } : {}),
       reports: { html: args.html, junit: args.junit, console: true },
       handleSignals: true,
@@ -90,4 +107,20 @@ const command: CommandModule<object, RunArgs> = {
     }
   },
 };
+/** The sharding flags, checked before anything starts: shard K of N, N local shards, or neither. */
+async function shardingOf(args: RunArgs, warmupMs: number): Promise<{ shard?: ShardOf; local?: number; startAtMs?: number }> {
+  const { parseShardFlag, parseShardsFlag, parseStartAt } = await import('../../shard/shard-flags.js');
+  const { InvalidInputError } = await import('../../errors.js');
+  if (args.shard !== undefined && args.shards !== undefined) {
+    throw new InvalidInputError([{ path: '--shards', message: 'not with --shard: --shard K/N runs one shard, --shards N runs all N here' }], { code: 'AB_ERR_USAGE' });
+  }
+  if (args['start-at'] !== undefined && args.shard === undefined) {
+    throw new InvalidInputError([{ path: '--start-at', message: 'only with --shard K/N: it lines up the shards of one run (--shards N picks its own)' }], { code: 'AB_ERR_USAGE' });
+  }
+  if (args.shards !== undefined) return { local: parseShardsFlag(args.shards) };
+  if (args.shard === undefined) return {};
+  const shard = parseShardFlag(args.shard);
+  return { shard, ...(args['start-at'] !== undefined ? { startAtMs: parseStartAt(args['start-at'], Date.now(), warmupMs) } : {}) };
+}
+
 export default command;
