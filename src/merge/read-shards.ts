@@ -23,9 +23,9 @@ async function exists(file: string): Promise<boolean> {
 /** One directory: its results.json (absent: the shard never finished) and .hlog. */
 async function readShardDir(dir: string): Promise<ShardInput> {
   const stat = await fs.stat(dir).catch(() => null);
-  if (!stat?.isDirectory()) {
-    throw new InvalidInputError([{ path: dir, message: stat ? 'is not a directory' : 'does not exist' }], { code: 'AB_ERR_MERGE_INPUT', hint: HINT });
-  }
+  // A shard killed before it wrote anything leaves no directory: a missing shard (INVALID), not a typo to refuse.
+  if (stat === null) return { dir, hlog: [] };
+  if (!stat.isDirectory()) throw new InvalidInputError([{ path: dir, message: 'is not a directory' }], { code: 'AB_ERR_MERGE_INPUT', hint: HINT });
   const file = path.join(dir, 'results.json');
   if (!(await exists(file))) return { dir, hlog: [] };
   const results = await readResults(file);

@@ -9,7 +9,7 @@ import type { WorkerTestHooks } from '../load/protocol.js';
 import { IntervalAggregator, type AggregatedRun } from '../metrics/aggregator.js';
 import { DEFAULT_INTERVAL_MS, intervalIndexAt } from '../metrics/intervals.js';
 import { exitCodeForVerdict } from '../report/index.js';
-import { RESULTS_SCHEMA_VERSION, type IntervalPoint, type RunResults, type RunStatus } from '../results/types.js';
+import { RESULTS_SCHEMA_VERSION, type GeneratorHealth, type IntervalPoint, type RunResults, type RunStatus } from '../results/types.js';
 import type { Plan } from '../scenario/plan.js';
 import { evaluateThresholds, overallVerdict } from '../thresholds/index.js';
 import type { TargetSpec } from '../target/types.js';
@@ -151,6 +151,8 @@ export class BenchmarkRun {
       const progress = new ProgressLine(progressStream);
       const totalMs = plan.load.warmupMs + plan.load.durationMs;
       let startAtMs = Number.NaN;
+      /** When every worker was ready (epoch ms): after a `--start-at` that has passed, the shard began late. */
+      let readyAtMs = Number.NaN;
 
       const onPoint = (point: IntervalPoint): void => {
         const elapsedMs = point.endMs;
@@ -181,6 +183,7 @@ export class BenchmarkRun {
         ...(this.options.startAtMs !== undefined ? { startAtMs: this.options.startAtMs } : {}),
         onStart: (at) => {
           startAtMs = at;
+          readyAtMs = Date.now();
           sampler.start(at);
           redisSampler?.start();
         },
@@ -210,7 +213,7 @@ export class BenchmarkRun {
       const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
-      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock });
+      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs });
       const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
       const written = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
         html: this.options.reports?.html ?? true,
@@ -248,11 +251,13 @@ export class BenchmarkRun {
     intervalMs: number;
     /** A shard's clock against the database server's. */
     clock: ClockOffset | null;
+    readyAtMs: number;
   }): Promise<RunResults> {
     const plan = this.plan;
     const { prepared, outcome, aggregated } = input;
     const status: RunStatus = outcome.failure ? 'failed' : outcome.stopped || this.abortReason ? 'aborted' : 'completed';
-    const generator = judgeGenerator({ health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model });
+    const judged = judgeGenerator({ health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model });
+    const generator = withLateStart(judged, this.options.startAtMs, input.readyAtMs);
     const intervals = withConnections(aggregated.intervals, input.samples, { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs });
     const server = input.after ? serverEvidence(input.before, input.after, input.peaks, input.redisReadings) : null;
     // A shard's thresholds travel in its `shard` record and are judged once, by the merge.
@@ -317,6 +322,16 @@ export class BenchmarkRun {
       intervalMs,
     };
   }
+}
+
+/**
+ * A `--start-at` that passed before this process's workers were ready: every arrival due by then started at once, late,
+ * so the shard did not run its share of the schedule as planned (its intervals would not match the other shards').
+ */
+function withLateStart(generator: GeneratorHealth, startAtMs: number | undefined, readyAtMs: number): GeneratorHealth {
+  if (startAtMs === undefined || !Number.isFinite(readyAtMs) || readyAtMs - startAtMs <= generator.latenessBoundMs) return generator;
+  const reason = `the load workers were ready ${((readyAtMs - startAtMs) / 1000).toFixed(1)} s after --start-at ${new Date(startAtMs).toISOString()}, so the arrivals due until then started late, at once; start the shards earlier before the common start`;
+  return { ...generator, valid: false, invalidReasons: [reason, ...generator.invalidReasons] };
 }
 
 function describeLoad(plan: Plan): string {
