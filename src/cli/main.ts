@@ -22,6 +22,7 @@ const commands: AnyCommand[] = [
   (await import('./commands/run.js')).default,
   (await import('./commands/prepare.js')).default,
   (await import('./commands/merge.js')).default,
+  (await import('./commands/k8s.js')).default,
   (await import('./commands/validate.js')).default,
   (await import('./commands/report.js')).default,
   (await import('./commands/compare.js')).default,
