@@ -13,7 +13,7 @@ import { useRunServers } from '../support/servers.js';
 const servers = useRunServers('shards');
 const RATE = 150;
 const DURATION_S = 3;
-const WARMUP_S = 1;
+const WARMUP_S = 2;
 /** Time for three shard processes to start on a shared 2-core box before their common start. */
 const LEAD_MS = 30_000;
 
@@ -160,7 +160,7 @@ describe('sharded run', () => {
     const cases: [string[], RegExp][] = [
       [['--shard', '3/3'], /--shard: shard 3 of 3 does not exist: K counts from 0/],
       [['--shard', 'x'], /--shard: expected K\/N \(shard K of N, K from 0\), got "x"/],
-      [['--shard', '0/3', '--start-at', String(Date.now() - 60_000)], /--start-at: .* s in the past, more than the warm-up \(1\.0 s\)/],
+      [['--shard', '0/3', '--start-at', String(Date.now() - 60_000)], /--start-at: .* s in the past, more than the warm-up \(2\.0 s\)/],
       [['--start-at', String(Date.now() + 60_000)], /--start-at: only with --shard K\/N/],
     ];
     for (const [flags, message] of cases) {
