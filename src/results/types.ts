@@ -1,6 +1,8 @@
 // The results of one run as written to results.json (versioned; documented in docs/results.md).
 // Produced by src/run/, read by thresholds evaluation, reporters, `authbench report` and `authbench compare`.
 import type { ThresholdVerdict } from '../thresholds/types.js';
+import type { Diagnosis } from '../diagnosis/types.js';
+import type { RunSeries } from '../series/types.js';
 
 export const RESULTS_SCHEMA_VERSION = 1 as const;
 
@@ -237,6 +239,13 @@ export interface RunResults {
    * absence). `faults`: PostgreSQL outages (may be empty); `redisFaults`: Redis outages, present when there were any.
    */
   readonly recovery?: { readonly faults: readonly ConnectionFaultResult[]; readonly redisFaults?: readonly RedisFaultResult[] };
+  /**
+   * The machine's and the servers' per-interval series on the intervals' grid (src/series/types.ts). Absent when the run
+   * was made with `--no-server-series`, and in older files.
+   */
+  readonly series?: RunSeries;
+  /** Which resource limited the run, with the figures that show it and what to do (src/diagnosis/). Absent in older files. */
+  readonly diagnosis?: Diagnosis;
   /** Files written beside results.json (relative names), e.g. the .hlog. */
   readonly artifacts: Readonly<Record<string, string>>;
 }

@@ -31,6 +31,10 @@ import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnap
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
 import { prepareTarget, targetSpecOf, throwIfInterrupted, type PreparedTarget } from './target-stage.js';
 import { warmCaches } from './warm-stage.js';
+import { diagnose } from '../diagnosis/diagnose.js';
+import { isLocalUrl } from '../series/local-server.js';
+import { SeriesRecorder } from '../series/series-recorder.js';
+import type { RunSeries } from '../series/types.js';
 
 export interface RunOptions {
   /** Command-line overrides of the plan's target (flags win over the file). */
@@ -49,6 +53,8 @@ export interface RunOptions {
   readonly testHooks?: (workerId: number) => WorkerTestHooks | undefined;
   /** A target already provisioned and seeded (capacity steps): used as is; the caller owns and disposes it. */
   readonly prepared?: PreparedTarget;
+  /** Record the machine's and the servers' per-interval series (default true; `--no-server-series` turns it off). */
+  readonly serverSeries?: boolean;
 }
 
 export interface RunOutcome {
@@ -158,6 +164,14 @@ export class BenchmarkRun {
       });
       const before = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null);
       const redisSampler = before.redis ? new RedisSampler(redis) : null;
+      const series = this.options.serverSeries === false
+        ? null
+        : await SeriesRecorder.open({
+            client: admin,
+            redis: before.redis ? redis : null,
+            grid: { warmupMs: plan.load.warmupMs, intervalMs },
+            postgresIsLocal: prepared.target.kind !== 'docker' && isLocalUrl(prepared.target.pgUrl),
+          });
       this.pool = new LoadPool({
         plan,
         pgUrl: prepared.workerPgUrl,
@@ -169,6 +183,7 @@ export class BenchmarkRun {
           startAtMs = at;
           sampler.start(at);
           redisSampler?.start();
+          series?.start(at);
         },
         onInterval: (snapshot) => {
           live.add(snapshot);
@@ -182,6 +197,7 @@ export class BenchmarkRun {
       progress.done();
       const samples = await sampler.stop();
       const redisReadings = (await redisSampler?.stop()) ?? [];
+      const recordedSeries = (await series?.stop()) ?? null;
       if (!Number.isFinite(outcome.startAtMs) && this.abortReason !== undefined && !outcome.failure) {
         throw new AbortedError('Aborted while the load workers were connecting: nothing was measured, so no results were written.');
       }
@@ -191,7 +207,7 @@ export class BenchmarkRun {
       const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
-      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs });
+      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, series: recordedSeries });
       const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
       const written = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
         html: this.options.reports?.html ?? true,
@@ -227,6 +243,8 @@ export class BenchmarkRun {
     after: ServerSnapshot | null;
     latenessBoundMs: number;
     intervalMs: number;
+    /** Null: not recorded (`serverSeries: false`). */
+    series: RunSeries | null;
   }): Promise<RunResults> {
     const plan = this.plan;
     const { prepared, outcome, aggregated } = input;
@@ -240,6 +258,19 @@ export class BenchmarkRun {
     const recovery = summarizeFaults(outcome.faults, outcome.startAtMs, outcome.redisOutages);
     const target = prepared.target;
     const nonDurable = durabilityWeakenedBy(target.settings);
+    const measuredWindow = { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) };
+    const environment = describeEnvironment();
+    const diagnosis = diagnose({
+      verdict,
+      status,
+      intervals,
+      generator,
+      measuredWindow,
+      thresholds,
+      load: { model: plan.load.model, connections: outcome.connections, workers: outcome.workers },
+      environment,
+      ...(input.series ? { series: input.series } : {}),
+    });
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       authbench: await describeBuild(),
@@ -248,7 +279,7 @@ export class BenchmarkRun {
       ...(status !== 'completed' && abortReason ? { abortReason: redactUrlsInText(abortReason) } : {}),
       startedAt: input.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
-      measuredWindow: { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) },
+      measuredWindow,
       load: {
         model: plan.load.model,
         ...(plan.load.model === 'open' ? { targetRate: Math.max(plan.load.startRate, ...plan.load.stages.map((s) => s.targetRate)) } : { vus: plan.load.vus }),
@@ -268,7 +299,7 @@ export class BenchmarkRun {
         ...(nonDurable.length > 0 ? { nonDurable } : {}),
       },
       dataset: prepared.dataset,
-      environment: describeEnvironment(),
+      environment,
       operations: aggregated.operations,
       intervals,
       generator,
@@ -276,6 +307,8 @@ export class BenchmarkRun {
       thresholds,
       verdict,
       ...(recovery ? { recovery } : {}),
+      ...(input.series ? { series: input.series } : {}),
+      diagnosis,
       artifacts: {},
     };
   }

@@ -1,0 +1,319 @@
+// Names the resource that limited a run, from the per-interval series (series/types.ts) and the latency intervals:
+// the generator, the machine's CPU, the database (by its dominant wait class), the disk, or the connection pool.
+// Pure: results in, a Diagnosis out; the thresholds for each call are written beside the rule that uses them.
+import type { GeneratorHealth, IntervalPoint, RunResults } from '../results/types.js';
+import type { SeriesPoint } from '../series/types.js';
+import type { Diagnosis, LimitingResource } from './types.js';
+
+export type DiagnosisInput = Pick<RunResults, 'verdict' | 'status' | 'intervals' | 'generator' | 'measuredWindow' | 'thresholds'> & {
+  readonly load: Pick<RunResults['load'], 'model' | 'connections' | 'workers'>;
+  readonly environment: Pick<RunResults['environment'], 'cpus'>;
+  readonly series?: RunResults['series'];
+};
+
+/** A thread that was on a CPU or waiting for one this share of the time had no time left to give. */
+export const THREAD_SATURATED = 0.9;
+/** The machine's CPUs count as used up below this idle share. */
+export const HOST_IDLE_MIN = 0.1;
+/** Every connection counted busy when the client had at least this share of them in flight. */
+const POOL_FULL = 0.95;
+
+const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
+const cores = (x: number): string => x.toFixed(2);
+const msText = (x: number): string => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
+const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length);
+
+/** The wait class of a `type:event` key: `Lock:transactionid` → `Lock`; `CPU` stays `CPU`. */
+export function waitClassOf(event: string): string {
+  const colon = event.indexOf(':');
+  return colon < 0 ? event : event.slice(0, colon);
+}
+
+const isWal = (event: string): boolean => /^IO:WAL|^LWLock:WAL/.test(event);
+
+/** Average backends per wait event over the given points, weighted by each point's samples. */
+export function averageWaits(points: readonly SeriesPoint[]): { byEvent: Map<string, number>; samples: number } {
+  const sums = new Map<string, number>();
+  let samples = 0;
+  for (const p of points) {
+    if (!p.waits || p.waits.samples === 0) continue;
+    samples += p.waits.samples;
+    for (const [event, n] of Object.entries(p.waits.byEvent)) sums.set(event, (sums.get(event) ?? 0) + n * p.waits.samples);
+  }
+  const byEvent = new Map<string, number>();
+  if (samples > 0) for (const [event, sum] of [...sums].sort((a, b) => b[1] - a[1])) byEvent.set(event, sum / samples);
+  return { byEvent, samples };
+}
+
+/** The worst top-level operation's P95 of an interval (phases repeat their operation's time). */
+function intervalP95(p: IntervalPoint): number | null {
+  let worst: number | null = null;
+  for (const [key, op] of Object.entries(p.operations)) {
+    if (key.includes('/') || op.count === 0) continue;
+    worst = worst === null ? op.p95Ms : Math.max(worst, op.p95Ms);
+  }
+  return worst;
+}
+
+interface Figures {
+  readonly seconds: number;
+  readonly slow: readonly SeriesPoint[];
+  readonly measured: readonly SeriesPoint[];
+  readonly busiestWorker: { name: string; cpu: number; waiting: number } | null;
+  readonly mainThread: { cpu: number; waiting: number } | null;
+  readonly generatorCpu: number | null;
+  readonly postgresCpu: number | null;
+  readonly redisCpu: number | null;
+  readonly hostIdle: number | null;
+  readonly hostIowait: number | null;
+  readonly inFlight: number;
+  readonly poolFullShare: number;
+  /** Backends working for the load (every wait but the client's), from the wait samples; null: not sampled. */
+  readonly dbActive: number | null;
+  readonly waits: Map<string, number>;
+  readonly waitSamples: number;
+  readonly walSyncMsSlow: number | null;
+  readonly walSyncMsOther: number | null;
+}
+
+function threadFigures(points: readonly SeriesPoint[]): Pick<Figures, 'busiestWorker' | 'mainThread' | 'generatorCpu'> {
+  const perThread = new Map<string, { cpu: number[]; waiting: number[] }>();
+  const totals: number[] = [];
+  for (const p of points) {
+    if (!p.threads) continue;
+    let total = 0;
+    for (const [name, t] of Object.entries(p.threads)) {
+      const slot = perThread.get(name) ?? { cpu: [], waiting: [] };
+      slot.cpu.push(t.cpu);
+      slot.waiting.push(t.waitingForCpu);
+      perThread.set(name, slot);
+      total += t.cpu;
+    }
+    totals.push(total);
+  }
+  let busiestWorker: Figures['busiestWorker'] = null;
+  for (const [name, s] of perThread) {
+    if (!/^authbench-w\d+$/.test(name)) continue;
+    const cpu = mean(s.cpu);
+    const waiting = mean(s.waiting);
+    if (!busiestWorker || cpu + waiting > busiestWorker.cpu + busiestWorker.waiting) busiestWorker = { name, cpu, waiting };
+  }
+  const main = perThread.get('main');
+  return {
+    busiestWorker,
+    mainThread: main ? { cpu: mean(main.cpu), waiting: mean(main.waiting) } : null,
+    generatorCpu: totals.length > 0 ? mean(totals) : null,
+  };
+}
+
+function figuresOf(input: DiagnosisInput): Figures {
+  const { startMs, endMs } = input.measuredWindow;
+  const intervals = input.intervals.filter((p) => !p.warmup);
+  const measured = (input.series?.points ?? []).filter((p) => p.startMs >= startMs && p.startMs < endMs);
+  // The seconds latency rose: the slower half of the measured seconds (at least one).
+  const p95ByStart = new Map(intervals.map((p) => [p.startMs, intervalP95(p)] as const));
+  const ranked = measured.filter((p) => p95ByStart.get(p.startMs) != null).sort((a, b) => (p95ByStart.get(b.startMs) ?? 0) - (p95ByStart.get(a.startMs) ?? 0));
+  const slow = ranked.length > 0 ? ranked.slice(0, Math.max(1, Math.ceil(ranked.length / 2))) : measured;
+  const slowSet = new Set(slow);
+  const waits = averageWaits(slow);
+  let dbActive: number | null = null;
+  if (waits.samples > 0) {
+    dbActive = 0;
+    for (const [event, n] of waits.byEvent) if (waitClassOf(event) !== 'Client') dbActive += n;
+  }
+  const hostPoints = measured.flatMap((p) => (p.host ? [p.host] : []));
+  const walMs = (ps: readonly SeriesPoint[]): number | null => {
+    const syncs = ps.reduce((s, p) => s + (p.postgres?.walSyncs ?? 0), 0);
+    const time = ps.reduce((s, p) => s + (p.postgres?.walSyncTimeMs ?? 0), 0);
+    return syncs > 0 && ps.some((p) => p.postgres?.walSyncTimeMs !== undefined) ? time / syncs : null;
+  };
+  const values = (pick: (p: SeriesPoint) => number | undefined): number | null => {
+    const xs = measured.flatMap((p) => {
+      const v = pick(p);
+      return v === undefined ? [] : [v];
+    });
+    return xs.length > 0 ? mean(xs) : null;
+  };
+  return {
+    seconds: measured.length,
+    slow,
+    measured,
+    ...threadFigures(measured),
+    postgresCpu: values((p) => p.postgresCpu),
+    redisCpu: values((p) => p.redis?.cpu),
+    hostIdle: hostPoints.length > 0 ? mean(hostPoints.map((h) => h.idle)) : null,
+    hostIowait: hostPoints.length > 0 ? mean(hostPoints.map((h) => h.iowait)) : null,
+    inFlight: mean(intervals.map((p) => p.inFlight)),
+    poolFullShare: intervals.length > 0 ? intervals.filter((p) => p.inFlight >= POOL_FULL * input.load.connections).length / intervals.length : 0,
+    dbActive,
+    waits: waits.byEvent,
+    waitSamples: waits.samples,
+    walSyncMsSlow: walMs(slow),
+    walSyncMsOther: walMs(measured.filter((p) => !slowSet.has(p))),
+  };
+}
+
+function waitShares(f: Figures): string {
+  const total = [...f.waits.values()].reduce((s, n) => s + n, 0);
+  if (total <= 0) return 'no backend of the load was seen working';
+  return [...f.waits].slice(0, 4).map(([event, n]) => `${event} ${pct(n / total)} (${n.toFixed(1)} backends)`).join(', ');
+}
+
+function cpuLine(f: Figures, cpus: number): string | null {
+  const parts: string[] = [];
+  if (f.generatorCpu !== null) parts.push(`generator ${cores(f.generatorCpu)}`);
+  if (f.postgresCpu !== null) parts.push(`PostgreSQL ${cores(f.postgresCpu)}`);
+  if (f.redisCpu !== null) parts.push(`Redis ${cores(f.redisCpu)}`);
+  if (parts.length === 0 && f.hostIdle === null) return null;
+  const idle = f.hostIdle === null ? '' : `; machine idle ${pct(f.hostIdle)}${f.hostIowait ? `, iowait ${pct(f.hostIowait)}` : ''}`;
+  return `CPU in cores of ${cpus}: ${parts.join(', ') || 'per process not recorded'}${idle}`;
+}
+
+function generatorLine(g: GeneratorHealth): string {
+  return `generator: ${g.late} of ${g.scheduled} arrivals late, ${g.dropped} dropped; schedule lag p99 ${msText(g.scheduleLagP99Ms)} ms, event-loop lag p99 ${msText(g.eventLoopLagP99Ms)} ms`;
+}
+
+/** Advice for a database bound by `wait` (a `type:event` key or `CPU`). */
+function databaseAdvice(wait: string): string[] {
+  const cls = waitClassOf(wait);
+  if (wait === 'CPU') return ['PostgreSQL is busy on CPU: make the top statements (pg_stat_statements, by total time) cheaper, or give the database more cores.'];
+  if (cls === 'Lock') return ['Transactions wait for each other\'s locks (a hot row or table): spread the writes over more rows, keep the transactions that hold the locks short, or stop updating the same row on every request.'];
+  if (isWal(wait)) return ['Commits wait for the WAL to reach the disk: a faster WAL device (NVMe with power-loss protection), commit_delay/commit_siblings to group commits, or synchronous_commit off only for data that may be lost in a crash.'];
+  if (cls === 'LWLock') return [`Backends contend for an internal lock (${wait}): fewer connections doing the same work often help; see the PostgreSQL documentation of this wait event.`];
+  if (cls === 'Timeout') return [`The statements themselves wait (${wait}): the time is spent in the SQL, not in a resource the database ran out of.`];
+  if (cls === 'IO') return ['Backends wait for data reads or writes: a larger shared_buffers (or more memory for the page cache), or a faster disk.'];
+  return [`Backends wait on ${wait}: see the PostgreSQL documentation of this wait event.`];
+}
+
+function result(resource: LimitingResource, summary: string, evidence: (string | null)[], advice: string[], f: Figures, wait?: string): Diagnosis {
+  return {
+    resource,
+    ...(wait !== undefined ? { wait } : {}),
+    summary,
+    evidence: evidence.filter((e): e is string => e !== null),
+    advice,
+    seconds: f.seconds,
+    slowSeconds: f.slow.length,
+  };
+}
+
+/** The diagnosis of one run. */
+export function diagnose(input: DiagnosisInput): Diagnosis {
+  const f = figuresOf(input);
+  const g = input.generator;
+  const cpus = input.environment.cpus;
+  const connections = input.load.connections;
+  const cpu = cpuLine(f, cpus);
+  const top = [...f.waits][0];
+  const dbTop = [...f.waits].find(([event]) => waitClassOf(event) !== 'Client');
+  const waitsLine = f.waitSamples > 0 ? `backends of the load in the ${f.slow.length} slowest seconds (${f.waitSamples} samples): ${waitShares(f)}` : null;
+  const flightLine = `client in flight ${f.inFlight.toFixed(1)} of ${connections} connections on average` + (f.dbActive !== null ? `, server backends working ${f.dbActive.toFixed(1)}` : '');
+
+  if (input.series === undefined) {
+    return result('unknown', 'No server series was recorded (--no-server-series), so the limiting resource cannot be named.', [generatorLine(g)], ['Run again without --no-server-series to have the verdict diagnosed.'], f);
+  }
+
+  // 1. The generator: a worker thread with no time to spare, or answers waiting for it while the server idles.
+  const w = f.busiestWorker;
+  const workerDemand = w ? w.cpu + w.waiting : 0;
+  const serverIdleWhileClientBusy = f.dbActive !== null && f.inFlight >= 2 && f.dbActive < 0.5 * f.inFlight;
+  const generatorLate = !g.valid && g.late > 0 && g.late >= g.dropped;
+  const hostBusy = f.hostIdle !== null && f.hostIdle < HOST_IDLE_MIN;
+  const threadLine = w ? `busiest load worker ${w.name}: on a CPU ${pct(w.cpu)} of the time, waiting for one ${pct(w.waiting)}` : null;
+  if (w && workerDemand >= THREAD_SATURATED && (generatorLate || serverIdleWhileClientBusy || input.verdict !== 'PASS')) {
+    // A thread that got less than half a core of the full one it wanted was starved by the machine, not its own work.
+    if (hostBusy && w.cpu < 0.5) {
+      return result(
+        'host-cpu',
+        `The machine's CPU, shared by all: ${w.name} wanted a full core but waited for one ${pct(w.waiting)} of the time, with the machine ${pct(f.hostIdle ?? 0)} idle.`,
+        [threadLine, cpu, generatorLine(g), flightLine],
+        [`The generator, PostgreSQL and Redis share ${cpus} CPUs: run the generator on another machine, or use one with more cores; this result measures the machine, not the database.`],
+        f,
+      );
+    }
+    return result(
+      'generator',
+      `The load generator: ${w.name} was busy ${pct(workerDemand)} of the time (CPU ${pct(w.cpu)}), so arrivals started late.`,
+      [threadLine, generatorLine(g), flightLine, cpu],
+      [
+        `Give the generator more threads (load.workers, now ${input.load.workers}) if the machine has idle CPU, or run it on another machine; more connections will not help.`,
+      ],
+      f,
+    );
+  }
+  if (serverIdleWhileClientBusy && (generatorLate || g.eventLoopLagP99Ms >= g.latenessBoundMs) && input.verdict !== 'PASS') {
+    return result(
+      'generator',
+      `The load generator: answers waited for its threads while the server was idle (${f.inFlight.toFixed(1)} in flight on the client, ${(f.dbActive ?? 0).toFixed(1)} backends working).`,
+      [flightLine, generatorLine(g), threadLine, cpu],
+      [`The generator's event loop is late (p99 ${msText(g.eventLoopLagP99Ms)} ms): fewer connections per worker or more workers (load.workers, now ${input.load.workers}), or a generator machine of its own; more connections make it worse.`],
+      f,
+    );
+  }
+
+  // 2. The machine's CPUs as a whole.
+  if (hostBusy && input.verdict !== 'PASS') {
+    return result(
+      'host-cpu',
+      `The machine's CPU, shared by all: ${pct(1 - (f.hostIdle ?? 0))} busy over the measured window.`,
+      [cpu, threadLine, waitsLine, generatorLine(g)],
+      [`The generator, PostgreSQL and Redis share ${cpus} CPUs: run the generator on another machine, or use one with more cores; this result measures the machine, not the database.`],
+      f,
+    );
+  }
+
+  // 3. The disk: WAL syncs that stalled in the seconds latency rose.
+  const walStall = f.walSyncMsSlow !== null && f.walSyncMsSlow >= 5 && (f.walSyncMsOther === null || f.walSyncMsSlow >= 2 * f.walSyncMsOther);
+  const walLine = f.walSyncMsSlow !== null ? `WAL fsync ${msText(f.walSyncMsSlow)} ms on average in the slowest seconds` + (f.walSyncMsOther !== null ? `, ${msText(f.walSyncMsOther)} ms in the others` : '') : null;
+  if (input.verdict !== 'PASS' && dbTop && isWal(dbTop[0]) && (walStall || (f.hostIowait ?? 0) >= 0.1)) {
+    return result(
+      'disk',
+      `The disk: commits waited for WAL fsync (${dbTop[0]}) in the seconds latency rose${f.walSyncMsSlow !== null ? `, ${msText(f.walSyncMsSlow)} ms per sync` : ''}.`,
+      [walLine, waitsLine, f.hostIowait !== null ? `iowait ${pct(f.hostIowait)}` : null, cpu],
+      databaseAdvice(dbTop[0]),
+      f,
+      dbTop[0],
+    );
+  }
+
+  // 4. The connection pool: every connection busy while the database still had capacity (CPU to spare, nothing contended).
+  // Closed model: every VU holds its connection by design, so a full pool says nothing.
+  const poolFull = input.load.model === 'open' && (f.poolFullShare >= 0.5 || (g.dropped > 0 && g.dropped >= g.late));
+  const dbNotContended = !dbTop || dbTop[0] === 'CPU' || waitClassOf(dbTop[0]) === 'Timeout';
+  if (input.verdict !== 'PASS' && poolFull && dbNotContended && (f.hostIdle === null || f.hostIdle >= 0.3)) {
+    return result(
+      'connection-pool',
+      `The connection pool: all ${connections} connections were busy in ${pct(f.poolFullShare)} of the measured seconds while the machine was ${f.hostIdle === null ? 'not measured' : `${pct(f.hostIdle)} idle`}.`,
+      [flightLine, waitsLine, cpu, generatorLine(g)],
+      [`Raise load.connections (now ${connections}) or maxInFlight: the database had capacity left for more concurrent statements.`],
+      f,
+    );
+  }
+
+  // 5. The database by its dominant wait.
+  if (dbTop && input.verdict !== 'PASS') {
+    const total = [...f.waits.values()].reduce((s, n) => s + n, 0);
+    const share = total > 0 ? dbTop[1] / total : 0;
+    const what = dbTop[0] === 'CPU' ? 'on CPU' : `in ${dbTop[0]}`;
+    return result(
+      'database',
+      `The database: its backends spent ${pct(share)} of their time ${what} while latency rose${top && top[0] !== dbTop[0] ? ` (most of the rest: ${top[0]})` : ''}.`,
+      [waitsLine, walLine, cpu, flightLine],
+      databaseAdvice(dbTop[0]),
+      f,
+      dbTop[0],
+    );
+  }
+
+  if (input.verdict === 'PASS') {
+    const busiest = w ? `; busiest load worker ${w.name} at ${pct(workerDemand)}` : '';
+    return result('none', `Nothing ran out${f.hostIdle !== null ? `: the machine was ${pct(f.hostIdle)} idle` : ''}${busiest}.`, [cpu, waitsLine, flightLine], [], f);
+  }
+  return result(
+    'unknown',
+    'No resource stands out: the series show no saturated thread, CPU, wait or pool.',
+    [cpu, waitsLine, flightLine, generatorLine(g)],
+    ['Read the "where the time went" charts in report.html; a longer run gives the sampler more to go on.'],
+    f,
+  );
+}
