@@ -110,10 +110,13 @@ function figuresOf(input: DiagnosisInput): Figures {
   const { startMs, endMs } = input.measuredWindow;
   const intervals = input.intervals.filter((p) => !p.warmup);
   const measured = (input.series?.points ?? []).filter((p) => p.startMs >= startMs && p.startMs < endMs);
-  // The seconds latency rose: the slower half of the measured seconds (at least one).
+  // The seconds latency rose: those slower than the median second; all of them when latency was flat.
   const p95ByStart = new Map(intervals.map((p) => [p.startMs, intervalP95(p)] as const));
-  const ranked = measured.filter((p) => p95ByStart.get(p.startMs) != null).sort((a, b) => (p95ByStart.get(b.startMs) ?? 0) - (p95ByStart.get(a.startMs) ?? 0));
-  const slow = ranked.length > 0 ? ranked.slice(0, Math.max(1, Math.ceil(ranked.length / 2))) : measured;
+  const p95Of = (p: SeriesPoint): number => p95ByStart.get(p.startMs) ?? 0;
+  const ranked = measured.filter((p) => p95ByStart.get(p.startMs) != null).sort((a, b) => p95Of(b) - p95Of(a));
+  const median = ranked.length > 0 ? p95Of(ranked[Math.floor(ranked.length / 2)] as SeriesPoint) : 0;
+  const slower = ranked.filter((p) => p95Of(p) > median);
+  const slow = slower.length > 0 ? slower : ranked.length > 0 ? ranked : measured;
   const slowSet = new Set(slow);
   const waits = averageWaits(slow);
   let dbActive: number | null = null;
@@ -165,6 +168,11 @@ function cpuLine(f: Figures, cpus: number): string | null {
   if (f.postgresCpu !== null) parts.push(`PostgreSQL ${cores(f.postgresCpu)}`);
   if (f.redisCpu !== null) parts.push(`Redis ${cores(f.redisCpu)}`);
   if (parts.length === 0 && f.hostIdle === null) return null;
+  if (f.hostIdle !== null && f.generatorCpu !== null) {
+    // What the machine spent beyond the processes measured: other work sharing the CPUs.
+    const others = (1 - f.hostIdle - (f.hostIowait ?? 0)) * cpus - f.generatorCpu - (f.postgresCpu ?? 0) - (f.redisCpu ?? 0);
+    if (others > 0.05) parts.push(`other processes ${cores(others)}`);
+  }
   const idle = f.hostIdle === null ? '' : `; machine idle ${pct(f.hostIdle)}${f.hostIowait ? `, iowait ${pct(f.hostIowait)}` : ''}`;
   return `CPU in cores of ${cpus}: ${parts.join(', ') || 'per process not recorded'}${idle}`;
 }
@@ -221,23 +229,15 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   const hostBusy = f.hostIdle !== null && f.hostIdle < HOST_IDLE_MIN;
   const threadLine = w ? `busiest load worker ${w.name}: on a CPU ${pct(w.cpu)} of the time, waiting for one ${pct(w.waiting)}` : null;
   if (w && workerDemand >= THREAD_SATURATED && (generatorLate || serverIdleWhileClientBusy || input.verdict !== 'PASS')) {
-    // A thread that got less than half a core of the full one it wanted was starved by the machine, not its own work.
-    if (hostBusy && w.cpu < 0.5) {
-      return result(
-        'host-cpu',
-        `The machine's CPU, shared by all: ${w.name} wanted a full core but waited for one ${pct(w.waiting)} of the time, with the machine ${pct(f.hostIdle ?? 0)} idle.`,
-        [threadLine, cpu, generatorLine(g), flightLine],
-        [`The generator, PostgreSQL and Redis share ${cpus} CPUs: run the generator on another machine, or use one with more cores; this result measures the machine, not the database.`],
-        f,
-      );
-    }
     return result(
       'generator',
-      `The load generator: ${w.name} was busy ${pct(workerDemand)} of the time (CPU ${pct(w.cpu)}), so arrivals started late.`,
+      `The load generator: ${w.name} was busy ${pct(workerDemand)} of the time (on a CPU ${pct(w.cpu)}, waiting for one ${pct(w.waiting)}), so arrivals could not start on time` +
+        (f.dbActive !== null ? ` while the server had ${f.dbActive.toFixed(1)} backends working.` : '.'),
       [threadLine, generatorLine(g), flightLine, cpu],
-      [
-        `Give the generator more threads (load.workers, now ${input.load.workers}) if the machine has idle CPU, or run it on another machine; more connections will not help.`,
-      ],
+      // A thread that mostly waited for a CPU was starved by the machine it shares, not slowed by its own work.
+      hostBusy && w.waiting > w.cpu
+        ? [`${w.name} spent more time waiting for a CPU than on one: the machine's ${cpus} CPUs are shared by the generator, the servers and other processes. Run the generator on a machine of its own (or stop the other work); more workers or connections will not help on a full machine.`]
+        : [`Give the generator more threads (load.workers, now ${input.load.workers}) if the machine has idle CPU, or run it on another machine; more connections will not help.`],
       f,
     );
   }
@@ -251,8 +251,52 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     );
   }
 
-  // 2. The machine's CPUs as a whole.
-  if (hostBusy && input.verdict !== 'PASS') {
+  if (input.verdict === 'PASS') {
+    const busiest = w ? `; busiest load worker ${w.name} at ${pct(workerDemand)}` : '';
+    return result('none', `Nothing ran out${f.hostIdle !== null ? `: the machine was ${pct(f.hostIdle)} idle` : ''}${busiest}.`, [cpu, waitsLine, flightLine], [], f);
+  }
+  const walLine = f.walSyncMsSlow !== null ? `WAL fsync ${msText(f.walSyncMsSlow)} ms on average in the slowest seconds` + (f.walSyncMsOther !== null ? `, ${msText(f.walSyncMsOther)} ms in the others` : '') : null;
+  const total = [...f.waits.values()].reduce((s, n) => s + n, 0);
+  const share = dbTop && total > 0 ? dbTop[1] / total : 0;
+  const database = (wait: string): Diagnosis =>
+    result(
+      'database',
+      `The database: its backends spent ${pct(share)} of their time ${wait === 'CPU' ? 'on CPU' : `in ${wait}`} while latency rose${top && top[0] !== wait ? ` (most of the rest: ${top[0]})` : ''}.`,
+      [waitsLine, walLine, cpu, flightLine],
+      databaseAdvice(wait),
+      f,
+      wait,
+    );
+  const openPoolFull = input.load.model === 'open' && (f.poolFullShare >= 0.5 || (g.dropped > 0 && g.dropped >= g.late));
+  const pool = (): Diagnosis =>
+    result(
+      'connection-pool',
+      `The connection pool: all ${connections} connections were busy in ${pct(f.poolFullShare)} of the measured seconds while the machine was ${f.hostIdle === null ? 'not measured' : `${pct(f.hostIdle)} idle`}.`,
+      [flightLine, waitsLine, cpu, generatorLine(g)],
+      [`Raise load.connections (now ${connections}) or maxInFlight: the database had capacity left for more concurrent statements.`],
+      f,
+    );
+
+  // 2. A wait other than CPU dominates the database's time: the CPU is not what the latency is made of, whatever its load.
+  if (dbTop && dbTop[0] !== 'CPU') {
+    const walStall = f.walSyncMsSlow !== null && f.walSyncMsSlow >= 5 && (f.walSyncMsOther === null || f.walSyncMsSlow >= 2 * f.walSyncMsOther);
+    if (isWal(dbTop[0]) && (walStall || (f.hostIowait ?? 0) >= 0.1)) {
+      return result(
+        'disk',
+        `The disk: commits waited for WAL fsync (${dbTop[0]}) in the seconds latency rose${f.walSyncMsSlow !== null ? `, ${msText(f.walSyncMsSlow)} ms per sync` : ''}.`,
+        [walLine, waitsLine, f.hostIowait !== null ? `iowait ${pct(f.hostIowait)}` : null, cpu],
+        databaseAdvice(dbTop[0]),
+        f,
+        dbTop[0],
+      );
+    }
+    // Sleeping statements occupy connections without using the server: a full pool of them is the pool's limit.
+    if (waitClassOf(dbTop[0]) === 'Timeout' && openPoolFull) return pool();
+    return database(dbTop[0]);
+  }
+
+  // 3. The backends are on CPU (or not seen): the machine's CPUs, the pool, or the database's CPU.
+  if (hostBusy) {
     return result(
       'host-cpu',
       `The machine's CPU, shared by all: ${pct(1 - (f.hostIdle ?? 0))} busy over the measured window.`,
@@ -261,54 +305,9 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
       f,
     );
   }
+  if (openPoolFull && (f.hostIdle === null || f.hostIdle >= 0.3)) return pool();
+  if (dbTop) return database(dbTop[0]);
 
-  // 3. The disk: WAL syncs that stalled in the seconds latency rose.
-  const walStall = f.walSyncMsSlow !== null && f.walSyncMsSlow >= 5 && (f.walSyncMsOther === null || f.walSyncMsSlow >= 2 * f.walSyncMsOther);
-  const walLine = f.walSyncMsSlow !== null ? `WAL fsync ${msText(f.walSyncMsSlow)} ms on average in the slowest seconds` + (f.walSyncMsOther !== null ? `, ${msText(f.walSyncMsOther)} ms in the others` : '') : null;
-  if (input.verdict !== 'PASS' && dbTop && isWal(dbTop[0]) && (walStall || (f.hostIowait ?? 0) >= 0.1)) {
-    return result(
-      'disk',
-      `The disk: commits waited for WAL fsync (${dbTop[0]}) in the seconds latency rose${f.walSyncMsSlow !== null ? `, ${msText(f.walSyncMsSlow)} ms per sync` : ''}.`,
-      [walLine, waitsLine, f.hostIowait !== null ? `iowait ${pct(f.hostIowait)}` : null, cpu],
-      databaseAdvice(dbTop[0]),
-      f,
-      dbTop[0],
-    );
-  }
-
-  // 4. The connection pool: every connection busy while the database still had capacity (CPU to spare, nothing contended).
-  // Closed model: every VU holds its connection by design, so a full pool says nothing.
-  const poolFull = input.load.model === 'open' && (f.poolFullShare >= 0.5 || (g.dropped > 0 && g.dropped >= g.late));
-  const dbNotContended = !dbTop || dbTop[0] === 'CPU' || waitClassOf(dbTop[0]) === 'Timeout';
-  if (input.verdict !== 'PASS' && poolFull && dbNotContended && (f.hostIdle === null || f.hostIdle >= 0.3)) {
-    return result(
-      'connection-pool',
-      `The connection pool: all ${connections} connections were busy in ${pct(f.poolFullShare)} of the measured seconds while the machine was ${f.hostIdle === null ? 'not measured' : `${pct(f.hostIdle)} idle`}.`,
-      [flightLine, waitsLine, cpu, generatorLine(g)],
-      [`Raise load.connections (now ${connections}) or maxInFlight: the database had capacity left for more concurrent statements.`],
-      f,
-    );
-  }
-
-  // 5. The database by its dominant wait.
-  if (dbTop && input.verdict !== 'PASS') {
-    const total = [...f.waits.values()].reduce((s, n) => s + n, 0);
-    const share = total > 0 ? dbTop[1] / total : 0;
-    const what = dbTop[0] === 'CPU' ? 'on CPU' : `in ${dbTop[0]}`;
-    return result(
-      'database',
-      `The database: its backends spent ${pct(share)} of their time ${what} while latency rose${top && top[0] !== dbTop[0] ? ` (most of the rest: ${top[0]})` : ''}.`,
-      [waitsLine, walLine, cpu, flightLine],
-      databaseAdvice(dbTop[0]),
-      f,
-      dbTop[0],
-    );
-  }
-
-  if (input.verdict === 'PASS') {
-    const busiest = w ? `; busiest load worker ${w.name} at ${pct(workerDemand)}` : '';
-    return result('none', `Nothing ran out${f.hostIdle !== null ? `: the machine was ${pct(f.hostIdle)} idle` : ''}${busiest}.`, [cpu, waitsLine, flightLine], [], f);
-  }
   return result(
     'unknown',
     'No resource stands out: the series show no saturated thread, CPU, wait or pool.',
