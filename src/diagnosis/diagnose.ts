@@ -58,6 +58,8 @@ function intervalP95(p: IntervalPoint): number | null {
 interface Figures {
   readonly seconds: number;
   readonly slow: readonly SeriesPoint[];
+  /** Which seconds `slow` are, in words. */
+  readonly focusLabel: string;
   readonly measured: readonly SeriesPoint[];
   readonly busiestWorker: { name: string; cpu: number; waiting: number } | null;
   readonly mainThread: { cpu: number; waiting: number } | null;
@@ -106,32 +108,68 @@ function threadFigures(points: readonly SeriesPoint[]): Pick<Figures, 'busiestWo
   };
 }
 
+/** An interval's figure for a latency metric of one operation key (p50/p95/p99 kept per interval; others read as p99). */
+function intervalLatency(p: IntervalPoint, key: string, metric: string): number | null {
+  const op = p.operations[key];
+  if (!op || op.count === 0) return null;
+  return metric === 'p50' ? op.p50Ms : metric === 'p90' || metric === 'p95' || metric === 'mean' ? op.p95Ms : op.p99Ms;
+}
+
+const LATENCY = new Set(['p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean']);
+
+/**
+ * The seconds that went wrong, where the evidence is read: above a failed latency threshold; else (INVALID) those with
+ * dropped arrivals or an event loop later than the bound; else those slower than the median second; else all.
+ */
+function focusOf(input: DiagnosisInput, measured: readonly SeriesPoint[]): { points: SeriesPoint[]; label: string } {
+  const byStart = new Map(input.intervals.map((p) => [p.startMs, p] as const));
+  const pick = (test: (p: IntervalPoint) => boolean): SeriesPoint[] => measured.filter((s) => {
+    const p = byStart.get(s.startMs);
+    return p !== undefined && test(p);
+  });
+  const failed = input.thresholds.filter((t) => t.status === 'FAIL' && LATENCY.has(t.metric) && t.scopeKey !== 'run');
+  if (failed.length > 0) {
+    const above = pick((p) => failed.some((t) => (intervalLatency(p, t.scopeKey, t.metric) ?? 0) > t.target));
+    if (above.length > 0) return { points: above, label: `${above.length} seconds above ${failed[0]?.scopeKey} ${failed[0]?.source}` };
+  }
+  if (!input.generator.valid) {
+    const bound = input.generator.latenessBoundMs;
+    const bad = pick((p) => p.dropped > 0 || p.eventLoopLagMaxMs > bound);
+    if (bad.length > 0 && bad.length < measured.length) return { points: bad, label: `${bad.length} seconds with dropped arrivals or event-loop lag over ${bound} ms` };
+  }
+  const p95 = (s: SeriesPoint): number => {
+    const p = byStart.get(s.startMs);
+    return p ? (intervalP95(p) ?? 0) : 0;
+  };
+  const ranked = [...measured].sort((a, b) => p95(b) - p95(a));
+  const median = ranked.length > 0 ? p95(ranked[Math.floor(ranked.length / 2)] as SeriesPoint) : 0;
+  const slower = ranked.filter((s) => p95(s) > median);
+  if (slower.length > 0) return { points: slower, label: `${slower.length} slowest seconds` };
+  return { points: [...measured], label: `${measured.length} measured seconds` };
+}
+
 function figuresOf(input: DiagnosisInput): Figures {
   const { startMs, endMs } = input.measuredWindow;
-  const intervals = input.intervals.filter((p) => !p.warmup);
   const measured = (input.series?.points ?? []).filter((p) => p.startMs >= startMs && p.startMs < endMs);
-  // The seconds latency rose: those slower than the median second; all of them when latency was flat.
-  const p95ByStart = new Map(intervals.map((p) => [p.startMs, intervalP95(p)] as const));
-  const p95Of = (p: SeriesPoint): number => p95ByStart.get(p.startMs) ?? 0;
-  const ranked = measured.filter((p) => p95ByStart.get(p.startMs) != null).sort((a, b) => p95Of(b) - p95Of(a));
-  const median = ranked.length > 0 ? p95Of(ranked[Math.floor(ranked.length / 2)] as SeriesPoint) : 0;
-  const slower = ranked.filter((p) => p95Of(p) > median);
-  const slow = slower.length > 0 ? slower : ranked.length > 0 ? ranked : measured;
+  const focus = focusOf(input, measured);
+  const slow = focus.points;
   const slowSet = new Set(slow);
+  const starts = new Set(slow.map((p) => p.startMs));
+  const intervals = input.intervals.filter((p) => !p.warmup && (starts.size === 0 || starts.has(p.startMs)));
   const waits = averageWaits(slow);
   let dbActive: number | null = null;
   if (waits.samples > 0) {
     dbActive = 0;
     for (const [event, n] of waits.byEvent) if (waitClassOf(event) !== 'Client') dbActive += n;
   }
-  const hostPoints = measured.flatMap((p) => (p.host ? [p.host] : []));
+  const hostPoints = slow.flatMap((p) => (p.host ? [p.host] : []));
   const walMs = (ps: readonly SeriesPoint[]): number | null => {
     const syncs = ps.reduce((s, p) => s + (p.postgres?.walSyncs ?? 0), 0);
     const time = ps.reduce((s, p) => s + (p.postgres?.walSyncTimeMs ?? 0), 0);
     return syncs > 0 && ps.some((p) => p.postgres?.walSyncTimeMs !== undefined) ? time / syncs : null;
   };
   const values = (pick: (p: SeriesPoint) => number | undefined): number | null => {
-    const xs = measured.flatMap((p) => {
+    const xs = slow.flatMap((p) => {
       const v = pick(p);
       return v === undefined ? [] : [v];
     });
@@ -140,8 +178,9 @@ function figuresOf(input: DiagnosisInput): Figures {
   return {
     seconds: measured.length,
     slow,
+    focusLabel: focus.label,
     measured,
-    ...threadFigures(measured),
+    ...threadFigures(slow),
     postgresCpu: values((p) => p.postgresCpu),
     redisCpu: values((p) => p.redis?.cpu),
     hostIdle: hostPoints.length > 0 ? mean(hostPoints.map((h) => h.idle)) : null,
@@ -214,11 +253,11 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   const cpu = cpuLine(f, cpus);
   const top = [...f.waits][0];
   const dbTop = [...f.waits].find(([event]) => waitClassOf(event) !== 'Client');
-  const waitsLine = f.waitSamples > 0 ? `backends of the load in the ${f.slow.length} slowest seconds (${f.waitSamples} samples): ${waitShares(f)}` : null;
+  const waitsLine = f.waitSamples > 0 ? `backends of the load in the ${f.focusLabel} (${f.waitSamples} samples): ${waitShares(f)}` : null;
   const flightLine = `client in flight ${f.inFlight.toFixed(1)} of ${connections} connections on average` + (f.dbActive !== null ? `, server backends working ${f.dbActive.toFixed(1)}` : '');
 
   if (input.series === undefined) {
-    return result('unknown', 'No server series was recorded (--no-server-series), so the limiting resource cannot be named.', [generatorLine(g)], ['Run again without --no-server-series to have the verdict diagnosed.'], f);
+    return result('unknown', 'No server series was recorded (a run with --no-server-series, or one stopped before the load started), so the limiting resource cannot be named.', [generatorLine(g)], ['Run again without --no-server-series to have the verdict diagnosed.'], f);
   }
 
   // 1. The generator: a worker thread with no time to spare, or answers waiting for it while the server idles.
@@ -255,13 +294,13 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     const busiest = w ? `; busiest load worker ${w.name} at ${pct(workerDemand)}` : '';
     return result('none', `Nothing ran out${f.hostIdle !== null ? `: the machine was ${pct(f.hostIdle)} idle` : ''}${busiest}.`, [cpu, waitsLine, flightLine], [], f);
   }
-  const walLine = f.walSyncMsSlow !== null ? `WAL fsync ${msText(f.walSyncMsSlow)} ms on average in the slowest seconds` + (f.walSyncMsOther !== null ? `, ${msText(f.walSyncMsOther)} ms in the others` : '') : null;
+  const walLine = f.walSyncMsSlow !== null ? `WAL fsync ${msText(f.walSyncMsSlow)} ms per sync in those seconds` + (f.walSyncMsOther !== null ? `, ${msText(f.walSyncMsOther)} ms in the others` : '') : null;
   const total = [...f.waits.values()].reduce((s, n) => s + n, 0);
   const share = dbTop && total > 0 ? dbTop[1] / total : 0;
   const database = (wait: string): Diagnosis =>
     result(
       'database',
-      `The database: its backends spent ${pct(share)} of their time ${wait === 'CPU' ? 'on CPU' : `in ${wait}`} while latency rose${top && top[0] !== wait ? ` (most of the rest: ${top[0]})` : ''}.`,
+      `The database: its backends spent ${pct(share)} of their time ${wait === 'CPU' ? 'on CPU' : `in ${wait}`} in the seconds that went wrong${top && top[0] !== wait ? ` (most of the rest: ${top[0]})` : ''}.`,
       [waitsLine, walLine, cpu, flightLine],
       databaseAdvice(wait),
       f,
@@ -283,7 +322,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
     if (isWal(dbTop[0]) && (walStall || (f.hostIowait ?? 0) >= 0.1)) {
       return result(
         'disk',
-        `The disk: commits waited for WAL fsync (${dbTop[0]}) in the seconds latency rose${f.walSyncMsSlow !== null ? `, ${msText(f.walSyncMsSlow)} ms per sync` : ''}.`,
+        `The disk: commits waited for WAL fsync (${dbTop[0]}) in the seconds that went wrong${f.walSyncMsSlow !== null ? `, ${msText(f.walSyncMsSlow)} ms per sync` : ''}.`,
         [walLine, waitsLine, f.hostIowait !== null ? `iowait ${pct(f.hostIowait)}` : null, cpu],
         databaseAdvice(dbTop[0]),
         f,

@@ -81,7 +81,7 @@ export const REPORT_SERIES_JS = String.raw`
     var s = order.map(function (k, j) {
       var cls = events[k].split(':')[0];
       var color = WAIT_COLORS[cls] || PALETTE[k % PALETTE.length];
-      return line(events[k], color, { fill: color + '99', width: 1, value: function (u, v, si, idx) { var x = raw[k][idx]; return x == null ? '—' : x.toFixed(2); } });
+      return line(events[k], color, { fill: color, width: 1, value: function (u, v, si, idx) { var x = raw[k][idx]; return x == null ? '—' : x.toFixed(2); } });
     });
     mount(el, alignedOpts('backends', s, axisNum), [xs].concat(order.map(function (k) { return stacked[k]; })));
   })();

@@ -4,7 +4,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, launchChromium, openWatched } from '../support/browser.js';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
 import type { MixEntry, Plan } from '../../src/scenario/plan.js';
 import { parseThreshold, type Threshold } from '../../src/thresholds/index.js';
@@ -12,6 +14,10 @@ import { useRunServers } from '../support/servers.js';
 import { testLoad, testPlan, type TestLoad } from '../load/plans.js';
 
 const servers = useRunServers('diag');
+chromiumAvailable('the diagnosis report test');
+
+/** Each run's report.html and the resource its diagnosis named, checked in Chromium at the end. */
+const reports: { file: string; resource: string }[] = [];
 
 const sql = (query: string, name = 'sql'): MixEntry => ({ name, weight: 1, steps: [{ op: 'sql', params: {}, options: { query, params: [] } }] });
 const threshold = (text: string, operation = 'sql'): Threshold => parseThreshold(text, { kind: 'operation', operation }, { path: 'thresholds' }) as Threshold;
@@ -26,10 +32,16 @@ async function run(name: string, p: Plan) {
   const outcome = await runBenchmark(p, servers.quietRunOptions(name, { reports: { html: true, junit: false, console: true }, stdout: { write: (s: string) => (consoleText += s) } }));
   const written = JSON.parse(await fs.readFile(path.join(outcome.dir, 'results.json'), 'utf8'));
   const html = await fs.readFile(path.join(outcome.dir, 'report.html'), 'utf8');
+  reports.push({ file: path.join(outcome.dir, 'report.html'), resource: outcome.results.diagnosis?.resource ?? '' });
   return { ...outcome, consoleText, written, html };
 }
 
 describe('diagnosis against real servers', () => {
+  let browser: Browser | undefined;
+  afterAll(async () => {
+    await browser?.close();
+  });
+
   beforeAll(async () => {
     const c = new pg.Client({ connectionString: servers.db.url });
     await c.connect();
@@ -45,6 +57,18 @@ describe('diagnosis against real servers', () => {
     expect(results.diagnosis?.resource, JSON.stringify(results.diagnosis)).toBe('database');
     expect(results.diagnosis?.wait).toBe('Timeout:PgSleep');
     expect(results.series?.points.some((pt) => (pt.waits?.byEvent['Timeout:PgSleep'] ?? 0) > 1)).toBe(true);
+    // The whole series was recorded: the test cluster and redis-server run on this machine.
+    const measured = results.series!.points.filter((pt) => pt.startMs >= 500);
+    expect(measured.length).toBeGreaterThanOrEqual(3);
+    for (const pt of measured) {
+      expect(pt.host?.idle).toBeGreaterThanOrEqual(0);
+      expect(Object.keys(pt.threads ?? {})).toEqual(expect.arrayContaining(['main', 'authbench-w0']));
+      expect(pt.postgresCpu).toBeGreaterThanOrEqual(0);
+      expect(pt.postgres?.autovacuumWorkers).toBeGreaterThanOrEqual(0);
+      expect(pt.redis?.commandsPerSec).toBeGreaterThanOrEqual(0);
+      expect(pt.waits?.samples).toBeGreaterThan(3);
+    }
+    expect(results.series!.unavailable).not.toHaveProperty('postgresCpu');
     expect(consoleText).toContain('Limited by the database (Timeout:PgSleep)');
     expect(written.diagnosis.wait).toBe('Timeout:PgSleep');
     expect(html).toContain('Limited by the database (Timeout:PgSleep)');
@@ -75,5 +99,21 @@ describe('diagnosis against real servers', () => {
     expect(consoleText).toContain('Limited by the load generator');
     expect(written.diagnosis.resource).toBe('generator');
     expect(html).toContain('Limited by the load generator');
+  });
+
+  it('each report shows its diagnosis in Chromium, with the where-the-time-went charts drawn', async () => {
+    expect(reports).toHaveLength(3);
+    browser = await launchChromium();
+    for (const r of reports) {
+      const { page, consoleErrors } = await openWatched(browser, r.file);
+      expect(consoleErrors).toEqual([]);
+      expect(await page.locator('#diagnosis .resource').getAttribute('data-resource')).toBe(r.resource);
+      expect(await page.locator('#diagnosis').isVisible()).toBe(true);
+      const empty = await page.evaluate(() =>
+        (window as unknown as { __authbenchCharts: { id: string; empty: boolean }[] }).__authbenchCharts.filter((c) => ['chart-waits', 'chart-cpu'].includes(c.id)).map((c) => c.empty),
+      );
+      expect(empty).toEqual([false, false]);
+      await page.close();
+    }
   });
 });
