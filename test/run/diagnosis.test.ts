@@ -58,8 +58,9 @@ describe('diagnosis against real servers', () => {
     expect(results.diagnosis?.wait).toBe('Timeout:PgSleep');
     expect(results.series?.points.some((pt) => (pt.waits?.byEvent['Timeout:PgSleep'] ?? 0) > 1)).toBe(true);
     // The whole series was recorded: the test cluster and redis-server run on this machine.
-    const measured = results.series!.points.filter((pt) => pt.startMs >= 500);
-    expect(measured.length).toBeGreaterThanOrEqual(3);
+    // The last point closes after the pool has ended its threads: the workers' CPU is in every point before it.
+    const measured = results.series!.points.filter((pt) => pt.startMs >= 500).slice(0, -1);
+    expect(measured.length).toBeGreaterThanOrEqual(2);
     for (const pt of measured) {
       expect(pt.host?.idle).toBeGreaterThanOrEqual(0);
       expect(Object.keys(pt.threads ?? {})).toEqual(expect.arrayContaining(['main', 'authbench-w0']));
@@ -112,7 +113,8 @@ describe('diagnosis against real servers', () => {
       const empty = await page.evaluate(() =>
         (window as unknown as { __authbenchCharts: { id: string; empty: boolean }[] }).__authbenchCharts.filter((c) => ['chart-waits', 'chart-cpu'].includes(c.id)).map((c) => c.empty),
       );
-      expect(empty).toEqual([false, false]);
+      // The saturated generator's backends are idle: its wait chart says "no backend seen working" instead of drawing.
+      expect(empty).toEqual([r.resource === 'generator', false]);
       await page.close();
     }
   });
