@@ -51,7 +51,7 @@ describe('diagnosis against real servers', () => {
   });
 
   it('a sleeping statement is database time in Timeout:PgSleep', async () => {
-    const p = plan({ model: 'closed', vus: 3, connections: 3, workers: 1, durationMs: 3000, warmupMs: 500 }, sql('SELECT pg_sleep(0.02)'), [threshold('p95 < 10ms')]);
+    const p = plan({ model: 'closed', vus: 4, connections: 4, workers: 1, durationMs: 2500, warmupMs: 500 }, sql('SELECT pg_sleep(0.02)'), [threshold('p95 < 10ms')]);
     const { results, consoleText, written, html } = await run('sleep', p);
     expect(results.verdict).toBe('FAIL');
     expect(results.diagnosis?.resource, JSON.stringify(results.diagnosis)).toBe('database');
@@ -78,7 +78,7 @@ describe('diagnosis against real servers', () => {
   it('a hot-row UPDATE is lock waits', async () => {
     // The row lock is held across the sleep, so every other session waits for it.
     const update = sql('WITH u AS (UPDATE hot SET n = n + 1 WHERE id = 1 RETURNING n) SELECT n, pg_sleep(0.01) FROM u');
-    const p = plan({ model: 'closed', vus: 6, connections: 6, workers: 1, durationMs: 3000, warmupMs: 500 }, update, [threshold('p50 < 20ms')]);
+    const p = plan({ model: 'closed', vus: 6, connections: 6, workers: 1, durationMs: 2500, warmupMs: 500 }, update, [threshold('p50 < 20ms')]);
     const { results, consoleText, written, html } = await run('hot-row', p);
     expect(results.verdict).toBe('FAIL');
     expect(results.diagnosis?.resource, JSON.stringify(results.diagnosis)).toBe('database');
@@ -89,7 +89,7 @@ describe('diagnosis against real servers', () => {
   });
 
   it('a cheap statement at a rate one worker cannot start is the generator, with its thread CPU', async () => {
-    const p = plan({ rate: 40_000, connections: 8, workers: 1, durationMs: 3000, warmupMs: 500 }, sql('SELECT 1'), []);
+    const p = plan({ rate: 40_000, connections: 8, workers: 1, durationMs: 2500, warmupMs: 500 }, sql('SELECT 1'), []);
     const { results, consoleText, written, html } = await run('generator', p);
     expect(results.verdict).toBe('INVALID');
     expect(results.diagnosis?.resource, JSON.stringify(results.diagnosis)).toBe('generator');
