@@ -19,6 +19,8 @@ interface Case {
   /** Per second: p95 of the operation, client in flight. */
   p95?: (i: number) => number;
   inFlight?: number;
+  /** Arrivals that waited for a free connection, per second. */
+  queued?: number;
   point: (i: number) => Omit<SeriesPoint, 'startMs' | 'endMs'>;
 }
 
@@ -29,7 +31,7 @@ function input(c: Case): DiagnosisInput {
     const startMs = i * 1000;
     const p95 = c.p95?.(i) ?? 30;
     intervals.push({
-      startMs, endMs: startMs + 1000, warmup: i === 0, achievedRate: 1000, dropped: 0, inFlight: c.inFlight ?? 4, eventLoopLagMaxMs: 1,
+      startMs, endMs: startMs + 1000, warmup: i === 0, achievedRate: 1000, dropped: 0, queued: c.queued ?? 0, inFlight: c.inFlight ?? 4, eventLoopLagMaxMs: 1,
       operations: { sql: { count: 1000, errors: {}, p50Ms: p95 / 2, p95Ms: p95, p99Ms: p95 * 1.2, maxMs: p95 * 2 } },
     });
     points.push({ startMs, endMs: startMs + 1000, ...c.point(i) });
@@ -58,6 +60,11 @@ describe('diagnose', () => {
       'a sleeping statement: database time in Timeout:PgSleep, even on a busy machine',
       { point: () => ({ host: busyHost, threads: threads(0.2), waits: waits({ 'Timeout:PgSleep': 3, CPU: 0.1 }) }) },
       'database', 'Timeout:PgSleep', /97 % of their time in Timeout:PgSleep/,
+    ],
+    [
+      'a crowded machine where every thread waits for a CPU, but the time is on the server: still the database',
+      { inFlight: 3, generator: { eventLoopLagP99Ms: 130 }, point: () => ({ host: { ...busyHost, idle: 0 }, threads: threads(0.05, 0.86), waits: waits({ 'Timeout:PgSleep': 1.7 }) }) },
+      'database', 'Timeout:PgSleep', /100 % of their time in Timeout:PgSleep/,
     ],
     [
       'a hot row: lock waits',
@@ -96,6 +103,11 @@ describe('diagnose', () => {
       'every connection busy on CPU with the machine idle: the connection pool',
       { inFlight: 8, generator: { valid: false, dropped: 800 }, verdict: 'INVALID', point: () => ({ host: { ...idleHost, idle: 0.5 }, threads: threads(0.3), waits: waits({ CPU: 7.5 }) }) },
       'connection-pool', undefined, /all 8 connections were busy/,
+    ],
+    [
+      'arrivals waiting for a connection while the backends run on an idle machine: the connection pool',
+      { inFlight: 6, queued: 300, point: () => ({ host: { ...idleHost, idle: 0.45 }, threads: threads(0.3), waits: waits({ CPU: 6 }) }) },
+      'connection-pool', undefined, /waited for one of the 8 connections in 100 %[^]*1500 arrivals waited for a free connection/,
     ],
     [
       'backends on CPU with CPU to spare and no full pool: database CPU',

@@ -119,7 +119,8 @@ function thresholdsTable(results: RunResults, p: Palette): string {
       formatMetricValue(v.metric, v.measured),
       formatCount(v.samples),
       paintStatus(p, v.status),
-      v.reason ?? '',
+      // A threshold that held on an INVALID run measured the generator, not the database.
+      results.verdict === 'INVALID' && v.status === 'PASS' ? p.dim(`not to be trusted: the run is INVALID${v.reason ? `; ${v.reason}` : ''}`) : (v.reason ?? ''),
     ]);
   }
   return render(t);

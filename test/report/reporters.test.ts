@@ -116,6 +116,7 @@ describe('console report', () => {
     expect(renderConsole(run('invalid'))).toMatch(/Diagnosis\nLimited by the load generator: The load generator: authbench-w0 was busy \d+ %/);
     expect(renderConsole(run('fail'))).toMatch(/Limited by the database \(CPU\)/);
     expect(renderConsole(run('pass'))).not.toMatch(/Diagnosis/);
+    expect(renderConsole(run('invalid'))).toMatch(/PASS\s+│ not to be trusted: the run is INVALID/);
     const cut = { ...run('fail'), status: 'aborted' as const, abortReason: 'abort-on-fail threshold "p95 < 25ms" failed at 20 s' };
     expect(summarizeVerdict(cut).line).toMatch(/^FAIL — .*; run cut short: abort-on-fail threshold "p95 < 25ms" failed at 20 s$/);
     expect(renderHtml(cut)).toContain('run cut short: abort-on-fail threshold');
