@@ -22,7 +22,7 @@ import { readRedisCpu, type RedisCpuReading } from './redis-info.js';
 import type { RunSeries, SeriesPoint, ThreadPoint } from './types.js';
 import { WAIT_SAMPLE_HZ, WaitSampler } from './wait-sampler.js';
 
-interface Reading {
+export interface Reading {
   /** ms since the load start when the /proc files were read. */
   readonly atMs: number;
   readonly cpu: CpuTimes | null;
