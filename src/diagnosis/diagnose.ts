@@ -270,7 +270,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   const w = f.busiestWorker;
   const workerDemand = w ? w.cpu + w.waiting : 0;
   const serverIdleWhileClientBusy = f.dbActive !== null && f.inFlight >= 2 && f.dbActive < 0.5 * f.inFlight;
-  const generatorLate = !g.valid && g.late > 0 && g.late >= g.dropped;
+  const generatorLate = !g.valid && g.late > 0;
   const hostBusy = f.hostIdle !== null && f.hostIdle < HOST_IDLE_MIN;
   const threadLine = w ? `busiest load worker ${w.name}: on a CPU ${pct(w.cpu)} of the time, waiting for one ${pct(w.waiting)}` : null;
   // A failing run's latency is the generator's only when its lateness or the idle server says so: on a crowded machine
