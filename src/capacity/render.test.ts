@@ -22,4 +22,14 @@ describe('summarizeCapacity', () => {
     expect(summarizeCapacity(base)).not.toMatch(/NON-DURABLE/);
     expect(summarizeCapacity({ ...base, nonDurable: ['fsync=off'] })).toMatch(/^Knee: .* held \(within 5 %\)\. NON-DURABLE server \(fsync=off\): /);
   });
+
+  it('names the resource at the knee from the first bad step\'s diagnosis, and its advice', () => {
+    const diagnosis = {
+      resource: 'database' as const, wait: 'Lock:transactionid', summary: 'The database: its backends spent 80 % of their time in Lock:transactionid in the seconds that went wrong.',
+      evidence: [], advice: ['Spread the writes over more rows.'], seconds: 5, slowSeconds: 3,
+    };
+    const text = summarizeCapacity({ ...base, firstBad: { rate: 450, verdict: 'failed', reasons: ['sql p95 < 10ms measured 31ms'], diagnosis } });
+    expect(text).toBe('Knee: 400/s held (within 5 %). 450/s did not hold: a threshold failed (sql p95 < 10ms measured 31ms). ' +
+      'Limited by the database (Lock:transactionid): The database: its backends spent 80 % of their time in Lock:transactionid in the seconds that went wrong. Spread the writes over more rows.');
+  });
 });

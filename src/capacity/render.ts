@@ -4,11 +4,19 @@ import { latencyCell, shownOperations } from '../report/capacity-operations.js';
 import { formatRate } from '../report/format.js';
 import type { CapacityResults } from '../results/capacity.js';
 import { nonDurableNote } from '../report/verdict-line.js';
+import { resourceLabel } from '../diagnosis/render-text.js';
 
 const WHO_BROKE: Record<string, string> = {
   failed: 'a threshold failed — the database (or the system under test) is the limit',
   invalid: 'the load generator could not keep the schedule — its own limit or the connection pool\'s (raise load.connections / run it on a bigger machine), not the database\'s',
   inconclusive: 'too few samples to prove the thresholds — lengthen --step-duration',
+};
+
+/** With a diagnosis beside it the verdict needs no guess at the cause: the diagnosis names it. */
+const WHAT_BROKE: Record<string, string> = {
+  failed: 'a threshold failed',
+  invalid: 'the load generator did not keep the schedule',
+  inconclusive: WHO_BROKE.inconclusive ?? '',
 };
 
 /** One sentence: the knee, and what stopped the search. */
@@ -18,7 +26,8 @@ export function summarizeCapacity(r: Omit<CapacityResults, 'summary'>): string {
 }
 
 function searchSentence(r: Omit<CapacityResults, 'summary'>): string {
-  const bad = r.firstBad ? ` ${formatRate(r.firstBad.rate)} did not hold: ${WHO_BROKE[r.firstBad.verdict] ?? r.firstBad.verdict} (${r.firstBad.reasons.join('; ') || 'no detail'}).` : '';
+  const limit = r.firstBad?.diagnosis ? ` Limited by ${resourceLabel(r.firstBad.diagnosis)}: ${r.firstBad.diagnosis.summary}${r.firstBad.diagnosis.advice[0] ? ` ${r.firstBad.diagnosis.advice[0]}` : ''}` : '';
+  const bad = r.firstBad ? ` ${formatRate(r.firstBad.rate)} did not hold: ${(r.firstBad.diagnosis ? WHAT_BROKE : WHO_BROKE)[r.firstBad.verdict] ?? r.firstBad.verdict} (${r.firstBad.reasons.join('; ') || 'no detail'}).${limit}` : '';
   switch (r.end) {
     case 'precision':
       return `Knee: ${formatRate(r.knee)} held (within ${(r.search.precision * 100).toFixed(0)} %).${bad}`;

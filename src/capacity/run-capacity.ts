@@ -107,6 +107,7 @@ function stepOf(index: number, rate: number, verdict: StepVerdict, results: RunR
       p99Ms: o.latency.p99Ms,
     })),
     results: resultsPath,
+    ...(verdict !== 'held' && results.diagnosis ? { diagnosis: results.diagnosis } : {}),
   };
 }
 
@@ -213,7 +214,7 @@ export async function runCapacity(plan: Plan, opts: CapacityOptions = {}): Promi
     ignoredThresholds: plan.thresholds.filter((t) => LOAD_SHAPE_METRICS.has(t.metric)).map(label),
     steps,
     knee: search.knee,
-    firstBad: firstBadStep ? { rate: firstBadStep.rate, verdict: firstBadStep.verdict, reasons: firstBadStep.reasons } : null,
+    firstBad: firstBadStep ? { rate: firstBadStep.rate, verdict: firstBadStep.verdict, reasons: firstBadStep.reasons, ...(firstBadStep.diagnosis ? { diagnosis: firstBadStep.diagnosis } : {}) } : null,
     end: search.end,
     ...(nonDurable.length > 0 ? { nonDurable } : {}),
   };

@@ -30,6 +30,7 @@ import { SessionPool } from './operations/session-pool.js';
 import { partitionOf, type OperationEnv } from './operations/types.js';
 import { plainError, type PlainError, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.js';
 import { globalWorker, loadConnectionName, shardStreamName } from '../shard/shard-plan.js';
+import { nameThisThread } from '../series/thread-name.js';
 
 /** Client-side bound on one query: a backend that never answers becomes a timeout error, not a hung iteration. */
 const QUERY_TIMEOUT_MS = 10_000;
@@ -133,6 +134,8 @@ function toPlainError(err: unknown, { workerId, stage }: WorkerStage): PlainErro
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   const { port, workerId } = task;
+  // The main thread's series tells this thread's CPU apart by its name (src/series/).
+  nameThisThread(`authbench-w${workerId}`);
   const post = (message: WorkerMessage): void => port.postMessage(message);
   const control = new RunControl(task.control);
   const res = new WorkerResources();

@@ -15,6 +15,7 @@ import {
   thresholdTarget,
 } from './format.js';
 import { summarizeVerdict } from './verdict-line.js';
+import { diagnosisLines } from '../diagnosis/render-text.js';
 
 export interface ConsoleOptions {
   /** ANSI colors. Default false: decide with `shouldUseColor(process.stdout, process.env)` at the edge. */
@@ -118,7 +119,8 @@ function thresholdsTable(results: RunResults, p: Palette): string {
       formatMetricValue(v.metric, v.measured),
       formatCount(v.samples),
       paintStatus(p, v.status),
-      v.reason ?? '',
+      // A threshold that held on an INVALID run measured the generator, not the database.
+      results.verdict === 'INVALID' && v.status === 'PASS' ? p.dim(`not to be trusted: the run is INVALID${v.reason ? `; ${v.reason}` : ''}`) : (v.reason ?? ''),
     ]);
   }
   return render(t);
@@ -180,6 +182,8 @@ export function renderConsole(results: RunResults, options: ConsoleOptions = {})
   if (results.recovery && results.recovery.faults.length > 0) sections.push('', recoveryLines(results.recovery.faults, p));
   if (results.recovery?.redisFaults?.length) sections.push('', redisOutageLines(results.recovery.redisFaults, p));
   if (results.status === 'aborted' && results.abortReason) sections.push(`Aborted: ${results.abortReason}`);
+  // A passing run has nothing to explain; every other verdict says what ran out.
+  if (results.diagnosis && results.verdict !== 'PASS') sections.push('', p.bold('Diagnosis'), ...diagnosisLines(results.diagnosis));
   const dash = summary.line.indexOf(' — ');
   sections.push('', `${paintStatus(p, summary.verdict)}${summary.line.slice(dash)}`);
   return `${sections.join('\n')}\n`;

@@ -1,5 +1,6 @@
 // The browser side of the HTML report: reads the embedded JSON and draws every chart with the inlined uPlot.
 // Plain ES5-style JavaScript in a string (no DOM types in this project); each chart shows "no data" instead of failing.
+import { REPORT_SERIES_JS } from './html-client-series.js';
 
 export const REPORT_CLIENT_JS = String.raw`
 (function () {
@@ -169,6 +170,9 @@ export const REPORT_CLIENT_JS = String.raw`
       var d = [xs, pick('p50Ms'), pick('p95Ms'), pick('p99Ms')];
       if (!hasValue(d[1])) return noData(c.el, 'no data');
       var opts = timeSeriesOpts('ms', [line('P50', '#16a34a'), line('P95', '#d97706'), line('P99', '#dc2626')], axisNum);
+      var frame = latencyFrame(c.key, d);
+      opts.scales.y = { range: frame.range };
+      opts.plugins.push(frame.plugin);
       opts.height = 190;
       opts.legend = { show: false };
       opts.axes[0] = { values: secondsAxis.values };
@@ -230,5 +234,6 @@ export const REPORT_CLIENT_JS = String.raw`
     if (!hasValue(total) && !hasValue(active) && !inflight.some(function (v) { return v > 0; })) return noData(el, 'no data — connections were not sampled');
     mount(el, timeSeriesOpts('connections', series), d);
   })();
+${REPORT_SERIES_JS}
 })();
 `;

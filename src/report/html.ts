@@ -20,6 +20,7 @@ import { REPORT_CLIENT_JS } from './html-client.js';
 import { REPORT_CSS } from './html-style.js';
 import { percentileSpectrum, type PercentileSpectrum } from './spectrum.js';
 import { summarizeVerdict } from './verdict-line.js';
+import { DIAGNOSIS_CSS, diagnosisCard, whereTheTimeWentSection } from './html-diagnosis.js';
 
 /** What the page embeds in `<script id="authbench-data" type="application/json">`. */
 export interface EmbeddedReportData {
@@ -131,7 +132,10 @@ function thresholdsCard(results: RunResults): string {
   const rows = results.thresholds.map((v) =>
     `<tr><td class="key">${h(thresholdLabel(v))}</td>${num(valueWithUnit(thresholdTarget(v)))}` +
     `${num(valueWithUnit(formatMetricValue(v.metric, v.measured)))}${num(formatCount(v.samples))}` +
-    `<td><span class="pill ${v.status}">${v.status}</span></td><td class="small">${h(v.reason ?? '')}</td></tr>`);
+    // On an INVALID run a held threshold measured the generator, not the database: shown, but marked not to be trusted.
+    (results.verdict === 'INVALID' && v.status === 'PASS'
+      ? `<td><span class="pill untrusted" title="not to be trusted: the generator did not keep its schedule">PASS</span></td><td class="small">not to be trusted: the run is INVALID${v.reason ? `; ${h(v.reason)}` : ''}</td></tr>`
+      : `<td><span class="pill ${v.status}">${v.status}</span></td><td class="small">${h(v.reason ?? '')}</td></tr>`));
   return card(
     'Targets',
     table([['threshold', ''], ['target', 'num'], ['measured', 'num'], ['samples', 'num'], ['status', ''], ['note', '']], rows, 'No thresholds were defined for this scenario.'),
@@ -274,7 +278,7 @@ export function renderHtml(results: RunResults): string {
 <meta name="generator" content="authbench ${h(results.authbench.version)}">
 <title>${h(title)}</title>
 <style>${uplot.css.replace(/<\/style/gi, '<\\/style')}</style>
-<style>${REPORT_CSS}</style>
+<style>${REPORT_CSS}${DIAGNOSIS_CSS}</style>
 </head>
 <body>
 <div class="wrap">
@@ -282,10 +286,12 @@ export function renderHtml(results: RunResults): string {
 <div class="meta">${h(results.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))} · ${h(results.target.kind)} PostgreSQL ${h(results.target.serverVersion)} · ${h(scenario.file)}</div></header>
 ${scenario.description ? `<p class="desc">${h(scenario.description)}</p>` : ''}
 ${banner(results)}
+${diagnosisCard(results)}
 ${kpis(results)}
 ${thresholdsCard(results)}
 ${operationsCard(results)}
 ${chartsSection(results)}
+${whereTheTimeWentSection(results)}
 ${serverCard(results.server, results)}
 <div class="grid">${generatorCard(results)}${card('Scenario', `<pre class="scenario">${h(scenario.text)}</pre>`, scenario.file)}</div>
 ${environmentCard(results)}

@@ -55,6 +55,8 @@ export function summarizeVerdict(
       detail = results.abortReason ? `run stopped early: ${results.abortReason}` : 'run stopped early';
       break;
   }
+  // A FAIL or INVALID reached before the planned end: the run was cut short by abort-on-fail (or a stop), and says so.
+  if (results.status === 'aborted' && verdict !== 'ABORTED') detail = `${detail}; run cut short${results.abortReason ? `: ${results.abortReason}` : ''}`;
   const durability = nonDurableNote(results.target?.nonDurable);
   if (durability) detail = `${detail}; ${durability}`;
   return { verdict, detail, line: `${verdict} — ${detail}` };

@@ -1,6 +1,7 @@
 // What `authbench capacity` writes to capacity.json (versioned; docs/capacity.md): every step tried and the knee.
 // Produced by src/capacity/; read by the console table and src/report/capacity-html.ts. Types and the schema version only.
 import type { RunVerdict } from './types.js';
+import type { Diagnosis } from '../diagnosis/types.js';
 
 export const CAPACITY_SCHEMA_VERSION = 1 as const;
 
@@ -50,6 +51,8 @@ export interface CapacityStep {
   readonly operations: readonly CapacityOperationPoint[];
   /** The step's own results.json, relative to capacity.json. */
   readonly results: string;
+  /** The step run's diagnosis: which resource limited it (absent in older files). */
+  readonly diagnosis?: Diagnosis;
 }
 
 export interface CapacityResults {
@@ -76,7 +79,8 @@ export interface CapacityResults {
   /** Highest scheduled rate that held (every threshold passed, generator valid); null when none did. */
   readonly knee: number | null;
   /** The lowest rate that did not hold above the knee, and how it broke. */
-  readonly firstBad: { readonly rate: number; readonly verdict: StepVerdict; readonly reasons: readonly string[] } | null;
+  /** `diagnosis`: what limited the first rate that did not hold, i.e. the resource at the knee (absent in older files). */
+  readonly firstBad: { readonly rate: number; readonly verdict: StepVerdict; readonly reasons: readonly string[]; readonly diagnosis?: Diagnosis } | null;
   readonly end: SearchEnd | 'stopped';
   /** Present only when the server may lose commits (`fsync=off`, …): every step's results carry it too. */
   readonly nonDurable?: readonly string[];

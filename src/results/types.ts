@@ -4,6 +4,8 @@ import type { ThresholdVerdict } from '../thresholds/types.js';
 import type { MergeRecord, ShardRecord } from './shard.js';
 
 export type { MergeRecord, MergedShard, ShardRecord } from './shard.js';
+import type { Diagnosis } from '../diagnosis/types.js';
+import type { RunSeries } from '../series/types.js';
 
 export const RESULTS_SCHEMA_VERSION = 1 as const;
 
@@ -244,6 +246,13 @@ export interface RunResults {
   readonly shard?: ShardRecord;
   /** Present when these results are the merge of shards (`authbench merge`). */
   readonly merge?: MergeRecord;
+  /**
+   * The machine's and the servers' per-interval series on the intervals' grid (src/series/types.ts). Absent when the run
+   * was made with `--no-server-series`, and in older files.
+   */
+  readonly series?: RunSeries;
+  /** Which resource limited the run, with the figures that show it and what to do (src/diagnosis/). Absent in older files. */
+  readonly diagnosis?: Diagnosis;
   /** Files written beside results.json (relative names), e.g. the .hlog. */
   readonly artifacts: Readonly<Record<string, string>>;
 }

@@ -36,9 +36,8 @@ export function judgeGenerator(inputs: ValidityInputs): GeneratorHealth {
     if (lateShare > MAX_UNKEPT_SHARE) {
       reasons.push(
         `${percent(lateShare)} of ${health.scheduled} scheduled iterations were seen by the generator more than ` +
-          `${latenessBoundMs} ms after their intended start (${health.late}); at most ${percent(MAX_UNKEPT_SHARE)} is allowed. ` +
-          'The generator could not keep up with its own schedule (its thread or the machine was busy): use fewer/more ' +
-          'workers, or run it on another machine.',
+          `${latenessBoundMs} ms after their intended start (${health.late}); at most ${percent(MAX_UNKEPT_SHARE)} is allowed ` +
+          '(the diagnosis names what held the generator back and what to do)',
       );
     }
   }

@@ -36,6 +36,10 @@ import { measureClockOffset, type ClockOffset } from '../shard/clock-offset.js';
 import { runDigest } from '../shard/run-digest.js';
 import { lateStartError } from '../shard/shard-flags.js';
 import type { ShardRecord } from '../results/shard.js';
+import { diagnose } from '../diagnosis/diagnose.js';
+import { isLocalUrl } from '../series/local-server.js';
+import { SeriesRecorder } from '../series/series-recorder.js';
+import type { RunSeries } from '../series/types.js';
 
 export interface RunOptions {
   /** Command-line overrides of the plan's target (flags win over the file). */
@@ -56,6 +60,8 @@ export interface RunOptions {
   readonly prepared?: PreparedTarget;
   /** The load's start instant shared with the other shards (`--start-at`), epoch ms. */
   readonly startAtMs?: number;
+  /** Record the machine's and the servers' per-interval series (default true; `--no-server-series` turns it off). */
+  readonly serverSeries?: boolean;
 }
 
 export interface RunOutcome {
@@ -173,6 +179,14 @@ export class BenchmarkRun {
       });
       const before = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null);
       const redisSampler = before.redis ? new RedisSampler(redis) : null;
+      const series = this.options.serverSeries === false
+        ? null
+        : await SeriesRecorder.open({
+            client: admin,
+            redis: before.redis ? redis : null,
+            grid: { warmupMs: plan.load.warmupMs, intervalMs },
+            postgresIsLocal: prepared.target.kind !== 'docker' && isLocalUrl(prepared.target.pgUrl),
+          });
       this.pool = new LoadPool({
         plan,
         pgUrl: prepared.workerPgUrl,
@@ -186,6 +200,7 @@ export class BenchmarkRun {
           readyAtMs = Date.now();
           sampler.start(at);
           redisSampler?.start();
+          series?.start(at);
         },
         onInterval: (snapshot) => {
           live.add(snapshot);
@@ -204,6 +219,7 @@ export class BenchmarkRun {
       progress.done();
       const samples = await sampler.stop();
       const redisReadings = (await redisSampler?.stop()) ?? [];
+      const recordedSeries = (await series?.stop()) ?? null;
       if (!Number.isFinite(outcome.startAtMs) && this.abortReason !== undefined && !outcome.failure) {
         throw new AbortedError('Aborted while the load workers were connecting: nothing was measured, so no results were written.');
       }
@@ -213,7 +229,7 @@ export class BenchmarkRun {
       const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
-      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs });
+      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs, series: recordedSeries });
       const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
       const written = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
         html: this.options.reports?.html ?? true,
@@ -252,6 +268,8 @@ export class BenchmarkRun {
     /** A shard's clock against the database server's. */
     clock: ClockOffset | null;
     readyAtMs: number;
+    /** Null: not recorded (`serverSeries: false`). */
+    series: RunSeries | null;
   }): Promise<RunResults> {
     const plan = this.plan;
     const { prepared, outcome, aggregated } = input;
@@ -267,6 +285,19 @@ export class BenchmarkRun {
     const recovery = summarizeFaults(outcome.faults, outcome.startAtMs, outcome.redisOutages);
     const target = prepared.target;
     const nonDurable = durabilityWeakenedBy(target.settings);
+    const measuredWindow = { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) };
+    const environment = describeEnvironment();
+    const diagnosis = diagnose({
+      verdict,
+      status,
+      intervals,
+      generator,
+      measuredWindow,
+      thresholds,
+      load: { model: plan.load.model, connections: outcome.connections, workers: outcome.workers },
+      environment,
+      ...(input.series ? { series: input.series } : {}),
+    });
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       authbench: await describeBuild(),
@@ -275,7 +306,7 @@ export class BenchmarkRun {
       ...(status !== 'completed' && abortReason ? { abortReason: redactUrlsInText(abortReason) } : {}),
       startedAt: input.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
-      measuredWindow: { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) },
+      measuredWindow,
       load: {
         model: plan.load.model,
         ...(plan.load.model === 'open' ? { targetRate: Math.max(plan.load.startRate, ...plan.load.stages.map((s) => s.targetRate)) } : { vus: plan.load.vus }),
@@ -295,7 +326,7 @@ export class BenchmarkRun {
         ...(nonDurable.length > 0 ? { nonDurable } : {}),
       },
       dataset: prepared.dataset,
-      environment: describeEnvironment(),
+      environment,
       operations: aggregated.operations,
       intervals,
       generator,
@@ -304,6 +335,8 @@ export class BenchmarkRun {
       verdict,
       ...(recovery ? { recovery } : {}),
       ...(plan.shard ? { shard: this.shardRecord(outcome, input.clock, input.latenessBoundMs, input.intervalMs) } : {}),
+      ...(input.series ? { series: input.series } : {}),
+      diagnosis,
       artifacts: {},
     };
   }

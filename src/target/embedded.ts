@@ -87,7 +87,8 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
   let cluster: StateFile = await ensureCluster(home, state);
   const detached = spec.keepRunning ?? false;
   const postgres = await startWithFreePort(spec.pgPort, (port) =>
-    startServer({ dataDir: cluster.pgDataDir, port, settings: postgresSettings(settings), detached }),
+    // WAL sync times for the run's series (pg_stat_wal.wal_sync_time); a clock read per WAL sync, cheap on Linux.
+    startServer({ dataDir: cluster.pgDataDir, port, settings: { track_wal_io_timing: 'on', ...postgresSettings(settings) }, detached }),
   );
   // Registered at once, so a Ctrl-C while redis-server is still starting cannot leave this PostgreSQL behind.
   const unregisterPostgres = detached

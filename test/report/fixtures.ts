@@ -13,6 +13,8 @@ import {
   type ServerEvidence,
 } from '../../src/results/types.js';
 import type { ThresholdMetric, ThresholdStatus, ThresholdVerdict, Comparator } from '../../src/thresholds/types.js';
+import { diagnose } from '../../src/diagnosis/diagnose.js';
+import type { RunSeries, SeriesPoint } from '../../src/series/types.js';
 
 export type FixtureKind = 'pass' | 'fail' | 'invalid' | 'aborted';
 
@@ -256,8 +258,39 @@ function health(kind: FixtureKind, scheduled: number, started: number): Generato
   };
 }
 
+/**
+ * The machine's and servers' series matching the intervals: the FAIL run's checkpoint seconds stall on WAL fsync, the
+ * INVALID run's generator stall saturates its worker thread while the backends idle.
+ */
+function seriesOf(kind: FixtureKind, intervals: readonly IntervalPoint[]): RunSeries {
+  const rand = prng(100 + intervals.length);
+  const points: SeriesPoint[] = intervals.map((p) => {
+    const sec = p.startMs / 1000;
+    const stall = kind === 'invalid' && sec >= 40 && sec < 46;
+    const checkpoint = kind === 'fail' && sec >= 34 && sec < 38;
+    const w = (base: number) => ({ cpu: Math.min(1, base + rand() * 0.05), waitingForCpu: rand() * 0.03 });
+    const byEvent: Record<string, number> = checkpoint ? { 'IO:WALSync': 6 + rand(), CPU: 1.5, 'LWLock:WALWrite': 1 } : stall ? { CPU: 0.4, 'Client:ClientRead': 0.6 } : { CPU: 2 + rand(), 'IO:WALSync': 1 + rand(), 'Lock:transactionid': 0.2 };
+    return {
+      startMs: p.startMs,
+      endMs: p.endMs,
+      host: { user: 0.35 + rand() * 0.05, system: 0.1, iowait: checkpoint ? 0.14 : 0.01, steal: 0, idle: checkpoint ? 0.4 : 0.53, load1: 1.2, cpuPressure: 0.05, ioPressure: checkpoint ? 0.3 : 0.01 },
+      threads: { main: w(0.04), 'authbench-w0': w(stall ? 0.96 : 0.3), 'authbench-w1': w(stall ? 0.95 : 0.28), other: w(0.02) },
+      postgresCpu: 0.55 + rand() * 0.1,
+      postgres: { walRecords: 1200, walBytes: 300_000, walSyncs: 400, walSyncTimeMs: checkpoint ? 9000 : 400, checkpoints: sec === 34 ? 1 : 0, autovacuumWorkers: 0 },
+      waits: { samples: 20, byEvent },
+      redis: { commandsPerSec: 800 + Math.round(rand() * 50), cpu: 0.04 },
+    };
+  });
+  return { intervalMs: 1000, waitSampleHz: 20, points, unavailable: {} };
+}
+
 /** A complete, realistic RunResults. Deterministic for a given kind. */
 export function buildRunResults(kind: FixtureKind): RunResults {
+  const results = buildResultsWithoutDiagnosis(kind);
+  return { ...results, diagnosis: diagnose(results) };
+}
+
+function buildResultsWithoutDiagnosis(kind: FixtureKind): RunResults {
   const seed = { pass: 1, fail: 2, invalid: 3, aborted: 4 }[kind];
   const rec = record(kind, seed);
   const measured = rec.intervals.filter((p) => !p.warmup);
@@ -293,6 +326,7 @@ export function buildRunResults(kind: FixtureKind): RunResults {
     server: kind === 'aborted' ? null : serverEvidence(rec.operations),
     thresholds: verdicts,
     verdict,
+    ...(kind === 'aborted' ? {} : { series: seriesOf(kind, rec.intervals) }),
     artifacts: kind === 'aborted' ? {} : { hlog: 'latency.hlog' },
   };
 }

@@ -91,6 +91,35 @@ describe.skipIf(!available)('HTML report in headless Chromium', () => {
     await page.close();
   });
 
+  it('shows the diagnosis first, where the time went, threshold lines and latency axes scaled to the measured window', async () => {
+    const { page, charts, consoleErrors, results } = await open('invalid');
+    expect(consoleErrors).toEqual([]);
+    expect(charts.map((c) => c.id)).toEqual(expect.arrayContaining(['chart-waits', 'chart-cpu', 'chart-disk']));
+    expect(await page.locator('#diagnosis .resource').innerText()).toBe('Limited by the load generator');
+    // The diagnosis comes right after the banner, before the figures.
+    expect(await page.evaluate(() => document.querySelector('.banner')?.nextElementSibling?.id)).toBe('diagnosis');
+    // A threshold that held on an INVALID run is marked as not to be trusted.
+    expect(await page.locator('.pill.untrusted').count()).toBe(results.thresholds.filter((t) => t.status === 'PASS').length);
+    const frames = await page.evaluate(() => {
+      interface U { data: (number | null)[][]; scales: { y: { max: number } }; root: HTMLElement }
+      const list = (window as unknown as { __authbenchCharts: { id: string; instance: U | null }[] }).__authbenchCharts;
+      return list.filter((c) => c.id.startsWith('chart-latency-') && c.instance).map((c) => ({
+        key: c.instance!.root.parentElement?.querySelector('.title')?.textContent ?? '',
+        yMax: c.instance!.scales.y.max,
+        data: c.instance!.data,
+      }));
+    });
+    expect(frames.length).toBeGreaterThan(0);
+    const warmupCount = results.intervals.filter((p) => p.warmup).length;
+    for (const f of frames) {
+      const measuredMax = Math.max(...f.data.slice(1).flatMap((s) => s.slice(warmupCount).filter((v): v is number => v !== null)));
+      const limits = results.thresholds.filter((t) => t.scopeKey === f.key && ['p50', 'p95', 'p99', 'p99.9', 'max', 'mean', 'p90'].includes(t.metric)).map((t) => t.target);
+      expect(f.yMax, f.key).toBeCloseTo(Math.max(measuredMax, ...limits) * 1.1, 6);
+    }
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'report-invalid-diagnosis.png'), fullPage: true });
+    await page.close();
+  });
+
   it('shows "no data" instead of failing for an aborted run with no measured operations', async () => {
     const { page, charts, consoleErrors, failed } = await open('aborted');
     expect(consoleErrors).toEqual([]);

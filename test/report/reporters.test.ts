@@ -112,6 +112,16 @@ describe('console report', () => {
     expect(renderConsole(run('aborted'))).toContain('No operations finished in the measured window.');
   });
 
+  it('prints the diagnosis for every verdict but PASS, and says when abort-on-fail cut the run short', () => {
+    expect(renderConsole(run('invalid'))).toMatch(/Diagnosis\nLimited by the load generator: The load generator: authbench-w0 was busy \d+ %/);
+    expect(renderConsole(run('fail'))).toMatch(/Limited by the database \(CPU\)/);
+    expect(renderConsole(run('pass'))).not.toMatch(/Diagnosis/);
+    expect(renderConsole(run('invalid'))).toMatch(/PASS\s+│ not to be trusted: the run is INVALID/);
+    const cut = { ...run('fail'), status: 'aborted' as const, abortReason: 'abort-on-fail threshold "p95 < 25ms" failed at 20 s' };
+    expect(summarizeVerdict(cut).line).toMatch(/^FAIL — .*; run cut short: abort-on-fail threshold "p95 < 25ms" failed at 20 s$/);
+    expect(renderHtml(cut)).toContain('run cut short: abort-on-fail threshold');
+  });
+
   it('lists PostgreSQL connection faults and Redis outages apart, each only when there were some', () => {
     const redisOnly: RunResults = {
       ...run('pass'),
@@ -291,9 +301,16 @@ describe('HTML report', () => {
       const r = run(kind);
       const html = renderHtml(r);
       expect(html).toContain(`class="banner ${r.verdict}"`);
-      for (const t of r.thresholds) expect(html).toContain(`<span class="pill ${t.status}">${t.status}</span>`);
+      for (const t of r.thresholds) {
+        // A threshold that held on an INVALID run measured the generator: shown, but marked not to be trusted.
+        const untrusted = r.verdict === 'INVALID' && t.status === 'PASS';
+        expect(html).toContain(untrusted ? '<span class="pill untrusted" title="not to be trusted' : `<span class="pill ${t.status}">${t.status}</span>`);
+      }
       for (const o of r.operations) expect(html).toContain(o.phase ? `└ ${o.phase}` : `>${o.key}<`);
+      expect(html).toContain(`data-resource="${r.diagnosis?.resource}"`);
     }
+    expect(renderHtml(run('invalid'))).toContain('not to be trusted: the run is INVALID');
+    expect(renderHtml(run('invalid'))).toContain('Limited by the load generator');
     expect(renderHtml(run('invalid'))).toContain(run('invalid').generator.invalidReasons[0]!.replace(/&/g, '&amp;'));
   });
 

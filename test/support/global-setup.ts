@@ -25,6 +25,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       shared_buffers: '128MB',
       fsync: 'on',
       shared_preload_libraries: 'pg_stat_statements',
+      track_io_timing: 'on',
+      track_wal_io_timing: 'on',
     },
   });
   project.provide('pgAdminUrl', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`);

@@ -22,6 +22,7 @@ interface RunArgs {
   'allow-unsafe-settings': boolean;
   html: boolean;
   junit: boolean;
+  'server-series': boolean;
   baseline?: string;
   'max-regression': string;
   shard?: string;
@@ -50,6 +51,7 @@ const command: CommandModule<object, RunArgs> = {
       .option('allow-unsafe-settings', { type: 'boolean', default: false, describe: 'Let target.serverSettings run commands, load code, change where the server listens or weaken durability (non-durable runs are marked so)' })
       .option('html', { type: 'boolean', default: true, describe: 'Write report.html' })
       .option('junit', { type: 'boolean', default: true, describe: 'Write junit.xml' })
+      .option('server-series', { type: 'boolean', default: true, describe: 'Record the per-second host, thread, PostgreSQL and Redis series behind the diagnosis (--no-server-series turns it off)' })
       .option('baseline', { type: 'string', describe: 'results.json of an earlier run: fail (exit 1) on a regression beyond --max-regression' })
       .option('max-regression', { type: 'string', default: '10%', describe: 'Tolerated regression against --baseline, e.g. 10% or 0.1' })
       .option('shard', { type: 'string', describe: 'Run shard K of N (K from 0), e.g. 1/3; merge the shards with authbench merge (docs/distributed.md)' })
@@ -95,6 +97,7 @@ const command: CommandModule<object, RunArgs> = {
       ...(args.out !== undefined ? { outDir: args.out } : {}),
       reports: { html: args.html, junit: args.junit, console: true },
       handleSignals: true,
+      serverSeries: args['server-series'],
     });
     if (outcome.error) throw outcome.error;
     process.exitCode = outcome.exitCode;
