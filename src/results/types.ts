@@ -1,5 +1,6 @@
 // The results of one run as written to results.json (versioned; documented in docs/results.md).
 // Produced by src/run/, read by thresholds evaluation, reporters, `authbench report` and `authbench compare`.
+import type { EventResult } from '../events/types.js';
 import type { ThresholdVerdict } from '../thresholds/types.js';
 
 export const RESULTS_SCHEMA_VERSION = 1 as const;
@@ -237,6 +238,11 @@ export interface RunResults {
    * absence). `faults`: PostgreSQL outages (may be empty); `redisFaults`: Redis outages, present when there were any.
    */
   readonly recovery?: { readonly faults: readonly ConnectionFaultResult[]; readonly redisFaults?: readonly RedisFaultResult[] };
+  /**
+   * Present when the scenario has `events:`: every occurrence (run or not), its window, its impact on each operation
+   * against the seconds before it, and the time to recover (src/events/impact.ts; added in 0.1, readers must accept its absence).
+   */
+  readonly events?: readonly EventResult[];
   /** Files written beside results.json (relative names), e.g. the .hlog. */
   readonly artifacts: Readonly<Record<string, string>>;
 }

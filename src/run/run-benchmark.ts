@@ -17,6 +17,10 @@ import { durabilityWeakenedBy } from '../target/durability.js';
 import { withDeadline } from '../target/redis-ready.js';
 import { redactUrl, redactUrlsInText } from '../target/url.js';
 import { pgClientConfig, redisTlsOptions } from '../target/tls.js';
+import { checkEventsRunnable } from '../events/actions.js';
+import { eventImpact } from '../events/impact.js';
+import { EventScheduler } from '../events/scheduler.js';
+import type { EventRecord } from '../events/types.js';
 import { AbortOnFail } from './abort-on-fail.js';
 import { makeCacheCold } from './cold-cache.js';
 import { ConnectionSampler, peaksOf, type ConnectionPeaks, type ConnectionSample } from './connection-sampler.js';
@@ -124,6 +128,11 @@ export class BenchmarkRun {
     const redis = new Redis(prepared.target.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, ...redisTlsOptions(prepared.target.redisUrl) });
     redis.on('error', () => {});
     try {
+      const planEvents = plan.events ?? [];
+      // Before the warm-up and the load: an event this target cannot run is the scenario's mistake (exit 2).
+      checkEventsRunnable(planEvents, { ...(prepared.target.control ? { control: prepared.target.control } : {}) }, prepared.target.kind, plan.source.file);
+      const context = { adminUrl: prepared.target.pgUrl, redisUrl: prepared.target.redisUrl, ...(prepared.target.control ? { control: prepared.target.control } : {}) };
+      const scheduler = planEvents.length > 0 ? new EventScheduler(planEvents, { warmupMs: plan.load.warmupMs, durationMs: plan.load.durationMs, context, log }) : undefined;
       // Best effort (the evidence is skipped without it), but bounded: a Redis gone silent since the check must not hang the run.
       // It keeps reconnecting in the background either way, as before.
       await withDeadline(redis.connect().catch(() => {}), 10_000, () => new Error('Redis did not answer')).catch(() => {});
@@ -169,6 +178,7 @@ export class BenchmarkRun {
           startAtMs = at;
           sampler.start(at);
           redisSampler?.start();
+          scheduler?.start(at);
         },
         onInterval: (snapshot) => {
           live.add(snapshot);
@@ -180,6 +190,7 @@ export class BenchmarkRun {
       log(`Load: ${describeLoad(plan)} for ${(totalMs / 1000).toFixed(0)} s (${(plan.load.warmupMs / 1000).toFixed(0)} s warm-up).`);
       const outcome = await this.pool.run();
       progress.done();
+      const eventRecords = (await scheduler?.stop()) ?? [];
       const samples = await sampler.stop();
       const redisReadings = (await redisSampler?.stop()) ?? [];
       if (!Number.isFinite(outcome.startAtMs) && this.abortReason !== undefined && !outcome.failure) {
@@ -191,7 +202,7 @@ export class BenchmarkRun {
       const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
-      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs });
+      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, eventRecords });
       const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
       const written = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
         html: this.options.reports?.html ?? true,
@@ -227,6 +238,7 @@ export class BenchmarkRun {
     after: ServerSnapshot | null;
     latenessBoundMs: number;
     intervalMs: number;
+    eventRecords: readonly EventRecord[];
   }): Promise<RunResults> {
     const plan = this.plan;
     const { prepared, outcome, aggregated } = input;
@@ -234,7 +246,9 @@ export class BenchmarkRun {
     const generator = judgeGenerator({ health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model });
     const intervals = withConnections(aggregated.intervals, input.samples, { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs });
     const server = input.after ? serverEvidence(input.before, input.after, input.peaks, input.redisReadings) : null;
-    const thresholds = evaluateThresholds(plan.thresholds, { operations: aggregated.operations, server });
+    const measuredWindow = { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) };
+    const events = input.eventRecords.length > 0 || (plan.events?.length ?? 0) > 0 ? eventImpact({ records: input.eventRecords, intervals, hlog: aggregated.hlog, measured: measuredWindow }) : undefined;
+    const thresholds = evaluateThresholds(plan.thresholds, { operations: aggregated.operations, server, ...(events ? { eventWindows: events.windows } : {}) });
     const verdict = overallVerdict(status, generator, thresholds, { stoppedByThreshold: this.stoppedByThreshold });
     const abortReason = outcome.failure?.message ?? this.abortReason;
     const recovery = summarizeFaults(outcome.faults, outcome.startAtMs, outcome.redisOutages);
@@ -248,7 +262,7 @@ export class BenchmarkRun {
       ...(status !== 'completed' && abortReason ? { abortReason: redactUrlsInText(abortReason) } : {}),
       startedAt: input.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
-      measuredWindow: { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) },
+      measuredWindow,
       load: {
         model: plan.load.model,
         ...(plan.load.model === 'open' ? { targetRate: Math.max(plan.load.startRate, ...plan.load.stages.map((s) => s.targetRate)) } : { vus: plan.load.vus }),
@@ -276,6 +290,7 @@ export class BenchmarkRun {
       thresholds,
       verdict,
       ...(recovery ? { recovery } : {}),
+      ...(events ? { events: events.events } : {}),
       artifacts: {},
     };
   }

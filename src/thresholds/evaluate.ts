@@ -7,7 +7,7 @@ import type { Comparator, Threshold, ThresholdMetric, ThresholdVerdict } from '.
 /** What evaluation reads: the final RunResults satisfy it, and so does a snapshot taken during the run. */
 export type ThresholdInput = Pick<RunResults, 'operations' | 'server'> & {
   /** Per scenario event name: each operation's results over the seconds of that event's windows (src/events/impact.ts). */
-  readonly eventWindows?: Readonly<Record<string, readonly OperationResult[]>>;
+  readonly eventWindows?: Readonly<Record<string, readonly MeasuredOperation[]>>;
 };
 
 export interface EvaluateOptions {
@@ -22,6 +22,9 @@ export interface EvaluateOptions {
 const LATENCY_FIELD: Partial<Record<ThresholdMetric, keyof LatencySummary>> = {
   p50: 'p50Ms', p90: 'p90Ms', p95: 'p95Ms', p99: 'p99Ms', 'p99.9': 'p999Ms', max: 'maxMs', mean: 'meanMs',
 };
+
+/** What an operation's thresholds read: the run's OperationResult, or an operation over an event's windows. */
+type MeasuredOperation = Pick<OperationResult, 'key' | 'count' | 'errors' | 'throughputPerSec' | 'latency'>;
 
 interface Measurement {
   readonly measured: number | null;
@@ -69,7 +72,7 @@ export function thresholdsToAbortOn(thresholds: readonly Threshold[], verdicts: 
   return thresholds.filter((t, i) => t.abortOnFail !== undefined && verdicts[i]?.status === 'FAIL' && measuredMs >= t.abortOnFail.graceMs);
 }
 
-function measureOperation(metric: ThresholdMetric, result: OperationResult | undefined, key: string): Measurement {
+function measureOperation(metric: ThresholdMetric, result: MeasuredOperation | undefined, key: string): Measurement {
   if (!result) return { measured: null, samples: 0, missing: `no results for ${key}` };
   const field = LATENCY_FIELD[metric];
   if (field) {
@@ -89,7 +92,7 @@ function measureOperation(metric: ThresholdMetric, result: OperationResult | und
 }
 
 /** An operation over the seconds of an event's windows; an event that never ran leaves nothing to judge. */
-function measureEventWindow(metric: ThresholdMetric, window: readonly OperationResult[] | undefined, key: string, event: string): Measurement {
+function measureEventWindow(metric: ThresholdMetric, window: readonly MeasuredOperation[] | undefined, key: string, event: string): Measurement {
   if (window === undefined) return { measured: null, samples: 0, missing: `the event ${event} did not run in the measured window` };
   return measureOperation(metric, window.find((o) => o.key === key), `${key} during ${event}`);
 }
@@ -117,7 +120,7 @@ function measureRun(metric: ThresholdMetric, topLevel: readonly OperationResult[
   }
 }
 
-function errorCount(result: OperationResult): number {
+function errorCount(result: Pick<OperationResult, 'errors'>): number {
   return Object.values(result.errors).reduce<number>((sum, n) => sum + (n ?? 0), 0);
 }
 
