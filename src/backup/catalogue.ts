@@ -18,7 +18,15 @@ export interface BackupEntry {
   readonly bytes: number;
   /** The backup this one is incremental to (its manifest was uploaded first). */
   readonly parentId?: string;
+  /**
+   * The source's settings a server replaying its WAL must match or exceed (max_connections, max_worker_processes,
+   * max_wal_senders, max_prepared_transactions, max_locks_per_transaction): recovery stops below them.
+   */
+  readonly recoverySettings?: Readonly<Record<string, string>>;
 }
+
+/** Settings PostgreSQL checks at recovery against the values the WAL was written under. */
+export const RECOVERY_SETTINGS = ['max_connections', 'max_worker_processes', 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction'] as const;
 
 export interface Catalogue {
   readonly version: 1;

@@ -83,7 +83,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   let server: RunningPostgres;
   try {
     // archive_mode off: the copy must not archive into the source's archive; no summaries needed either.
-    server = await startServer({ dataDir, port, settings: { archive_mode: 'off', summarize_wal: 'off', max_connections: 20 }, detached: options.keepRunning ?? false, logFile: path.join(dataDir, 'restore.log') });
+    server = await startServer({ dataDir, port, settings: { ...backup.recoverySettings, archive_mode: 'off', summarize_wal: 'off' }, detached: options.keepRunning ?? false, logFile: path.join(dataDir, 'restore.log') });
   } catch (cause) {
     throw new InfrastructureError(InfraCode.restoreFailed, `The restored cluster in ${dataDir} did not start: ${(cause as Error).message}`, {
       hint: `See ${path.join(dataDir, 'restore.log')}; archived WAL from ${backup.startLsn} on must be in ${options.dirs.archiveDir}.`,

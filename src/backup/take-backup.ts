@@ -8,7 +8,7 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { InfraCode, InfrastructureError, InvalidInputError } from '../errors.js';
 import { pgClientConfig } from '../target/tls.js';
-import { backupsToKeep, DEFAULT_RETENTION, readCatalogue, writeCatalogue, type BackupEntry, type RetentionPolicy } from './catalogue.js';
+import { backupsToKeep, DEFAULT_RETENTION, readCatalogue, RECOVERY_SETTINGS, writeCatalogue, type BackupEntry, type RetentionPolicy } from './catalogue.js';
 import { lsnToBytes, walSegmentOf } from './lsn.js';
 import type { BackupDirs } from './server-settings.js';
 
@@ -29,9 +29,27 @@ export interface TakenBackup {
   readonly walBytes: number;
   /** Backups the retention rule removed afterwards. */
   readonly removed: readonly string[];
+  /** Files the manifest lists as incremental (INCREMENTAL.<relfilenode>: only the blocks changed since the parent). */
+  readonly incrementalFiles: number;
+  readonly files: number;
 }
 
+/** The backup running per catalogue: backups of one cluster run one at a time (an incremental needs its parent done). */
+const running = new Map<string, Promise<unknown>>();
+
 export async function takeBackup(options: TakeBackupOptions): Promise<TakenBackup> {
+  const key = options.dirs.catalogueDir;
+  const previous = running.get(key) ?? Promise.resolve();
+  const mine = previous.catch(() => undefined).then(() => takeBackupNow(options));
+  running.set(key, mine);
+  try {
+    return await mine;
+  } finally {
+    if (running.get(key) === mine) running.delete(key);
+  }
+}
+
+async function takeBackupNow(options: TakeBackupOptions): Promise<TakenBackup> {
   const now = options.now ?? (() => new Date());
   const { catalogueDir } = options.dirs;
   const catalogue = await readCatalogue(catalogueDir);
@@ -46,8 +64,11 @@ export async function takeBackup(options: TakeBackupOptions): Promise<TakenBacku
   client.on('error', () => {});
   const t0 = performance.now();
   let results: pg.QueryResult[];
+  let recoverySettings: Record<string, string> = {};
   try {
     await client.connect();
+    const shown = await client.query<{ name: string; setting: string }>(`SELECT name, setting FROM pg_settings WHERE name IN (${RECOVERY_SETTINGS.map((n) => `'${n}'`).join(', ')}) ORDER BY name`);
+    recoverySettings = Object.fromEntries(shown.rows.map((r) => [r.name, r.setting]));
     if (parent) await pipeline(createReadStream(path.join(catalogueDir, parent.id, 'backup_manifest')), client.query(copyStreams.from('UPLOAD_MANIFEST')));
     const detail = dir.replace(/'/g, "''");
     const sent = await client.query(`BASE_BACKUP (LABEL 'authbench ${id}', TARGET 'server', TARGET_DETAIL '${detail}', CHECKPOINT 'fast', MANIFEST 'yes'${parent ? ', INCREMENTAL' : ''})`);
@@ -78,9 +99,18 @@ export async function takeBackup(options: TakeBackupOptions): Promise<TakenBacku
     timeline: Number(end.tli),
     bytes: await directoryBytes(dir),
     ...(parent ? { parentId: parent.id } : {}),
+    recoverySettings,
   };
   const removed = await recordAndPrune(options.dirs, entry, now(), options.retention ?? DEFAULT_RETENTION);
-  return { entry, durationMs, walBytes: lsnToBytes(entry.endLsn) - lsnToBytes(entry.startLsn), removed };
+  const manifest = await readManifestFiles(path.join(dir, 'backup_manifest'));
+  return {
+    entry,
+    durationMs,
+    walBytes: lsnToBytes(entry.endLsn) - lsnToBytes(entry.startLsn),
+    removed,
+    files: manifest.length,
+    incrementalFiles: manifest.filter((p) => /(^|\/)INCREMENTAL\./.test(p)).length,
+  };
 }
 
 /** Adds the entry, deletes the backups retention drops, and the archived WAL older than every kept backup. */
@@ -111,6 +141,12 @@ export async function pruneArchive(archiveDir: string, kept: readonly BackupEntr
     removed += 1;
   }
   return removed;
+}
+
+/** The paths a backup_manifest lists (a JSON document with a `Files` array). */
+export async function readManifestFiles(file: string): Promise<string[]> {
+  const manifest = JSON.parse(await fs.readFile(file, 'utf8')) as { Files?: { Path?: string }[] };
+  return (manifest.Files ?? []).map((f) => f.Path ?? '');
 }
 
 async function directoryBytes(dir: string): Promise<number> {

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createRedisLayer } from '../authdb/redis/index.js';
+import { countRows } from '../backup/restore.js';
 import { takeBackup } from '../backup/take-backup.js';
 import { InvalidInputError } from '../errors.js';
 import { LOCAL_SERVER_ACTIONS, type PlanEvent } from '../scenario/event-types.js';
@@ -75,9 +76,19 @@ export async function runAction(event: PlanEvent, occurrence: number, context: A
       await control(context, event).pause(event.server, event.durationMs);
       return {};
     case 'backup': {
+      // Row counts just before and just after: a restore of this backup (at its end LSN) must lie between them.
+      const before = await withAdmin(context, countRows);
       const taken = await takeBackup({ adminUrl: context.adminUrl, dirs: control(context, event).backup, mode: event.mode });
+      const after = await withAdmin(context, countRows);
       const seconds = taken.durationMs / 1000;
       return {
+        users: after.users,
+        sessionsBefore: before.sessions,
+        sessionsAfter: after.sessions,
+        securityEventsBefore: before.securityEvents,
+        securityEventsAfter: after.securityEvents,
+        files: taken.files,
+        incrementalFiles: taken.incrementalFiles,
         backupId: taken.entry.id,
         bytes: taken.entry.bytes,
         throughputMBps: seconds > 0 ? Number((taken.entry.bytes / 1e6 / seconds).toFixed(1)) : 0,

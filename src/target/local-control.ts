@@ -40,7 +40,24 @@ export class LocalServers implements LocalServerControl {
     this.backup = options.backup;
   }
 
-  async restart(server: LocalServer, how: 'clean' | 'crash'): Promise<void> {
+  /** One change at a time per server: a restart that began while a crash recovery was still starting would find its lock file. */
+  readonly #queues = new Map<LocalServer, Promise<unknown>>();
+
+  #serialized<T>(server: LocalServer, change: () => Promise<T>): Promise<T> {
+    const next = (this.#queues.get(server) ?? Promise.resolve()).catch(() => undefined).then(change);
+    this.#queues.set(server, next);
+    return next;
+  }
+
+  restart(server: LocalServer, how: 'clean' | 'crash'): Promise<void> {
+    return this.#serialized(server, () => this.#restart(server, how));
+  }
+
+  pause(server: LocalServer, ms: number): Promise<void> {
+    return this.#serialized(server, () => this.#pause(server, ms));
+  }
+
+  async #restart(server: LocalServer, how: 'clean' | 'crash'): Promise<void> {
     if (server === 'redis') {
       if (how === 'crash') signal(this.redisPid, 'SIGKILL');
       await stopRedisServer(this.redisPid);
@@ -64,7 +81,7 @@ export class LocalServers implements LocalServerControl {
     }
   }
 
-  async pause(server: LocalServer, ms: number): Promise<void> {
+  async #pause(server: LocalServer, ms: number): Promise<void> {
     const pid = server === 'postgres' ? this.postgresPid : this.redisPid;
     // Both servers are started as process-group leaders (detached), so -pid reaches the postmaster and every backend.
     signal(-pid, 'SIGSTOP');
