@@ -1,5 +1,6 @@
 // The console report: per-operation latency table, every threshold with its status, generator health and one verdict line.
 // Pure: results in, a string out; the caller decides whether colors are wanted (see `shouldUseColor`).
+import { describeEvent } from '../events/describe.js';
 import Table from 'cli-table3';
 import type { ErrorKind, GeneratorHealth, RunResults, RunVerdict } from '../results/types.js';
 import { ERROR_KINDS } from '../results/types.js';
@@ -179,6 +180,7 @@ export function renderConsole(results: RunResults, options: ConsoleOptions = {})
   ];
   if (results.recovery && results.recovery.faults.length > 0) sections.push('', recoveryLines(results.recovery.faults, p));
   if (results.recovery?.redisFaults?.length) sections.push('', redisOutageLines(results.recovery.redisFaults, p));
+  if (results.events?.length) sections.push('', `Events: ${results.events.length}`, ...results.events.map((e) => `  ${describeEvent(e)}`));
   if (results.status === 'aborted' && results.abortReason) sections.push(`Aborted: ${results.abortReason}`);
   const dash = summary.line.indexOf(' — ');
   sections.push('', `${paintStatus(p, summary.verdict)}${summary.line.slice(dash)}`);
