@@ -34,7 +34,10 @@ export class EventScheduler {
   start(startAtMs: number): void {
     this.#startAtMs = startAtMs;
     for (const event of this.#events) {
-      occurrenceTimes(event, this.#options.durationMs).forEach((t, occurrence) => {
+      const times = occurrenceTimes(event, this.#options.durationMs);
+      // A flag (--duration) may have shortened the window past the event: it is reported, not silently dropped.
+      if (times.length === 0) this.#records.push({ name: event.name, action: event.action, occurrence: 0, plannedMs: this.#options.warmupMs + event.atMs, status: 'not-reached' });
+      times.forEach((t, occurrence) => {
         const plannedMs = this.#options.warmupMs + t;
         const key = `${event.name}#${occurrence}`;
         this.#pending.set(key, { event, occurrence, plannedMs });
