@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatInputIssue } from '../errors.js';
 import { occurrenceTimes } from './event-types.js';
 import { parseScenario, validateScenario } from './parse.js';
+import { summarizePlan } from './summary.js';
 
 const HEAD = 'load: { rate: 100/s, duration: 60s }\nmix: [ { op: auth.login } ]\n';
 
@@ -59,6 +60,7 @@ describe('events: valid entries', () => {
       { action: 'pause', server: 'postgres', durationMs: 1_500, name: 'pause', atMs: 1_000 },
     ]);
     expect(plan.events?.[0]?.line).toBe(4);
+    expect(summarizePlan(plan)).toBe('open model, 100/s for 60s, 1 operation, 5 events, 0 thresholds');
     expect(occurrenceTimes(plan.events![2]!, 60_000)).toEqual([15_000, 30_000, 45_000]);
     expect(occurrenceTimes(plan.events![3]!, 60_000)).toEqual([3_000, 13_000, 23_000, 33_000, 43_000, 53_000]);
     expect(occurrenceTimes(plan.events![0]!, 60_000)).toEqual([20_000]);
