@@ -41,15 +41,19 @@ export class EventScheduler {
         const plannedMs = this.#options.warmupMs + t;
         const key = `${event.name}#${occurrence}`;
         this.#pending.set(key, { event, occurrence, plannedMs });
-        const delay = Math.max(0, startAtMs + plannedMs - epochNowMs());
-        this.#timers.push(
-          setTimeout(() => {
-            this.#pending.delete(key);
-            this.#fire(event, occurrence, plannedMs);
-          }, delay),
-        );
+        this.#arm(startAtMs + plannedMs, () => {
+          this.#pending.delete(key);
+          this.#fire(event, occurrence, plannedMs);
+        });
       });
     }
+  }
+
+  /** Node's timers may fire up to a millisecond early against the load's clock: re-armed, an event at 0s never starts in the warm-up. */
+  #arm(dueAtMs: number, fire: () => void): void {
+    const delay = dueAtMs - epochNowMs();
+    if (delay <= 0) return fire();
+    this.#timers.push(setTimeout(() => this.#arm(dueAtMs, fire), Math.ceil(delay)));
   }
 
   #now(): number {

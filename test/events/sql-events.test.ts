@@ -30,7 +30,7 @@ events:
 thresholds:
   rbac.check@role-change: ["count > 0", { threshold: "max < 60s", minSamples: 1 }]
   auth.login@terminate-backends: [{ threshold: "max < 1us", minSamples: 1 }]
-  rbac.check@sql/db: ["count >= 0"]
+  rbac.check@sql/cache: ["count >= 0"]
 `;
 
 describe('database events during a load', () => {
@@ -77,7 +77,7 @@ describe('database events during a load', () => {
     expect(verdicts['rbac.check@role-change count > 0']!.measured!).toBeLessThan(whole);
     expect(verdicts['rbac.check@role-change max < 60s']!.status).toBe('PASS');
     expect(verdicts['auth.login@terminate-backends max < 1us']!.status).toBe('FAIL');
-    expect(verdicts['rbac.check@sql/db count >= 0']!.status).toBe('PASS');
+    expect(verdicts['rbac.check@sql/cache count >= 0']!.status).toBe('PASS');
   }, 120_000);
 
   it('refuses a crash event on an external target before any load, naming the file and line', async () => {
