@@ -107,6 +107,10 @@ export const InfraCode = {
   workerFailed: 'AB_ERR_WORKER_FAILED',
   diskFull: 'AB_ERR_DISK_FULL',
   reportWriteFailed: 'AB_ERR_REPORT_WRITE',
+  /** A base backup or its catalogue could not be written (src/backup/). */
+  backupFailed: 'AB_ERR_BACKUP',
+  /** A restored cluster did not start or did not verify. */
+  restoreFailed: 'AB_ERR_RESTORE',
 } as const;
 
 /** The run was interrupted (Ctrl-C / SIGTERM). Partial results are still written. */

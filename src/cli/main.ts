@@ -27,6 +27,8 @@ const commands: AnyCommand[] = [
   (await import('./commands/report.js')).default,
   (await import('./commands/compare.js')).default,
   (await import('./commands/capacity.js')).default,
+  (await import('./commands/backup.js')).default,
+  (await import('./commands/restore.js')).default,
 ];
 
 /** A yargs usage problem (unknown flag, missing argument): input error, exit 2. */

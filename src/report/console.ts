@@ -1,5 +1,6 @@
 // The console report: per-operation latency table, every threshold with its status, generator health and one verdict line.
 // Pure: results in, a string out; the caller decides whether colors are wanted (see `shouldUseColor`).
+import { describeEvent } from '../events/describe.js';
 import Table from 'cli-table3';
 import type { ErrorKind, GeneratorHealth, RunResults, RunVerdict } from '../results/types.js';
 import { ERROR_KINDS } from '../results/types.js';
@@ -181,6 +182,7 @@ export function renderConsole(results: RunResults, options: ConsoleOptions = {})
   ];
   if (results.recovery && results.recovery.faults.length > 0) sections.push('', recoveryLines(results.recovery.faults, p));
   if (results.recovery?.redisFaults?.length) sections.push('', redisOutageLines(results.recovery.redisFaults, p));
+  if (results.events?.length) sections.push('', `Events: ${results.events.length}`, ...results.events.map((e) => `  ${describeEvent(e)}`));
   if (results.status === 'aborted' && results.abortReason) sections.push(`Aborted: ${results.abortReason}`);
   // A passing run has nothing to explain; every other verdict says what ran out.
   if (results.diagnosis && results.verdict !== 'PASS') sections.push('', p.bold('Diagnosis'), ...diagnosisLines(results.diagnosis));

@@ -88,6 +88,31 @@ export const REPORT_CLIENT_JS = String.raw`
     }] } };
   }
 
+  // Marks every scenario event: a band from its start to its end and its name, on every time-series chart.
+  function eventsPlugin(events) {
+    return { hooks: { draw: [function (u) {
+      if (!events || events.length === 0) return;
+      var ctx = u.ctx, px = devicePixelRatio;
+      ctx.save();
+      ctx.font = Math.round(10 * px) + 'px system-ui, sans-serif';
+      ctx.textBaseline = 'top';
+      events.forEach(function (e, i) {
+        if (e.startMs == null) return;
+        var x0 = u.valToPos(e.startMs / 1000, 'x', true);
+        var x1 = u.valToPos((e.endMs == null ? e.startMs : e.endMs) / 1000, 'x', true);
+        if (x0 < u.bbox.left || x0 > u.bbox.left + u.bbox.width) return;
+        ctx.fillStyle = e.status === 'failed' ? 'rgba(220, 38, 38, 0.12)' : 'rgba(124, 58, 237, 0.12)';
+        ctx.fillRect(x0, u.bbox.top, Math.max(x1 - x0, px), u.bbox.height);
+        ctx.strokeStyle = 'rgba(124, 58, 237, 0.8)';
+        ctx.lineWidth = px;
+        ctx.beginPath(); ctx.moveTo(x0, u.bbox.top); ctx.lineTo(x0, u.bbox.top + u.bbox.height); ctx.stroke();
+        ctx.fillStyle = 'rgba(91, 33, 182, 0.95)';
+        ctx.fillText(e.name, x0 + 3 * px, u.bbox.top + (4 + 12 * (i % 3)) * px);
+      });
+      ctx.restore();
+    }] } };
+  }
+
   var secondsAxis = { label: 'seconds since load start', labelSize: 22, values: function (u, vals) { return vals.map(function (v) { return v + 's'; }); } };
   function yAxis(label, fmt) {
     return { label: label, labelSize: 22, size: 56, values: function (u, vals) { return vals.map(fmt || axisNum); } };
@@ -98,7 +123,7 @@ export const REPORT_CLIENT_JS = String.raw`
       scales: { x: { time: false }, y: fromZero },
       axes: [secondsAxis, yAxis(yLabel, fmt)],
       series: [{ label: 'time', value: function (u, v) { return v == null ? '—' : v.toFixed(0) + 's'; } }].concat(series),
-      plugins: [warmupPlugin(r.measuredWindow.startMs / 1000)]
+      plugins: [warmupPlugin(r.measuredWindow.startMs / 1000), eventsPlugin(r.events)]
     };
   }
   function line(label, color, extra) {

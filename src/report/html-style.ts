@@ -39,6 +39,8 @@ header.top .meta { color: var(--muted); font-size: 13px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px 16px; min-width: 0; margin-bottom: 16px; }
 .grid > .card { margin-bottom: 0; }
 .card h2 { margin: 0 0 10px; font-size: 15px; font-weight: 650; }
+ul.events { margin: 0; padding-left: 18px; font-size: 13px; line-height: 1.5; }
+ul.events li.bad { color: #b91c1c; }
 .card h2 .hint { font-weight: 400; color: var(--muted); font-size: 12px; margin-left: 6px; }
 .card h3 { margin: 14px 0 6px; font-size: 13px; font-weight: 600; color: var(--muted); }
 .scroll { overflow-x: auto; }

@@ -1,5 +1,6 @@
 // The HTML report: one self-contained page (uPlot and data inlined, no network) that lets a reviewer judge a run alone.
 // Tables are rendered here as static markup; charts are drawn in the browser from the embedded JSON.
+import { eventsCard } from './html-events.js';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorKind, OperationResult, RunResults, ServerEvidence } from '../results/types.js';
@@ -292,6 +293,7 @@ ${thresholdsCard(results)}
 ${operationsCard(results)}
 ${chartsSection(results)}
 ${whereTheTimeWentSection(results)}
+${eventsCard(results)}
 ${serverCard(results.server, results)}
 <div class="grid">${generatorCard(results)}${card('Scenario', `<pre class="scenario">${h(scenario.text)}</pre>`, scenario.file)}</div>
 ${environmentCard(results)}

@@ -1,5 +1,6 @@
 // The results of one run as written to results.json (versioned; documented in docs/results.md).
 // Produced by src/run/, read by thresholds evaluation, reporters, `authbench report` and `authbench compare`.
+import type { EventResult } from '../events/types.js';
 import type { ThresholdVerdict } from '../thresholds/types.js';
 import type { MergeRecord, ShardRecord } from './shard.js';
 
@@ -253,6 +254,11 @@ export interface RunResults {
   readonly series?: RunSeries;
   /** Which resource limited the run, with the figures that show it and what to do (src/diagnosis/). Absent in older files. */
   readonly diagnosis?: Diagnosis;
+  /**
+   * Present when the scenario has `events:`: every occurrence (run or not), its window, its impact on each operation
+   * against the seconds before it, and the time to recover (src/events/impact.ts; added in 0.1, readers must accept its absence).
+   */
+  readonly events?: readonly EventResult[];
   /** Files written beside results.json (relative names), e.g. the .hlog. */
   readonly artifacts: Readonly<Record<string, string>>;
 }

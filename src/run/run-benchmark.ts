@@ -17,6 +17,10 @@ import { durabilityWeakenedBy } from '../target/durability.js';
 import { withDeadline } from '../target/redis-ready.js';
 import { redactUrl, redactUrlsInText } from '../target/url.js';
 import { pgClientConfig, redisTlsOptions } from '../target/tls.js';
+import { checkEventsRunnable } from '../events/actions.js';
+import { eventImpact } from '../events/impact.js';
+import { EventScheduler } from '../events/scheduler.js';
+import type { EventRecord } from '../events/types.js';
 import { AbortOnFail } from './abort-on-fail.js';
 import { makeCacheCold } from './cold-cache.js';
 import { ConnectionSampler, peaksOf, type ConnectionPeaks, type ConnectionSample } from './connection-sampler.js';
@@ -139,6 +143,11 @@ export class BenchmarkRun {
     const redis = new Redis(prepared.target.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, ...redisTlsOptions(prepared.target.redisUrl) });
     redis.on('error', () => {});
     try {
+      const planEvents = plan.events ?? [];
+      // Before the warm-up and the load: an event this target cannot run is the scenario's mistake (exit 2).
+      checkEventsRunnable(planEvents, { ...(prepared.target.control ? { control: prepared.target.control } : {}) }, prepared.target.kind, plan.source.file);
+      const context = { adminUrl: prepared.target.pgUrl, redisUrl: prepared.target.redisUrl, ...(prepared.target.control ? { control: prepared.target.control } : {}) };
+      const scheduler = planEvents.length > 0 ? new EventScheduler(planEvents, { warmupMs: plan.load.warmupMs, durationMs: plan.load.durationMs, context, log }) : undefined;
       // Best effort (the evidence is skipped without it), but bounded: a Redis gone silent since the check must not hang the run.
       // It keeps reconnecting in the background either way, as before.
       await withDeadline(redis.connect().catch(() => {}), 10_000, () => new Error('Redis did not answer')).catch(() => {});
@@ -201,6 +210,7 @@ export class BenchmarkRun {
           sampler.start(at);
           redisSampler?.start();
           series?.start(at);
+          scheduler?.start(at);
         },
         onInterval: (snapshot) => {
           live.add(snapshot);
@@ -217,6 +227,7 @@ export class BenchmarkRun {
       log(`Load: ${describeLoad(plan)} for ${(totalMs / 1000).toFixed(0)} s (${(plan.load.warmupMs / 1000).toFixed(0)} s warm-up).`);
       const outcome = await this.pool.run();
       progress.done();
+      const eventRecords = (await scheduler?.stop()) ?? [];
       const samples = await sampler.stop();
       const redisReadings = (await redisSampler?.stop()) ?? [];
       const recordedSeries = (await series?.stop()) ?? null;
@@ -229,7 +240,7 @@ export class BenchmarkRun {
       const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
-      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs, series: recordedSeries });
+      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs, series: recordedSeries, eventRecords });
       const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
       const written = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
         html: this.options.reports?.html ?? true,
@@ -270,6 +281,7 @@ export class BenchmarkRun {
     readyAtMs: number;
     /** Null: not recorded (`serverSeries: false`). */
     series: RunSeries | null;
+    eventRecords: readonly EventRecord[];
   }): Promise<RunResults> {
     const plan = this.plan;
     const { prepared, outcome, aggregated } = input;
@@ -279,13 +291,14 @@ export class BenchmarkRun {
     const intervals = withConnections(aggregated.intervals, input.samples, { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs });
     const server = input.after ? serverEvidence(input.before, input.after, input.peaks, input.redisReadings) : null;
     // A shard's thresholds travel in its `shard` record and are judged once, by the merge.
-    const thresholds = evaluateThresholds(plan.shard ? [] : plan.thresholds, { operations: aggregated.operations, server });
+    const measuredWindow = { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) };
+    const events = input.eventRecords.length > 0 || (plan.events?.length ?? 0) > 0 ? eventImpact({ records: input.eventRecords, intervals, hlog: aggregated.hlog, measured: measuredWindow }) : undefined;
+    const thresholds = evaluateThresholds(plan.shard ? [] : plan.thresholds, { operations: aggregated.operations, server, ...(events ? { eventWindows: events.windows } : {}) });
     const verdict = overallVerdict(status, generator, thresholds, { stoppedByThreshold: this.stoppedByThreshold });
     const abortReason = outcome.failure?.message ?? this.abortReason;
     const recovery = summarizeFaults(outcome.faults, outcome.startAtMs, outcome.redisOutages);
     const target = prepared.target;
     const nonDurable = durabilityWeakenedBy(target.settings);
-    const measuredWindow = { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) };
     const environment = describeEnvironment();
     const diagnosis = diagnose({
       verdict,
@@ -337,6 +350,7 @@ export class BenchmarkRun {
       ...(plan.shard ? { shard: this.shardRecord(outcome, input.clock, input.latenessBoundMs, input.intervalMs) } : {}),
       ...(input.series ? { series: input.series } : {}),
       diagnosis,
+      ...(events ? { events: events.events } : {}),
       artifacts: {},
     };
   }

@@ -1,6 +1,8 @@
 // Builds the JSON Schema (draft 2020-12) of scenario files from the same key lists, bounds and catalog the
 // parser uses, so schema/scenario.schema.json (for editors) cannot drift from what the parser accepts.
 import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './defaults.js';
+import { EVENT_ACTIONS } from './event-types.js';
+import { ACTION_KEYS, EVENT_COMMON_KEYS, MAX_EVENTS } from './events-section.js';
 import { LOAD_KEYS, STAGE_KEYS } from './load-section.js';
 import { MIX_ENTRY_KEYS, STEP_KEYS } from './mix-section.js';
 import { OPERATION_NAMES, OPERATIONS, type OptionSpec } from './operations.js';
@@ -61,6 +63,50 @@ function operationRules(): Schema[] {
       },
     };
   });
+}
+
+/** The fields each event action takes (besides name, action, at, every). */
+const EVENT_FIELDS: Readonly<Record<string, Schema>> = {
+  table: { type: 'string', pattern: '^[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?$', description: 'vacuum/analyze: one table (default: the whole database).' },
+  query: { type: 'string', minLength: 1, maxLength: 10_000, description: 'sql: the statement, run as admin.' },
+  count: { type: 'integer', minimum: 1, maximum: 10_000, description: 'terminate-backends: how many of the load\'s connections.' },
+  users: { type: 'integer', minimum: 1, maximum: 100_000, description: 'role-change: users whose role is granted or revoked.' },
+  role: { type: 'string', minLength: 1, maxLength: 100, default: 'auditor', description: 'role-change: the role.' },
+  server: { enum: ['postgres', 'redis'], description: 'restart/pause: which server.' },
+  duration: { $ref: '#/$defs/duration', description: 'pause: how long the server stays stopped (at most 60s).' },
+  mode: { enum: ['full', 'incremental'], default: 'full', description: 'backup: a full or an incremental base backup.' },
+};
+
+/** The action fields the parser requires (the rest have defaults). */
+const REQUIRED_EVENT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  sql: ['query'],
+  'terminate-backends': ['count'],
+  'role-change': ['users'],
+  restart: ['server'],
+  pause: ['server', 'duration'],
+};
+
+function eventSchema(): Schema {
+  const common = {
+    name: { type: 'string', pattern: '^[A-Za-z0-9][\\w-]*$', maxLength: 50, description: 'Addresses the event\'s window in thresholds (auth.login@name). Default: the action.' },
+    action: { enum: EVENT_ACTIONS, description: 'What the main process runs while the load goes on (docs/scenarios.md).' },
+    at: { $ref: '#/$defs/duration', description: 'First run, after the warm-up.' },
+    every: { $ref: '#/$defs/duration', description: 'Repeat interval (at least 1s).' },
+  };
+  const keys = [...EVENT_COMMON_KEYS];
+  return {
+    type: 'object',
+    properties: { ...common, ...EVENT_FIELDS },
+    required: ['action'],
+    anyOf: [{ required: ['at'] }, { required: ['every'] }],
+    allOf: EVENT_ACTIONS.map((action) => {
+      const own = ACTION_KEYS[action];
+      return {
+        if: { properties: { action: { const: action } }, required: ['action'] },
+        then: { propertyNames: { enum: [...keys, ...own] }, ...(REQUIRED_EVENT_FIELDS[action] ? { required: REQUIRED_EVENT_FIELDS[action] } : {}) },
+      };
+    }),
+  };
 }
 
 export function buildScenarioSchema(): Schema {
@@ -137,6 +183,7 @@ export function buildScenarioSchema(): Schema {
             { oneOf: [{ required: ['op'] }, { required: ['steps'] }], allOf: operationRules() },
           ),
         },
+        events: { type: 'array', maxItems: MAX_EVENTS, items: eventSchema(), description: 'Operations run at set times while the load goes on: backups, checkpoints, restarts, role changes (docs/scenarios.md).' },
         thresholds: {
           type: 'object',
           description: 'Scope (run, an entry or operation, or op/phase) → thresholds, e.g. auth.login/db: ["p95 < 25ms"].',

@@ -6,6 +6,7 @@ import { InvalidInputError, type InputIssue } from '../errors.js';
 import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './defaults.js';
 import { describe, Issues, type MapReader, readBoolean, readEnum, readInteger, readMap, readNumber, readRatio, readString } from './fields.js';
 import { didYouMean } from './did-you-mean.js';
+import { parseEvents } from './events-section.js';
 import { parseLoad } from './load-section.js';
 import { parseMix } from './mix-section.js';
 import { deepFreeze } from './operations.js';
@@ -15,7 +16,7 @@ import { classifySetting, knownSettingNames } from './server-settings.js';
 import { parseYamlSource, type SourceNode } from './source-tree.js';
 import { parseThresholds } from './thresholds-section.js';
 
-export const TOP_LEVEL_KEYS: readonly string[] = ['name', 'description', 'seed', 'target', 'dataset', 'load', 'mix', 'thresholds'];
+export const TOP_LEVEL_KEYS: readonly string[] = ['name', 'description', 'seed', 'target', 'dataset', 'load', 'mix', 'events', 'thresholds'];
 export const TARGET_KEYS: readonly string[] = ['kind', 'synchronousCommit', 'serverSettings', 'pgUrl', 'redisUrl', 'allowNonEmpty', 'cache'];
 export const DATASET_KEYS: readonly string[] = ['users', 'seed', 'sessionsPerUser', 'revokedShare', 'agentShare'];
 
@@ -78,7 +79,9 @@ function buildPlan(root: SourceNode, text: string, file: string, issues: Issues,
   const dataset = parseDataset(map.get('dataset'), issues);
   const load = parseLoad(map.get('load'), line, issues, cores);
   const mix = parseMix(map.get('mix'), line, issues, { datasetUsers: dataset?.users ?? SCENARIO_DEFAULTS.dataset.users, cores });
-  const thresholds = parseThresholds(map.get('thresholds'), issues, mix);
+  const tags = [...new Set(mix.entries.flatMap((e) => (e.tag === undefined ? [] : [e.tag])))];
+  const events = parseEvents(map.get('events'), issues, { targetKind: target?.kind ?? SCENARIO_DEFAULTS.target.kind, measuredMs: load?.durationMs, tags });
+  const thresholds = parseThresholds(map.get('thresholds'), issues, mix, events);
   if (issues.count > 0 || !target || !dataset || !load) return undefined;
   return deepFreeze({
     name,
@@ -89,6 +92,7 @@ function buildPlan(root: SourceNode, text: string, file: string, issues: Issues,
     dataset,
     load,
     mix: mix.entries.map(({ name: entryName, weight, steps, tag }) => ({ name: entryName, weight, steps, ...(tag === undefined ? {} : { tag }) })),
+    ...(events.length > 0 ? { events } : {}),
     thresholds,
   });
 }

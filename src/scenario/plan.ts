@@ -1,6 +1,7 @@
 // The frozen plan of one run: what a scenario file says, validated, in program units (ms, per second, 0..1).
 // Produced once by the scenario parser; every later stage reads it and none changes it.
 import type { Threshold } from '../thresholds/types.js';
+import type { PlanEvent } from './event-types.js';
 
 export type { Threshold } from '../thresholds/types.js';
 
@@ -130,6 +131,8 @@ export interface Plan {
   readonly dataset: PlanDataset;
   readonly load: LoadPlan;
   readonly mix: readonly MixEntry[];
+  /** Operations run by the main process at set times during the load (absent: none). */
+  readonly events?: readonly PlanEvent[];
   readonly thresholds: readonly Threshold[];
   /**
    * Fields a command-line flag set instead of the file, by path (`load.connections` → `--connections`), so that a

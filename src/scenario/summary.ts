@@ -15,7 +15,8 @@ export function summarizePlan(plan: Plan): string {
     const peak = Math.max(load.startRate, ...load.stages.map((s) => s.targetRate));
     model = `open model, ${plural(load.stages.length, 'stage')} up to ${formatRate(peak)} over ${formatDuration(load.durationMs)}`;
   }
-  return `${model}, ${plural(plan.mix.length, 'operation')}, ${plural(plan.thresholds.length, 'threshold')}`;
+  const events = plan.events?.length ? `, ${plural(plan.events.length, 'event')}` : '';
+  return `${model}, ${plural(plan.mix.length, 'operation')}${events}, ${plural(plan.thresholds.length, 'threshold')}`;
 }
 
 function plural(n: number, word: string): string {

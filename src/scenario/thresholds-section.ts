@@ -6,6 +6,7 @@ import { SCENARIO_LIMITS } from './defaults.js';
 import { didYouMean, listWords } from './did-you-mean.js';
 import { childPath, describe, type Issues, readBoolean, readDuration, readInteger, readMap, readString } from './fields.js';
 import type { ParsedMix, ParsedMixEntry } from './mix-section.js';
+import type { PlanEvent } from './event-types.js';
 import { operationSpec, unknownOperationMessage } from './operations.js';
 import type { SourceNode } from './source-tree.js';
 
@@ -15,15 +16,16 @@ export const THRESHOLD_OBJECT_KEYS: readonly string[] = ['threshold', 'abortOnFa
  * Scopes are resolved against the validated mix. A scope naming an entry that had problems of its own (or any
  * scope, when the mix could not be read) is not reported again: the mix's issue already says what is wrong.
  */
-export function parseThresholds(node: SourceNode | undefined, issues: Issues, parsedMix: ParsedMix): Threshold[] {
+export function parseThresholds(node: SourceNode | undefined, issues: Issues, parsedMix: ParsedMix, events: readonly Pick<PlanEvent, 'name'>[] = []): Threshold[] {
   const mix = parsedMix.entries;
+  const eventNames = events.map((e) => e.name);
   if (node === undefined) return [];
   const map = readMap(node, 'thresholds', issues, null, 'a map of scope → list of thresholds, e.g. { auth.login: ["p95 < 25ms"] }');
   if (!map) return [];
   const thresholds: Threshold[] = [];
   for (const entry of map.entries) {
     const path = childPath('thresholds', entry.key);
-    const scope = resolveScope(entry.key, mix);
+    const scope = resolveScope(entry.key, mix, eventNames);
     if (typeof scope === 'string') {
       const name = parseScopeKey(entry.key);
       const echo = !parsedMix.complete || (name.kind === 'operation' && parsedMix.failedNames.has(name.operation));
@@ -65,6 +67,10 @@ function parseOne(node: SourceNode, path: string, issues: Issues, scope: Thresho
     issues.add(path, textNode.line, `expected a threshold like "p95 < 25ms", got ${describe(textNode)}`);
     return undefined;
   }
+  if (abortOnFail && scope.kind === 'operation' && scope.event !== undefined) {
+    issues.add(path, textNode.line, `abortOnFail cannot judge an event window (${scope.event}) before the run ends; remove it or put the threshold under ${scope.operation}`);
+    return undefined;
+  }
   const text = readString(textNode, path, issues)!;
   const parsed = parseThreshold(text, scope, { path, ...(issues.file === undefined ? {} : { file: issues.file }), ...(textNode.line === undefined ? {} : { line: textNode.line }) }, {
     ...(minSamples === undefined ? {} : { minSamples }),
@@ -82,10 +88,17 @@ function parseOne(node: SourceNode, path: string, issues: Issues, scope: Thresho
  * scope is `run`, an operation in the mix, or the name of a single-operation entry (which stands for its
  * operation), optionally with a phase of that operation. Returns a message when the key does not resolve.
  */
-export function resolveScope(key: string, mix: readonly ParsedMixEntry[]): ThresholdScope | string {
+export function resolveScope(key: string, mix: readonly ParsedMixEntry[], eventNames: readonly string[] = []): ThresholdScope | string {
   const scope = parseScopeKey(key);
   if (scope.kind === 'run') return scope;
-  const { operation: name, phase } = scope;
+  const { operation: written, phase } = scope;
+  const window = eventWindowOf(written, mix, eventNames);
+  if (typeof window === 'string') return window;
+  if (window.event !== undefined) {
+    const inner = resolveScope(phase === undefined ? window.rest : `${window.rest}/${phase}`, mix, []);
+    return typeof inner === 'string' || inner.kind === 'run' ? inner : { ...inner, event: window.event };
+  }
+  const name = written;
   if (name.includes('@')) return resolveTagged(name, phase, mix);
   const opsInMix = [...new Set(mix.flatMap((e) => e.steps.map((s) => s.op)))];
   let op = opsInMix.includes(name) ? name : undefined;
@@ -109,6 +122,31 @@ export function resolveScope(key: string, mix: readonly ParsedMixEntry[]): Thres
     return `unknown phase of ${op}: "${phase}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; expected ${listWords(phases)}`;
   }
   return { kind: 'operation', operation: op, phase };
+}
+
+/**
+ * Splits an event window off a scope: `auth.login@backup` → (auth.login, backup); `auth.login@attack@backup` →
+ * (auth.login@attack, backup). A single `@name` is a tag when the mix has it, else an event (the scenario parser
+ * refuses an event named like a tag). Returns a message for a name that is neither.
+ */
+function eventWindowOf(name: string, mix: readonly ParsedMixEntry[], eventNames: readonly string[]): { rest: string; event?: string } | string {
+  const parts = name.split('@');
+  if (parts.length === 1) return { rest: name };
+  const last = parts.at(-1)!;
+  const tags = new Set(mix.flatMap((e) => (e.tag === undefined ? [] : [e.tag])));
+  if (parts.length === 2 && tags.has(last)) return { rest: name };
+  if (eventNames.includes(last)) return { rest: parts.slice(0, -1).join('@'), event: last };
+  if (parts.length > 3) return `expected operation@tag@event at most, got ${JSON.stringify(name)}`;
+  if (parts.length === 3 || eventNames.length > 0) {
+    const known = [...(parts.length === 2 ? [...tags] : []), ...eventNames];
+    const suggestion = didYouMean(last, known);
+    const listed = [
+      ...(parts.length === 2 && tags.size > 0 ? [`tags in the mix: ${listWords([...tags], 'and')}`] : []),
+      ...(eventNames.length > 0 ? [`events: ${listWords(eventNames, 'and')}`] : []),
+    ];
+    return `"${last}" is neither a mix tag nor an event name${suggestion ? ` (did you mean "${suggestion}"?)` : ''}${listed.length > 0 ? `; ${listed.join('; ')}` : ''}`;
+  }
+  return { rest: name };
 }
 
 /** `op@tag` (and `op@tag/phase`): an operation of the entries tagged `tag`, recorded apart from the rest. */

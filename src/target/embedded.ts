@@ -3,10 +3,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InfraCode, InfrastructureError } from '../errors.js';
+import { backupDirsOf, backupServerSettings, prepareBackupDirs } from '../backup/server-settings.js';
 import { checkRedis, connectPostgres, readPostgresFacts } from './check.js';
-import { initCluster, serverOsUser, startServer, stopServer, type RunningPostgres } from './embedded-postgres.js';
+import { initCluster, serverOsUser, startServer, stopServer, type RunningPostgres, type StartOptions } from './embedded-postgres.js';
 import { findFreePort, isPortInUse } from './free-port.js';
-import { findRedisServer, startRedisServer, stopRedisServer, type RunningRedis } from './redis-server.js';
+import { LocalServers } from './local-control.js';
+import { findRedisServer, startRedisServer, stopRedisServer, type RedisStartOptions, type RunningRedis } from './redis-server.js';
 import { postgresSettings, redisSettings, resolveServerSettings } from './settings.js';
 import { registerCleanup } from './shutdown.js';
 import { generatePassword, isAlive, isProcessOf, readState, resolveHome, writeState, type RunningServers, type StateFile } from './state.js';
@@ -86,10 +88,11 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
 
   let cluster: StateFile = await ensureCluster(home, state);
   const detached = spec.keepRunning ?? false;
-  const postgres = await startWithFreePort(spec.pgPort, (port) =>
-    // WAL sync times for the run's series (pg_stat_wal.wal_sync_time); a clock read per WAL sync, cheap on Linux.
-    startServer({ dataDir: cluster.pgDataDir, port, settings: { track_wal_io_timing: 'on', ...postgresSettings(settings) }, detached }),
-  );
+  const backupDirs = backupDirsOf(home);
+  await prepareBackupDirs(backupDirs);
+  // track_wal_io_timing: WAL sync times for the run's series (pg_stat_wal.wal_sync_time); a clock read per WAL sync, cheap on Linux.
+  const pgStart = (port: number): StartOptions => ({ dataDir: cluster.pgDataDir, port, settings: { track_wal_io_timing: 'on', ...postgresSettings(settings), ...backupServerSettings(backupDirs) }, detached });
+  const postgres = await startWithFreePort(spec.pgPort, (port) => startServer(pgStart(port)));
   // Registered at once, so a Ctrl-C while redis-server is still starting cannot leave this PostgreSQL behind.
   const unregisterPostgres = detached
     ? () => undefined
@@ -105,21 +108,27 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
         },
       });
   let redis: RunningRedis;
+  const redisDir = path.join(home, 'redis');
+  const redisStart = (port: number): RedisStartOptions => ({ port, dir: redisDir, detached, settings: redisSettings(settings), logFile: path.join(redisDir, 'redis.log'), unixSocket: redisSocketOf(home) });
   try {
-    const redisDir = path.join(home, 'redis');
     await fs.mkdir(redisDir, { recursive: true });
-    redis = await startWithFreePort(spec.redisPort, (port) =>
-      startRedisServer({ port, dir: redisDir, detached, settings: redisSettings(settings), logFile: path.join(redisDir, 'redis.log'), unixSocket: redisSocketOf(home) }),
-    );
+    redis = await startWithFreePort(spec.redisPort, (port) => startRedisServer(redisStart(port)));
   } catch (err) {
     await stopServer(postgres.pid);
     unregisterPostgres();
     throw err;
   }
 
+  // Scenario events may restart either server: the current pids live in `servers`, which every stop below reads.
+  const servers = new LocalServers({
+    postgres: { pid: postgres.pid, start: pgStart(postgres.port) },
+    redis: { pid: redis.pid, start: redisStart(redis.port) },
+    backup: { ...backupDirs, dataDir: cluster.pgDataDir },
+  });
   const stopBoth = async (): Promise<void> => {
-    await stopRedisServer(redis.pid);
-    await stopServer(postgres.pid);
+    servers.resumeAll();
+    await stopRedisServer(servers.redisPid);
+    await stopServer(servers.postgresPid);
   };
   const unregister = detached
     ? () => undefined
@@ -127,7 +136,8 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
         name: `PostgreSQL (pid ${postgres.pid}) and redis-server (pid ${redis.pid})`,
         stop: stopBoth,
         killNow: () => {
-          for (const [pid, signal] of [[redis.pid, 'SIGKILL'], [postgres.pid, 'SIGQUIT']] as const) {
+          servers.resumeAll();
+          for (const [pid, signal] of [[servers.redisPid, 'SIGKILL'], [servers.postgresPid, 'SIGQUIT']] as const) {
             try {
               process.kill(pid, signal);
             } catch {
@@ -165,13 +175,15 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
       redisVersion,
       settings: facts.settings,
       started: true,
+      // Only for servers this process owns: a provisioned (detached) server outlives it and is not signalled by a run.
+      ...(detached ? {} : { control: servers }),
       async [Symbol.asyncDispose]() {
         if (disposed || detached) return;
         disposed = true;
         await stopBoth();
         unregister();
         const current = await readState(home).catch(() => undefined);
-        if (current?.running?.postgres.pid === postgres.pid) await writeState(home, { ...current, running: undefined });
+        if (current?.running?.ownerPid === process.pid) await writeState(home, { ...current, running: undefined });
       },
     };
   } catch (err) {

@@ -1,5 +1,6 @@
 // Types shared by every target kind: what the user asks for (TargetSpec), the tuned server settings,
 // and the started handle (Target) that later stages connect through and dispose when done.
+import type { LocalServerControl } from './local-control.js';
 
 export type TargetKind = 'embedded' | 'docker' | 'external';
 
@@ -79,5 +80,7 @@ export interface Target {
   readonly settings: Readonly<Record<string, string>>;
   /** True when authbench started these servers in this process or via `authbench provision`. */
   readonly started: boolean;
+  /** Restart, crash and pause of the servers, when this process started them on this machine (scenario events). */
+  readonly control?: LocalServerControl;
   [Symbol.asyncDispose](): Promise<void>;
 }

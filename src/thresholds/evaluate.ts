@@ -1,11 +1,14 @@
 // Pure evaluation of parsed thresholds against run results (final, or a partial snapshot during the run),
 // and the run's overall verdict. Summary in, verdicts out: no I/O, no clocks.
 import type { GeneratorHealth, LatencySummary, OperationResult, RunResults, RunStatus, RunVerdict } from '../results/types.js';
-import { formatThresholdValue, scopeKey } from './parse.js';
+import { formatThresholdValue, resultKey, scopeKey } from './parse.js';
 import type { Comparator, Threshold, ThresholdMetric, ThresholdVerdict } from './types.js';
 
 /** What evaluation reads: the final RunResults satisfy it, and so does a snapshot taken during the run. */
-export type ThresholdInput = Pick<RunResults, 'operations' | 'server'>;
+export type ThresholdInput = Pick<RunResults, 'operations' | 'server'> & {
+  /** Per scenario event name: each operation's results over the seconds of that event's windows (src/events/impact.ts). */
+  readonly eventWindows?: Readonly<Record<string, readonly MeasuredOperation[]>>;
+};
 
 export interface EvaluateOptions {
   /**
@@ -20,6 +23,9 @@ const LATENCY_FIELD: Partial<Record<ThresholdMetric, keyof LatencySummary>> = {
   p50: 'p50Ms', p90: 'p90Ms', p95: 'p95Ms', p99: 'p99Ms', 'p99.9': 'p999Ms', max: 'maxMs', mean: 'meanMs',
 };
 
+/** What an operation's thresholds read: the run's OperationResult, or an operation over an event's windows. */
+type MeasuredOperation = Pick<OperationResult, 'key' | 'count' | 'errors' | 'throughputPerSec' | 'latency'>;
+
 interface Measurement {
   readonly measured: number | null;
   readonly samples: number;
@@ -33,7 +39,13 @@ export function evaluateThresholds(thresholds: readonly Threshold[], results: Th
   const topLevel = results.operations.filter((o) => o.phase === undefined);
   return thresholds.map((threshold) => {
     const key = scopeKey(threshold.scope);
-    const m = threshold.scope.kind === 'run' ? measureRun(threshold.metric, topLevel, results.server) : measureOperation(threshold.metric, byKey.get(key), key);
+    const scope = threshold.scope;
+    const m =
+      scope.kind === 'run'
+        ? measureRun(threshold.metric, topLevel, results.server)
+        : scope.event === undefined
+          ? measureOperation(threshold.metric, byKey.get(key), key)
+          : measureEventWindow(threshold.metric, results.eventWindows?.[scope.event], resultKey(scope), scope.event);
     const base = { source: threshold.source, scopeKey: key, metric: threshold.metric, comparator: threshold.comparator, target: threshold.value, measured: m.measured, samples: m.samples };
     if (m.missing !== undefined || m.measured === null || !Number.isFinite(m.measured)) {
       return { ...base, measured: null, status: 'INCONCLUSIVE', reason: m.missing ?? 'nothing was measured' };
@@ -60,7 +72,7 @@ export function thresholdsToAbortOn(thresholds: readonly Threshold[], verdicts: 
   return thresholds.filter((t, i) => t.abortOnFail !== undefined && verdicts[i]?.status === 'FAIL' && measuredMs >= t.abortOnFail.graceMs);
 }
 
-function measureOperation(metric: ThresholdMetric, result: OperationResult | undefined, key: string): Measurement {
+function measureOperation(metric: ThresholdMetric, result: MeasuredOperation | undefined, key: string): Measurement {
   if (!result) return { measured: null, samples: 0, missing: `no results for ${key}` };
   const field = LATENCY_FIELD[metric];
   if (field) {
@@ -77,6 +89,12 @@ function measureOperation(metric: ThresholdMetric, result: OperationResult | und
     default:
       return { measured: null, samples: 0, missing: `${metric} is not measured per operation` };
   }
+}
+
+/** An operation over the seconds of an event's windows; an event that never ran leaves nothing to judge. */
+function measureEventWindow(metric: ThresholdMetric, window: readonly MeasuredOperation[] | undefined, key: string, event: string): Measurement {
+  if (window === undefined) return { measured: null, samples: 0, missing: `the event ${event} did not run in the measured window` };
+  return measureOperation(metric, window.find((o) => o.key === key), `${key} during ${event}`);
 }
 
 /** Run-wide figures add up top-level operations only: phases are parts of their operation, not extra work. */
@@ -102,7 +120,7 @@ function measureRun(metric: ThresholdMetric, topLevel: readonly OperationResult[
   }
 }
 
-function errorCount(result: OperationResult): number {
+function errorCount(result: Pick<OperationResult, 'errors'>): number {
   return Object.values(result.errors).reduce<number>((sum, n) => sum + (n ?? 0), 0);
 }
 

@@ -23,8 +23,14 @@ import type { Comparator, Threshold, ThresholdMetric, ThresholdScope } from './t
  *   connections  bare whole number (run scope only)     → server-side peak connections
  *   count        bare whole number                      → iterations finished
  *
- * Scopes (the key a threshold list sits under): `run`, an operation `auth.login`, or a phase `auth.login/db`.
- * Latency metrics need an operation; `connections` is run-wide only.
+ * Scopes (the key a threshold list sits under):
+ *
+ *   scope       ::= "run" | operation ( "@" tag )? ( "@" event )? ( "/" phase )?
+ *
+ * `auth.login`, a phase `auth.login/db`, a tagged entry's operation `auth.login@attack`, or an operation judged only
+ * in the window around a scenario event `auth.login@backup` (`auth.login@attack@backup/db` combines them). A single
+ * `@name` is a tag when a mix entry has that tag, else an event name; the scenario parser refuses an event named
+ * like a tag, so the key never means both. Latency metrics need an operation; `connections` is run-wide only.
  */
 export const THRESHOLD_METRICS: readonly ThresholdMetric[] = ['p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean', 'errors', 'throughput', 'connections', 'count'];
 export const LATENCY_METRICS: readonly ThresholdMetric[] = ['p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean'];
@@ -57,6 +63,12 @@ export function parseScopeKey(key: string): ThresholdScope {
 /** `run`, `auth.login` or `auth.login/db`: the key of results and verdicts. */
 export function scopeKey(scope: ThresholdScope): string {
   if (scope.kind === 'run') return 'run';
+  const operation = scope.event === undefined ? scope.operation : `${scope.operation}@${scope.event}`;
+  return scope.phase ? `${operation}/${scope.phase}` : operation;
+}
+
+/** The results key a scope is measured on: its operation (and phase), without the event window. */
+export function resultKey(scope: Extract<ThresholdScope, { kind: 'operation' }>): string {
   return scope.phase ? `${scope.operation}/${scope.phase}` : scope.operation;
 }
 

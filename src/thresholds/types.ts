@@ -10,7 +10,13 @@ export type ThresholdMetric =
 /** What a threshold looks at: the whole run, or one operation (optionally one of its phases, e.g. `auth.login/db`). */
 export type ThresholdScope =
   | { readonly kind: 'run' }
-  | { readonly kind: 'operation'; readonly operation: string; readonly phase?: string };
+  | {
+      readonly kind: 'operation';
+      readonly operation: string;
+      readonly phase?: string;
+      /** Judged over the seconds around this scenario event (`auth.login@backup`), not the whole measured window. */
+      readonly event?: string;
+    };
 
 /** A parsed threshold. Values are in canonical units: ms for latency, ratio 0..1 for errors, per second for throughput. */
 export interface Threshold {
