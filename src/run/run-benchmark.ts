@@ -31,6 +31,7 @@ import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnap
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
 import { prepareTarget, targetSpecOf, throwIfInterrupted, type PreparedTarget } from './target-stage.js';
 import { warmCaches } from './warm-stage.js';
+import { PartitionUpkeep } from './upkeep-stage.js';
 
 export interface RunOptions {
   /** Command-line overrides of the plan's target (flags win over the file). */
@@ -49,6 +50,8 @@ export interface RunOptions {
   readonly testHooks?: (workerId: number) => WorkerTestHooks | undefined;
   /** A target already provisioned and seeded (capacity steps): used as is; the caller owns and disposes it. */
   readonly prepared?: PreparedTarget;
+  /** Partition upkeep during the load (default hourly, src/run/upkeep-stage.ts). */
+  readonly upkeepIntervalMs?: number;
 }
 
 export interface RunOutcome {
@@ -178,7 +181,16 @@ export class BenchmarkRun {
       });
       if (this.abortReason) this.pool.stop();
       log(`Load: ${describeLoad(plan)} for ${(totalMs / 1000).toFixed(0)} s (${(plan.load.warmupMs / 1000).toFixed(0)} s warm-up).`);
-      const outcome = await this.pool.run();
+      const upkeep = prepared.schema
+        ? new PartitionUpkeep({
+            pgUrl: prepared.target.pgUrl,
+            ...(plan.target.retention ? { retention: plan.target.retention } : {}),
+            ...(this.options.upkeepIntervalMs !== undefined ? { everyMs: this.options.upkeepIntervalMs } : {}),
+            onError: (err) => log(`Partition upkeep failed (retried at the next pass): ${redactUrlsInText(err.message)}`),
+          })
+        : undefined;
+      upkeep?.start();
+      const outcome = await this.pool.run().finally(() => upkeep?.stop());
       progress.done();
       const samples = await sampler.stop();
       const redisReadings = (await redisSampler?.stop()) ?? [];

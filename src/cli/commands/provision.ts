@@ -29,11 +29,13 @@ const command: CommandModule<object, ProvisionArgs> = {
     const started = Date.now();
     await using target = await provisionTarget({ ...spec, keepRunning: true });
     if (args.fresh) await (await import('../../target/embedded.js')).recreateEmbeddedDatabase(target);
+    const upkeep = args.fresh ? null : await (await import('../../target/prepare.js')).upkeepIfMigrated(target);
     const show = (url: string | undefined): string => (url === undefined ? '-' : args['show-url'] ? url : redactUrl(url));
     process.stdout.write(
       [
         target.started ? `Started PostgreSQL ${target.serverVersion} and redis-server ${target.redisVersion} in ${((Date.now() - started) / 1000).toFixed(1)} s.` : `Already running: PostgreSQL ${target.serverVersion} and redis-server ${target.redisVersion}.`,
         ...(args.fresh ? ['Recreated the authbench database (empty).'] : []),
+        ...(upkeep ? [`Partitions: ${upkeep.created.length} created, ${upkeep.dropped.length} dropped past the retention.`] : []),
         `  postgres (admin): ${show(target.pgUrl)}`,
         `  postgres (app):   ${show(target.appPgUrl)}`,
         `  redis:            ${show(target.redisUrl)}`,
