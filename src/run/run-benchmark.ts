@@ -32,6 +32,8 @@ import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
 import { prepareTarget, targetSpecOf, throwIfInterrupted, type PreparedTarget } from './target-stage.js';
 import { warmCaches } from './warm-stage.js';
 import { PartitionUpkeep } from './upkeep-stage.js';
+import { AcknowledgedLoginLog } from '../load/acknowledged-logins.js';
+import { mkdirSync } from 'node:fs';
 
 export interface RunOptions {
   /** Command-line overrides of the plan's target (flags win over the file). */
@@ -60,6 +62,8 @@ export interface RunOutcome {
   readonly exitCode: ExitCode;
   /** Set when the run failed for a reason that has its own error (a crashed worker: exit 3). */
   readonly error?: AuthbenchError;
+  /** When an auth.login step has `recordAcknowledged`: the file of acknowledged jtis and how many (src/run/durability-check.ts). */
+  readonly acknowledgedLogins?: { readonly file: string; readonly count: number };
 }
 
 /** A run in progress: `stop()` is what Ctrl-C does. */
@@ -190,7 +194,9 @@ export class BenchmarkRun {
           })
         : undefined;
       upkeep?.start();
+      const acknowledged = recordsAcknowledged(plan) ? this.acknowledgedLog(plan, startedAt) : undefined;
       const outcome = await this.pool.run().finally(() => upkeep?.stop());
+      await acknowledged?.close();
       progress.done();
       const samples = await sampler.stop();
       const redisReadings = (await redisSampler?.stop()) ?? [];
@@ -213,7 +219,7 @@ export class BenchmarkRun {
       });
       const final = { ...results, artifacts: written.artifacts };
       log(`Reports: ${path.resolve(dir)}`);
-      const finished = finishOutcome(final, dir, outcome, this.signals?.signal !== undefined);
+      const finished = { ...finishOutcome(final, dir, outcome, this.signals?.signal !== undefined), ...(acknowledged ? { acknowledgedLogins: { file: acknowledged.file, count: acknowledged.count } } : {}) };
       // Reports that could not be written are exit 3 unless the run already failed (or was interrupted) for a reason of its own.
       if (written.failures.length === 0 || finished.error || finished.exitCode === ExitCode.aborted) return finished;
       const error = reportWriteError(dir, written.failures);
@@ -222,6 +228,13 @@ export class BenchmarkRun {
       redis.disconnect();
       await admin.end().catch(() => {});
     }
+  }
+
+  /** The acknowledged jtis go beside the reports (the directory is made now: the load has not written it yet). */
+  private acknowledgedLog(plan: Plan, startedAt: Date): AcknowledgedLoginLog {
+    const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
+    mkdirSync(dir, { recursive: true });
+    return new AcknowledgedLoginLog(path.join(dir, 'acknowledged-logins.txt'));
   }
 
   private async buildResults(input: {
@@ -291,6 +304,10 @@ export class BenchmarkRun {
       artifacts: {},
     };
   }
+}
+
+function recordsAcknowledged(plan: Plan): boolean {
+  return plan.mix.some((entry) => entry.steps.some((step) => step.op === 'auth.login' && step.options.recordAcknowledged === true));
 }
 
 function describeLoad(plan: Plan): string {

@@ -81,6 +81,7 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = deepFreeze({
       maxConcurrentHashes: { type: 'integer', description: 'Argon2id verifications running at once per worker (verify: argon2id).', min: 1, max: 1024, default: 'cores' },
       rateLimit: { type: 'boolean', description: 'Check and count the attempt in the Redis rate limiter.', default: true },
       cacheSession: { type: 'boolean', description: 'Cache the new session in Redis.', default: true },
+      recordAcknowledged: { type: 'boolean', description: 'Keep the jti of every login the database acknowledged (in acknowledged-logins.txt of the report directory), so a durability check can look for each after a crash.', default: false },
       ip: { type: 'generator', description: `Client IP, an index into a pool of ${IP_POOL_SIZE} addresses.`, domain: 'ip', default: `uniform(1, ${IP_POOL_SIZE})` },
     },
   },
