@@ -5,7 +5,7 @@ import { beginLogin, finishLogin } from '../../authdb/queries.js';
 import { createRefreshSecret } from '../../authdb/refresh-token.js';
 import { isUnavailable } from '../../authdb/redis/index.js';
 import { IP_POOL_SIZE } from '../../scenario/operations.js';
-import { verifyPassword } from '../../target/seed/password-hashes.js';
+import { verifyPassword } from '../../authdb/password.js';
 import { CacheUnavailableError } from '../classify-error.js';
 import { compileGenerator } from '../generators.js';
 import { AcknowledgedLoginSink } from '../acknowledged-logins.js';
