@@ -34,6 +34,7 @@ import { warmCaches } from './warm-stage.js';
 import { PartitionUpkeep } from './upkeep-stage.js';
 import { AcknowledgedLoginLog } from '../load/acknowledged-logins.js';
 import { mkdirSync } from 'node:fs';
+import { PermissionSync } from './permission-sync.js';
 
 export interface RunOptions {
   /** Command-line overrides of the plan's target (flags win over the file). */
@@ -54,6 +55,8 @@ export interface RunOptions {
   readonly prepared?: PreparedTarget;
   /** Partition upkeep during the load (default hourly, src/run/upkeep-stage.ts). */
   readonly upkeepIntervalMs?: number;
+  /** REFRESH CONCURRENTLY of the permission snapshot during a load with rbac.check (default every 60 s). */
+  readonly permissionRefreshMs?: number;
 }
 
 export interface RunOutcome {
@@ -195,7 +198,12 @@ export class BenchmarkRun {
         : undefined;
       upkeep?.start();
       const acknowledged = recordsAcknowledged(plan) ? this.acknowledgedLog(plan, startedAt) : undefined;
-      const outcome = await this.pool.run().finally(() => upkeep?.stop());
+      const permissionSync = prepared.schema && usesOperation(plan, 'rbac.check') ? await this.startPermissionSync(prepared, log) : undefined;
+      const outcome = await this.pool.run().finally(() => Promise.all([upkeep?.stop(), permissionSync?.stop()]));
+      if (permissionSync) {
+        const st = permissionSync.stats;
+        log(`Permissions: ${st.notifications} role changes heard and invalidated${st.invalidationsQueued ? ` (${st.invalidationsQueued} queued while Redis was down)` : ''}, snapshot refreshed ${st.snapshotRefreshes} times${st.failures ? `, ${st.failures} failures` : ''}.`);
+      }
       await acknowledged?.close();
       progress.done();
       const samples = await sampler.stop();
@@ -228,6 +236,16 @@ export class BenchmarkRun {
       redis.disconnect();
       await admin.end().catch(() => {});
     }
+  }
+
+  /** LISTEN for role changes and refresh the snapshot during the load; a failure to start is the run's infrastructure failure. */
+  private startPermissionSync(prepared: PreparedTarget, log: (line: string) => void): Promise<PermissionSync> {
+    return PermissionSync.start({
+      pgUrl: prepared.target.pgUrl,
+      redisUrl: prepared.target.redisUrl,
+      ...(this.options.permissionRefreshMs !== undefined ? { refreshEveryMs: this.options.permissionRefreshMs } : {}),
+      onError: (err) => log(`Permission sync failed (the next change or refresh retries): ${redactUrlsInText(err.message)}`),
+    });
   }
 
   /** The acknowledged jtis go beside the reports (the directory is made now: the load has not written it yet). */
@@ -304,6 +322,10 @@ export class BenchmarkRun {
       artifacts: {},
     };
   }
+}
+
+function usesOperation(plan: Plan, op: string): boolean {
+  return plan.mix.some((entry) => entry.steps.some((step) => step.op === op));
 }
 
 function recordsAcknowledged(plan: Plan): boolean {
