@@ -97,6 +97,8 @@ export const InfraCode = {
   redisMissing: 'AB_ERR_REDIS_MISSING',
   redisStartFailed: 'AB_ERR_REDIS_START',
   portInUse: 'AB_ERR_PORT_IN_USE',
+  /** The embedded target's certificates could not be made (openssl missing or failing). */
+  tlsSetupFailed: 'AB_ERR_TLS_SETUP',
   stateFileConflict: 'AB_ERR_STATE',
   dockerUnavailable: 'AB_ERR_DOCKER_UNAVAILABLE',
   databaseNotEmpty: 'AB_ERR_DB_NOT_EMPTY',

@@ -17,6 +17,7 @@ const commands: AnyCommand[] = [
   (await import('./commands/doctor.js')).default,
   (await import('./commands/provision.js')).default,
   (await import('./commands/seed.js')).default,
+  (await import('./commands/maintain.js')).default,
   (await import('./commands/teardown.js')).default,
   (await import('./commands/env.js')).default,
   (await import('./commands/run.js')).default,

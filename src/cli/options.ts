@@ -12,7 +12,15 @@ export interface TargetArgs {
   'pg-port'?: number;
   'redis-port'?: number;
   'allow-non-empty': boolean;
+  /** `--no-tls`: the embedded servers without TLS (default on). */
+  tls?: boolean;
 }
+
+/** `--tls` / `--no-tls` for commands that may start the embedded servers; absent means the default (on). */
+export const TLS_OPTION = {
+  type: 'boolean',
+  describe: 'TLS on the servers authbench starts (embedded; on by default): --no-tls for plaintext and Unix-socket workers',
+} as const;
 
 export function withDataDir<T>(yargs: Argv<T>): Argv<T & { 'data-dir'?: string }> {
   return yargs.option('data-dir', {
@@ -29,7 +37,8 @@ export function withTargetOptions<T>(yargs: Argv<T>): Argv<T & TargetArgs> {
     .option('redis-url', { type: 'string', describe: 'Redis URL for --target external (default: $REDIS_URL)' })
     .option('pg-port', { type: 'number', describe: 'Port for the embedded PostgreSQL (default: a free port)' })
     .option('redis-port', { type: 'number', describe: 'Port for the embedded redis-server (default: a free port)' })
-    .option('allow-non-empty', { type: 'boolean', default: false, describe: 'Allow writing into a database that holds other tables' }) as Argv<T & TargetArgs>;
+    .option('allow-non-empty', { type: 'boolean', default: false, describe: 'Allow writing into a database that holds other tables' })
+    .option('tls', TLS_OPTION) as Argv<T & TargetArgs>;
 }
 
 /**
@@ -66,6 +75,7 @@ export function targetSpecFromArgs(args: TargetArgs): TargetSpec {
   if (args['data-dir'] !== undefined) spec.dataDir = args['data-dir'];
   if (args['pg-port'] !== undefined) spec.pgPort = args['pg-port'];
   if (args['redis-port'] !== undefined) spec.redisPort = args['redis-port'];
+  if (args.tls !== undefined) spec.tls = args.tls;
   return spec;
 }
 
@@ -76,6 +86,7 @@ export interface TargetOverrideArgs {
   'redis-url'?: string;
   'data-dir'?: string;
   'allow-non-empty'?: boolean;
+  tls?: boolean;
 }
 
 /** The overrides the flags make to the scenario's target; a URL flag alone implies `--target external`. */
@@ -100,5 +111,6 @@ export function targetOverridesFromArgs(args: TargetOverrideArgs): Partial<Targe
   if (args['redis-url'] !== undefined) target.redisUrl = args['redis-url'];
   if (args['data-dir'] !== undefined) target.dataDir = args['data-dir'];
   if (args['allow-non-empty'] !== undefined) target.allowNonEmpty = args['allow-non-empty'];
+  if (args.tls !== undefined) target.tls = args.tls;
   return target;
 }

@@ -44,6 +44,10 @@ import { diagnose } from '../diagnosis/diagnose.js';
 import { isLocalUrl } from '../series/local-server.js';
 import { SeriesRecorder } from '../series/series-recorder.js';
 import type { RunSeries } from '../series/types.js';
+import { PartitionUpkeep } from './upkeep-stage.js';
+import { AcknowledgedLoginLog } from '../load/acknowledged-logins.js';
+import { mkdirSync } from 'node:fs';
+import { PermissionSync } from './permission-sync.js';
 
 export interface RunOptions {
   /** Command-line overrides of the plan's target (flags win over the file). */
@@ -66,6 +70,10 @@ export interface RunOptions {
   readonly startAtMs?: number;
   /** Record the machine's and the servers' per-interval series (default true; `--no-server-series` turns it off). */
   readonly serverSeries?: boolean;
+  /** Partition upkeep during the load (default hourly, src/run/upkeep-stage.ts). */
+  readonly upkeepIntervalMs?: number;
+  /** REFRESH CONCURRENTLY of the permission snapshot during a load with rbac.check (default every 60 s). */
+  readonly permissionRefreshMs?: number;
 }
 
 export interface RunOutcome {
@@ -74,6 +82,8 @@ export interface RunOutcome {
   readonly exitCode: ExitCode;
   /** Set when the run failed for a reason that has its own error (a crashed worker: exit 3). */
   readonly error?: AuthbenchError;
+  /** When an auth.login step has `recordAcknowledged`: the file of acknowledged jtis and how many (src/run/durability-check.ts). */
+  readonly acknowledgedLogins?: { readonly file: string; readonly count: number };
 }
 
 /** A run in progress: `stop()` is what Ctrl-C does. */
@@ -225,7 +235,23 @@ export class BenchmarkRun {
         if (late) throw late;
       }
       log(`Load: ${describeLoad(plan)} for ${(totalMs / 1000).toFixed(0)} s (${(plan.load.warmupMs / 1000).toFixed(0)} s warm-up).`);
-      const outcome = await this.pool.run();
+      const upkeep = prepared.schema
+        ? new PartitionUpkeep({
+            pgUrl: prepared.target.pgUrl,
+            ...(plan.target.retention ? { retention: plan.target.retention } : {}),
+            ...(this.options.upkeepIntervalMs !== undefined ? { everyMs: this.options.upkeepIntervalMs } : {}),
+            onError: (err) => log(`Partition upkeep failed (retried at the next pass): ${redactUrlsInText(err.message)}`),
+          })
+        : undefined;
+      upkeep?.start();
+      const acknowledged = recordsAcknowledged(plan) ? this.acknowledgedLog(plan, startedAt) : undefined;
+      const permissionSync = prepared.schema && usesOperation(plan, 'rbac.check') ? await this.startPermissionSync(prepared, log) : undefined;
+      const outcome = await this.pool.run().finally(() => Promise.all([upkeep?.stop(), permissionSync?.stop()]));
+      if (permissionSync) {
+        const st = permissionSync.stats;
+        log(`Permissions: ${st.notifications} role changes heard and invalidated${st.invalidationsQueued ? ` (${st.invalidationsQueued} queued while Redis was down)` : ''}, snapshot refreshed ${st.snapshotRefreshes} times${st.failures ? `, ${st.failures} failures` : ''}.`);
+      }
+      await acknowledged?.close();
       progress.done();
       const eventRecords = (await scheduler?.stop()) ?? [];
       const samples = await sampler.stop();
@@ -250,7 +276,7 @@ export class BenchmarkRun {
       });
       const final = { ...results, artifacts: written.artifacts };
       log(`Reports: ${path.resolve(dir)}`);
-      const finished = finishOutcome(final, dir, outcome, this.signals?.signal !== undefined);
+      const finished = { ...finishOutcome(final, dir, outcome, this.signals?.signal !== undefined), ...(acknowledged ? { acknowledgedLogins: { file: acknowledged.file, count: acknowledged.count } } : {}) };
       // Reports that could not be written are exit 3 unless the run already failed (or was interrupted) for a reason of its own.
       if (written.failures.length === 0 || finished.error || finished.exitCode === ExitCode.aborted) return finished;
       const error = reportWriteError(dir, written.failures);
@@ -259,6 +285,23 @@ export class BenchmarkRun {
       redis.disconnect();
       await admin.end().catch(() => {});
     }
+  }
+
+  /** LISTEN for role changes and refresh the snapshot during the load; a failure to start is the run's infrastructure failure. */
+  private startPermissionSync(prepared: PreparedTarget, log: (line: string) => void): Promise<PermissionSync> {
+    return PermissionSync.start({
+      pgUrl: prepared.target.pgUrl,
+      redisUrl: prepared.target.redisUrl,
+      ...(this.options.permissionRefreshMs !== undefined ? { refreshEveryMs: this.options.permissionRefreshMs } : {}),
+      onError: (err) => log(`Permission sync failed (the next change or refresh retries): ${redactUrlsInText(err.message)}`),
+    });
+  }
+
+  /** The acknowledged jtis go beside the reports (the directory is made now: the load has not written it yet). */
+  private acknowledgedLog(plan: Plan, startedAt: Date): AcknowledgedLoginLog {
+    const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
+    mkdirSync(dir, { recursive: true });
+    return new AcknowledgedLoginLog(path.join(dir, 'acknowledged-logins.txt'));
   }
 
   private async buildResults(input: {
@@ -379,6 +422,14 @@ function withLateStart(generator: GeneratorHealth, startAtMs: number | undefined
   if (startAtMs === undefined || !Number.isFinite(readyAtMs) || readyAtMs - startAtMs <= generator.latenessBoundMs) return generator;
   const reason = `the load workers were ready ${((readyAtMs - startAtMs) / 1000).toFixed(1)} s after --start-at ${new Date(startAtMs).toISOString()}, so the arrivals due until then started late, at once; start the shards earlier before the common start`;
   return { ...generator, valid: false, invalidReasons: [reason, ...generator.invalidReasons] };
+}
+
+function usesOperation(plan: Plan, op: string): boolean {
+  return plan.mix.some((entry) => entry.steps.some((step) => step.op === op));
+}
+
+function recordsAcknowledged(plan: Plan): boolean {
+  return plan.mix.some((entry) => entry.steps.some((step) => step.op === 'auth.login' && step.options.recordAcknowledged === true));
 }
 
 function describeLoad(plan: Plan): string {

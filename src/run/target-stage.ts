@@ -107,7 +107,9 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
     }
     opts.onPhase?.('migrate');
     opts.log('Applying the schema…');
-    await prepareDatabase(target, { allowNonEmpty: spec.allowNonEmpty ?? false });
+    const prepared = await prepareDatabase(target, { allowNonEmpty: spec.allowNonEmpty ?? false, ...(plan.target.retention ? { retention: plan.target.retention } : {}) });
+    const { created, dropped } = prepared.upkeep;
+    if (created.length + dropped.length > 0) opts.log(`Partitions: ${created.length} created, ${dropped.length} dropped past the retention.`);
     throwIfInterrupted(opts.signal, 'migrate');
     opts.onPhase?.('seed');
     opts.log(`Seeding ${resolved.users} users (or reusing a matching dataset)…`);

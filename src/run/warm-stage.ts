@@ -3,7 +3,8 @@
 // logouts would have written it), and the warm share of users' permission masks (rbac.check's cacheHitRatio).
 import pg from 'pg';
 import { pgClientConfig } from '../target/tls.js';
-import { loadPermissionMasks } from '../authdb/queries.js';
+import { readPermissionMaskSnapshot, refreshPermissionSnapshot } from '../authdb/queries.js';
+import type { PermissionGrant } from '../authdb/redis/index.js';
 import { connectRedis, createRedisLayer, type CachedSession } from '../authdb/redis/index.js';
 import { SeededDataset } from '../load/operations/dataset.js';
 import { isWarmPermissionUser, isWarmSession } from '../load/operations/warm-set.js';
@@ -28,6 +29,19 @@ function optionOf(plan: Plan, op: string, name: string, fallback: number): numbe
 }
 
 const DENYLIST_BATCH = 500;
+const SNAPSHOT_PAGE = 10_000;
+
+/** Every row of auth.user_permission_masks (keyset pages); users without a row hold no permission. */
+async function readSnapshot(client: pg.Client): Promise<Map<string, PermissionGrant>> {
+  const masks = new Map<string, PermissionGrant>();
+  let after = '0';
+  for (;;) {
+    const page = await readPermissionMaskSnapshot(client, after, SNAPSHOT_PAGE);
+    for (const row of page) masks.set(row.userId, { mask: row.mask, validUntilMs: row.validUntil?.getTime() ?? null });
+    if (page.length < SNAPSHOT_PAGE) return masks;
+    after = page[page.length - 1]!.userId;
+  }
+}
 
 export async function warmCaches(plan: Plan, prepared: PreparedTarget, opts: WarmOptions): Promise<void> {
   const sessionRatio = optionOf(plan, 'session.validate', 'cacheHitRatio', 0.9);
@@ -59,7 +73,11 @@ export async function warmCaches(plan: Plan, prepared: PreparedTarget, opts: War
       const client = new pg.Client({ ...pgClientConfig(prepared.target.pgUrl), application_name: 'authbench-warm', connectionTimeoutMillis: 10_000 });
       await client.connect();
       try {
-        const report = await layer.warmPermissions(users, (ids) => loadPermissionMasks(client, ids));
+        // As designed: the bulk fill reads the materialized snapshot (refreshed concurrently first, so it is current);
+        // checks during the load read live masks on a miss, and role changes invalidate through LISTEN (permission-sync.ts).
+        await refreshPermissionSnapshot(client);
+        const snapshot = await readSnapshot(client);
+        const report = await layer.warmPermissions(users, async (ids) => new Map(ids.flatMap((id) => (snapshot.has(id) ? [[id, snapshot.get(id)!] as const] : []))));
         opts.log(`Warmed the permission masks of ${report.cached} users (${(permissionRatio * 100).toFixed(0)} %).`);
       } finally {
         await client.end().catch(() => {});

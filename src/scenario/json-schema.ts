@@ -6,7 +6,7 @@ import { ACTION_KEYS, EVENT_COMMON_KEYS, MAX_EVENTS } from './events-section.js'
 import { LOAD_KEYS, STAGE_KEYS } from './load-section.js';
 import { MIX_ENTRY_KEYS, STEP_KEYS } from './mix-section.js';
 import { OPERATION_NAMES, OPERATIONS, type OptionSpec } from './operations.js';
-import { DATASET_KEYS, TARGET_KEYS, TOP_LEVEL_KEYS } from './parse.js';
+import { DATASET_KEYS, RETENTION_KEYS, TARGET_KEYS, TOP_LEVEL_KEYS } from './parse.js';
 import { PERFORMANCE_SETTINGS } from './server-settings.js';
 import { THRESHOLD_OBJECT_KEYS } from './thresholds-section.js';
 
@@ -135,6 +135,10 @@ export function buildScenarioSchema(): Schema {
           pgUrl: { type: 'string', pattern: '^postgres(ql)?://', description: 'Admin PostgreSQL URL (kind: external only).' },
           redisUrl: { type: 'string', pattern: '^rediss?://', description: 'Redis URL (kind: external only).' },
           allowNonEmpty: { type: 'boolean', default: d.target.allowNonEmpty, description: 'Allow writing into a non-empty database (external).' },
+          retention: closedObject(RETENTION_KEYS, {
+            sessions: { ...ref('duration'), description: 'Keep session partitions this long after their day ends (at least 1h); also caps every session\'s life. Default: the database\'s 30 days.' },
+            audit: { ...ref('duration'), description: 'Keep audit-event partitions this long after their day ends (at least 1h). Default: the database\'s 30 days.' },
+          }),
           cache: { enum: ['warm', 'cold'], default: d.target.cache, description: 'Redis at the start of the load: warm (cacheHitRatio shares cached) or cold (authbench keys deleted, nothing warmed).' },
         }),
         dataset: closedObject(DATASET_KEYS, {

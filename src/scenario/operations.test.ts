@@ -8,8 +8,8 @@ const context = { datasetUsers: 1000, cores: 8 };
 describe('OPERATIONS', () => {
   it('describes every operation with its phases', () => {
     expect(Object.fromEntries(Object.values(OPERATIONS).map((o) => [o.name, o.phases]))).toEqual({
-      'auth.login': ['ratelimit', 'db', 'verify', 'cache'],
-      'session.validate': ['cache', 'db'],
+      'auth.login': ['ratelimit', 'db', 'verify', 'sign', 'cache'],
+      'session.validate': ['verify', 'cache', 'db'],
       'rbac.check': ['cache', 'db'],
       'user.lookup': [],
       'token.refresh': [],
@@ -36,8 +36,8 @@ describe('OPERATIONS', () => {
 
 describe('validateOperationOptions', () => {
   it.each([
-    ['auth.login', undefined, { wrongPasswordShare: 0.05, verify: 'none', maxConcurrentHashes: 8, rateLimit: true, cacheSession: true, ip: { kind: 'uniform', min: 1, max: 10_000 } }],
-    ['session.validate', {}, { cacheHitRatio: 0.9, revokedShare: 0.01 }],
+    ['auth.login', undefined, { wrongPasswordShare: 0.05, verify: 'none', maxConcurrentHashes: 8, rateLimit: true, cacheSession: true, jwt: true, recordAcknowledged: false, ip: { kind: 'uniform', min: 1, max: 10_000 } }],
+    ['session.validate', {}, { jwt: true, expiredShare: 0, cacheHitRatio: 0.9, revokedShare: 0.01 }],
     ['rbac.check', { cacheHitRatio: '50%' }, { cacheHitRatio: 0.5 }],
     ['user.lookup', { by: 'username' }, { by: 'username' }],
     ['token.refresh', undefined, {}],

@@ -67,8 +67,8 @@ const LOGIN_USER: ParamSpec = { description: 'Which user logs in (rank 1..datase
 export const OPERATIONS: Readonly<Record<string, OperationSpec>> = deepFreeze({
   'auth.login': {
     name: 'auth.login',
-    description: 'Password login: rate limit check, begin login, password verify, finish login (session row), session cached in Redis.',
-    phases: ['ratelimit', 'db', 'verify', 'cache'],
+    description: 'Password login: rate limit check, begin login, password verify, finish login (session row), access token signed (EdDSA JWT), session cached in Redis.',
+    phases: ['ratelimit', 'db', 'verify', 'sign', 'cache'],
     params: { user: LOGIN_USER },
     options: {
       wrongPasswordShare: { type: 'ratio', description: 'Share of attempts sent with a wrong password (must be refused).', default: 0.05 },
@@ -81,15 +81,19 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = deepFreeze({
       maxConcurrentHashes: { type: 'integer', description: 'Argon2id verifications running at once per worker (verify: argon2id).', min: 1, max: 1024, default: 'cores' },
       rateLimit: { type: 'boolean', description: 'Check and count the attempt in the Redis rate limiter.', default: true },
       cacheSession: { type: 'boolean', description: 'Cache the new session in Redis.', default: true },
+      jwt: { type: 'boolean', description: 'Sign the session\'s access token (EdDSA JWT with its jti and expiry), timed as the sign phase.', default: true },
+      recordAcknowledged: { type: 'boolean', description: 'Keep the jti of every login the database acknowledged (in acknowledged-logins.txt of the report directory), so a durability check can look for each after a crash.', default: false },
       ip: { type: 'generator', description: `Client IP, an index into a pool of ${IP_POOL_SIZE} addresses.`, domain: 'ip', default: `uniform(1, ${IP_POOL_SIZE})` },
     },
   },
   'session.validate': {
     name: 'session.validate',
-    description: 'Validate a session token: Redis cache first, the database on a miss; revoked tokens must be rejected.',
-    phases: ['cache', 'db'],
+    description: 'Validate a session token: the JWT\'s signature and expiry, then the Redis cache, the database on a miss; revoked and expired tokens must be rejected.',
+    phases: ['verify', 'cache', 'db'],
     params: { user: USER },
     options: {
+      jwt: { type: 'boolean', description: 'Present the session as a signed JWT and verify its signature and expiry first (the verify phase).', default: true },
+      expiredShare: { type: 'ratio', description: 'Share of validations presenting an expired JWT (with jwt), which must be refused before any lookup.', default: 0 },
       cacheHitRatio: { type: 'ratio', description: 'Share of validations whose session is in the cache.', default: 0.9 },
       revokedShare: { type: 'ratio', description: 'Share of validations of a revoked/denylisted token (must be rejected).', default: 0.01 },
     },

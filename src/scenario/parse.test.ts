@@ -29,6 +29,17 @@ describe('target.serverSettings', () => {
   });
 });
 
+describe('target.retention', () => {
+  it('reads hours into ms and refuses retentions under an hour or unknown keys', () => {
+    const plan = parseScenario('target: { retention: { sessions: 168h, audit: 720h } }\n' + LOAD + MIX, 'x.yaml', { cores: 4 });
+    expect(plan.target.retention).toEqual({ sessionsMs: 168 * 3_600_000, auditMs: 720 * 3_600_000 });
+    expect(problems('target: { retention: { sessions: 30m, audits: 1h } }\n' + LOAD + MIX)).toEqual([
+      '1 target.retention.audits: unknown key; did you mean "audit"?',
+      '1 target.retention.sessions: must be at least 1h (partitions are whole UTC days; a shorter retention would drop the day being written)',
+    ]);
+  });
+});
+
 describe('parseScenario rejects bad scenarios with exact, located messages', () => {
   const cases: Array<[string, string, string[]]> = [
     // YAML itself

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { InvalidInputError, type InputIssue } from '../errors.js';
 import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from './defaults.js';
-import { describe, Issues, type MapReader, readBoolean, readEnum, readInteger, readMap, readNumber, readRatio, readString } from './fields.js';
+import { describe, Issues, type MapReader, readBoolean, readDuration, readEnum, readInteger, readMap, readNumber, readRatio, readString } from './fields.js';
 import { didYouMean } from './did-you-mean.js';
 import { parseEvents } from './events-section.js';
 import { parseLoad } from './load-section.js';
@@ -17,7 +17,10 @@ import { parseYamlSource, type SourceNode } from './source-tree.js';
 import { parseThresholds } from './thresholds-section.js';
 
 export const TOP_LEVEL_KEYS: readonly string[] = ['name', 'description', 'seed', 'target', 'dataset', 'load', 'mix', 'events', 'thresholds'];
-export const TARGET_KEYS: readonly string[] = ['kind', 'synchronousCommit', 'serverSettings', 'pgUrl', 'redisUrl', 'allowNonEmpty', 'cache'];
+export const TARGET_KEYS: readonly string[] = ['kind', 'synchronousCommit', 'serverSettings', 'pgUrl', 'redisUrl', 'allowNonEmpty', 'cache', 'retention'];
+export const RETENTION_KEYS: readonly string[] = ['sessions', 'audit'];
+/** A retention under an hour would drop today's partition; ten years is a typo's bound. */
+const MAX_RETENTION_MS = 3650 * 86_400_000;
 export const DATASET_KEYS: readonly string[] = ['users', 'seed', 'sessionsPerUser', 'revokedShare', 'agentShare'];
 
 
@@ -131,6 +134,7 @@ function parseTarget(node: SourceNode | undefined, issues: Issues, allowUnsafeSe
     if (map?.has(key) && kind !== 'external') issues.add(map.child(key), map.keyLine(key), `only with kind: external (authbench starts its own servers for kind: ${kind})`);
   }
   const serverSettings = field(map, 'serverSettings', (n, p) => readServerSettings(n, p, issues, allowUnsafeSettings)) ?? {};
+  const retention = field(map, 'retention', (n, p) => readRetention(n, p, issues));
   if (issues.count > before) return undefined;
   return {
     kind,
@@ -140,7 +144,26 @@ function parseTarget(node: SourceNode | undefined, issues: Issues, allowUnsafeSe
     serverSettings,
     allowNonEmpty,
     cache,
+    ...(retention === undefined ? {} : { retention }),
   };
+}
+
+/** `retention: { sessions: 168h, audit: 720h }`: how long partitions are kept after their day ends (sql/010). */
+function readRetention(node: SourceNode, path: string, issues: Issues): PlanTarget['retention'] {
+  const map = readMap(node, path, issues, RETENTION_KEYS, 'the retention (a map like { sessions: 168h, audit: 720h })');
+  if (!map) return undefined;
+  const bounds = { positive: true, maxMs: MAX_RETENTION_MS };
+  const read = (key: string) => field(map, key, (n, p) => {
+    const ms = readDuration(n, p, issues, bounds);
+    if (ms !== undefined && ms < 3_600_000) {
+      issues.add(p, n.line, 'must be at least 1h (partitions are whole UTC days; a shorter retention would drop the day being written)');
+      return undefined;
+    }
+    return ms;
+  });
+  const sessionsMs = read('sessions');
+  const auditMs = read('audit');
+  return { ...(sessionsMs === undefined ? {} : { sessionsMs }), ...(auditMs === undefined ? {} : { auditMs }) };
 }
 
 /** The URL is never echoed back: it may hold a password. */

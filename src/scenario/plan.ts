@@ -23,6 +23,11 @@ export interface PlanTarget {
    * a Redis restart; caches fill only through the operations themselves. Absent in hand-built plans: warm.
    */
   readonly cache?: CacheState;
+  /**
+   * How long day partitions are kept after their UTC day ends (ms); absent fields keep the database's values
+   * (30 days each). Sessions retention also caps every session's life, so a dropped partition holds no live session.
+   */
+  readonly retention?: { readonly sessionsMs?: number; readonly auditMs?: number };
 }
 
 export type CacheState = 'warm' | 'cold';

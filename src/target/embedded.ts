@@ -8,6 +8,7 @@ import { checkRedis, connectPostgres, readPostgresFacts } from './check.js';
 import { initCluster, serverOsUser, startServer, stopServer, type RunningPostgres, type StartOptions } from './embedded-postgres.js';
 import { findFreePort, isPortInUse } from './free-port.js';
 import { LocalServers } from './local-control.js';
+import { ensureServerCertificates, withPgTls, type ServerCertificates } from './certificates.js';
 import { findRedisServer, startRedisServer, stopRedisServer, type RedisStartOptions, type RunningRedis } from './redis-server.js';
 import { postgresSettings, redisSettings, resolveServerSettings } from './settings.js';
 import { registerCleanup } from './shutdown.js';
@@ -28,6 +29,32 @@ function postgresUrl(user: string, password: string, port: number, database = EM
   return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
+function tlsUrl(url: string, certs: ServerCertificates | undefined): string {
+  return certs ? withPgTls(url, certs.caFile) : url;
+}
+
+/** Whether the recorded servers were started with TLS (their URLs say so). */
+function runsTls(running: RunningServers): boolean {
+  return running.redisUrl.startsWith('rediss:') || new URL(running.pgUrl).searchParams.get('sslmode') === 'verify-full';
+}
+
+/** PostgreSQL reads its key as the server's OS user and refuses one others can read: copies in the data directory. */
+async function installPostgresCertificates(dataDir: string, certs: ServerCertificates): Promise<Record<string, string>> {
+  const owner = serverOsUser();
+  for (const [from, to] of [[certs.certFile, 'server.crt'], [certs.keyFile, 'server.key']] as const) {
+    const target = path.join(dataDir, to);
+    await fs.copyFile(from, target);
+    await fs.chmod(target, 0o600);
+    if (owner) await fs.chown(target, owner.uid, owner.gid);
+  }
+  return { ssl: 'on', ssl_cert_file: 'server.crt', ssl_key_file: 'server.key', ssl_min_protocol_version: 'TLSv1.2' };
+}
+
+/** redis-server's TLS port and files; clients are not asked for certificates (they authenticate as before). */
+async function redisTlsSettings(certs: ServerCertificates): Promise<Record<string, string | number> & { 'tls-port': number }> {
+  return { 'tls-port': await findFreePort(), 'tls-cert-file': certs.certFile, 'tls-key-file': certs.keyFile, 'tls-ca-cert-file': certs.caFile, 'tls-auth-clients': 'no' };
+}
+
 /** Longest Unix-domain socket path the kernel takes (sun_path is 108 bytes with its NUL). */
 const MAX_SOCKET_PATH = 107;
 
@@ -41,6 +68,8 @@ export function redisSocketOf(home: string): string | undefined {
  * (`.s.PGSQL.<port>`), redis-server on `redis/redis.sock`. A socket that is missing or too long keeps loopback TCP.
  */
 async function localUrls(state: StateFile, running: RunningServers, home: string): Promise<Target['local']> {
+  // With TLS the workers use TCP + TLS, so what TLS costs is in the numbers (PostgreSQL has no TLS on Unix sockets).
+  if (runsTls(running)) return {};
   const exists = (p: string): Promise<boolean> => fs.stat(p).then((s) => s.isSocket(), () => false);
   const pgSocket = path.join(state.pgDataDir, `.s.PGSQL.${running.postgres.port}`);
   const local: { pgUrl?: string; appPgUrl?: string; redisUrl?: string } = {};
@@ -90,8 +119,15 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
   const detached = spec.keepRunning ?? false;
   const backupDirs = backupDirsOf(home);
   await prepareBackupDirs(backupDirs);
+  const certs = (spec.tls ?? true) ? await ensureServerCertificates(home) : undefined;
+  const pgTls = certs ? await installPostgresCertificates(cluster.pgDataDir, certs) : {};
   // track_wal_io_timing: WAL sync times for the run's series (pg_stat_wal.wal_sync_time); a clock read per WAL sync, cheap on Linux.
-  const pgStart = (port: number): StartOptions => ({ dataDir: cluster.pgDataDir, port, settings: { track_wal_io_timing: 'on', ...postgresSettings(settings), ...backupServerSettings(backupDirs) }, detached });
+  const pgStart = (port: number): StartOptions => ({
+    dataDir: cluster.pgDataDir,
+    port,
+    settings: { track_wal_io_timing: 'on', ...postgresSettings(settings), ...backupServerSettings(backupDirs), ...pgTls },
+    detached,
+  });
   const postgres = await startWithFreePort(spec.pgPort, (port) => startServer(pgStart(port)));
   // Registered at once, so a Ctrl-C while redis-server is still starting cannot leave this PostgreSQL behind.
   const unregisterPostgres = detached
@@ -109,10 +145,16 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
       });
   let redis: RunningRedis;
   const redisDir = path.join(home, 'redis');
-  const redisStart = (port: number): RedisStartOptions => ({ port, dir: redisDir, detached, settings: redisSettings(settings), logFile: path.join(redisDir, 'redis.log'), unixSocket: redisSocketOf(home) });
+  /** The TLS port and files of the current redis-server; a restart (scenario events) keeps them. */
+  let redisTls: (Record<string, string | number> & { 'tls-port': number }) | undefined;
+  const redisStart = (port: number): RedisStartOptions => ({ port, dir: redisDir, detached, settings: { ...redisSettings(settings), ...redisTls }, logFile: path.join(redisDir, 'redis.log'), unixSocket: redisSocketOf(home) });
   try {
     await fs.mkdir(redisDir, { recursive: true });
-    redis = await startWithFreePort(spec.redisPort, (port) => startRedisServer(redisStart(port)));
+    redis = await startWithFreePort(spec.redisPort, async (port) => {
+      // The plaintext port stays on loopback for the readiness PING; every client authbench opens uses the TLS port.
+      redisTls = certs ? await redisTlsSettings(certs) : undefined;
+      return startRedisServer(redisStart(port));
+    });
   } catch (err) {
     await stopServer(postgres.pid);
     unregisterPostgres();
@@ -153,9 +195,9 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
     startedAt: new Date().toISOString(),
     postgres: { pid: postgres.pid, port: postgres.port },
     redis: { pid: redis.pid, port: redis.port },
-    pgUrl: postgresUrl(cluster.superuser, cluster.superuserPassword, postgres.port),
-    appPgUrl: postgresUrl(APP_ROLE, cluster.appPassword, postgres.port),
-    redisUrl: `redis://127.0.0.1:${redis.port}`,
+    pgUrl: tlsUrl(postgresUrl(cluster.superuser, cluster.superuserPassword, postgres.port), certs),
+    appPgUrl: tlsUrl(postgresUrl(APP_ROLE, cluster.appPassword, postgres.port), certs),
+    redisUrl: certs && redisTls ? `rediss://127.0.0.1:${redisTls['tls-port']}/?tls_ca=${encodeURIComponent(certs.caFile)}` : `redis://127.0.0.1:${redis.port}`,
     ...(detached ? {} : { ownerPid: process.pid }),
   };
   try {
@@ -199,6 +241,11 @@ async function reuseRunning(state: StateFile, running: RunningServers, spec: Tar
   const pgAlive = await isProcessOf(running.postgres.pid, 'postgres');
   const redisAlive = await isProcessOf(running.redis.pid, 'redis-server');
   const portsMatch = (spec.pgPort === undefined || spec.pgPort === running.postgres.port) && (spec.redisPort === undefined || spec.redisPort === running.redis.port);
+  if (pgAlive && redisAlive && running.detached && spec.tls !== undefined && spec.tls !== runsTls(running)) {
+    throw new InfrastructureError(InfraCode.stateFileConflict, `The provisioned servers run ${runsTls(running) ? 'with' : 'without'} TLS, and this command asks for ${spec.tls ? 'TLS' : '--no-tls'}.`, {
+      hint: 'Run `authbench teardown` and provision again with the TLS setting you want, or leave the flag out to use them as they are.',
+    });
+  }
   if (pgAlive && redisAlive && running.detached && portsMatch) {
     const facts = await prepareEmbeddedDatabase(state, running, settings);
     const { redisVersion } = await checkRedis(running.redisUrl);
@@ -298,7 +345,9 @@ async function startWithFreePort<T extends RunningPostgres | RunningRedis>(fixed
 
 /** Creates the `authbench` database when missing and applies per-run settings; returns version and settings. */
 async function prepareEmbeddedDatabase(state: StateFile, running: RunningServers, settings: ServerSettings): Promise<{ serverVersion: string; settings: Record<string, string> }> {
-  const maintenanceUrl = postgresUrl(state.superuser, state.superuserPassword, running.postgres.port, 'postgres');
+  const maintenance = new URL(running.pgUrl);
+  maintenance.pathname = '/postgres';
+  const maintenanceUrl = maintenance.toString();
   const admin = await connectPostgres(maintenanceUrl);
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);

@@ -56,6 +56,11 @@ export interface TargetSpec {
   allowNonEmpty?: boolean;
   /** Leave the servers running after dispose (authbench provision). */
   keepRunning?: boolean;
+  /**
+   * Servers authbench starts (embedded): PostgreSQL with ssl on and redis-server on a TLS port, certificates per data
+   * directory, clients on sslmode=verify-full and rediss://, workers over TCP + TLS. Default true; `--no-tls` sets false.
+   */
+  tls?: boolean;
 }
 
 /** A provisioned target: connection URLs and facts. Dispose stops what authbench started (unless kept running). */

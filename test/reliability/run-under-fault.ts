@@ -20,7 +20,14 @@ export interface FaultRun {
  * Runs `yaml` against pgUrl/redisUrl; `fault` is called once the load has run `faultAfterMs` (measured from the
  * "Load:" line plus the first progress update), and may take as long as it needs while the load goes on.
  */
-export async function runWithFault(yaml: string, urls: { pgUrl: string; redisUrl: string }, fault: () => Promise<void>, faultAfterMs = 1000): Promise<FaultRun> {
+export async function runWithFault(
+  yaml: string,
+  urls: { pgUrl: string; redisUrl: string },
+  fault: () => Promise<void>,
+  faultAfterMs = 1000,
+  /** Looks at the outcome while its report directory still exists (it is removed afterwards). */
+  inspect?: (outcome: RunOutcome) => Promise<void>,
+): Promise<FaultRun> {
   const plan = parseScenario(yaml, 'fault.yaml');
   const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-fault-'));
   let progress = '';
@@ -47,6 +54,7 @@ export async function runWithFault(yaml: string, urls: { pgUrl: string; redisUrl
   try {
     const outcome = await running;
     await watch;
+    await inspect?.(outcome);
     return { outcome, wallMs: Date.now() - started };
   } finally {
     await faulted?.catch(() => undefined);
@@ -101,7 +109,8 @@ export interface DedicatedCluster {
   remove(): Promise<void>;
 }
 
-export async function startDedicatedCluster(prefix: string): Promise<DedicatedCluster> {
+/** `settings` are added to the server's command line at every start (e.g. pg_stat_statements for the schema). */
+export async function startDedicatedCluster(prefix: string, settings: Readonly<Record<string, string | number>> = {}): Promise<DedicatedCluster> {
   const home = await fs.mkdtemp(path.join(os.tmpdir(), `authbench-${prefix}-`));
   await fs.chmod(home, 0o755);
   const dataDir = path.join(home, 'data');
@@ -115,7 +124,7 @@ export async function startDedicatedCluster(prefix: string): Promise<DedicatedCl
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     server: undefined,
     async start() {
-      cluster.server = await startServer({ dataDir, port, settings: { max_connections: 50 } });
+      cluster.server = await startServer({ dataDir, port, settings: { max_connections: 50, ...settings } });
       return cluster.server;
     },
     async remove() {

@@ -33,9 +33,9 @@ afterAll(async () => {
 });
 
 describe('embedded target', () => {
-  it('starts PostgreSQL 17 + redis-server, tuned, and stops both on dispose', async () => {
+  it('starts PostgreSQL 17 + redis-server, tuned, and stops both on dispose (tls: false: plaintext and the Unix sockets; TLS is embedded-tls.test.ts)', async () => {
     const started = performance.now();
-    const target = await provisionTarget({ kind: 'embedded', dataDir: home });
+    const target = await provisionTarget({ kind: 'embedded', dataDir: home, tls: false });
     const provisionMs = performance.now() - started;
     const state = await readState(home);
     const pids = [state?.running?.postgres.pid ?? -1, state?.running?.redis.pid ?? -1];

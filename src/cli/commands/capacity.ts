@@ -2,7 +2,7 @@
 // knee) by stepping the rate up and bisecting. Exit: 0 a knee was found, 1 no rate held, 2 invalid input, 3 infra, 130.
 import type { CommandModule } from 'yargs';
 import type { TargetKind } from '../../target/types.js';
-import { targetOverridesFromArgs } from '../options.js';
+import { TLS_OPTION, targetOverridesFromArgs } from '../options.js';
 
 interface CapacityArgs {
   file: string;
@@ -18,6 +18,7 @@ interface CapacityArgs {
   'pg-url'?: string;
   'redis-url'?: string;
   'data-dir'?: string;
+  tls?: boolean;
   html: boolean;
   'allow-unsafe-settings': boolean;
 }
@@ -40,6 +41,7 @@ const command: CommandModule<object, CapacityArgs> = {
       .option('pg-url', { type: 'string', describe: 'PostgreSQL admin URL (implies --target external)' })
       .option('redis-url', { type: 'string', describe: 'Redis URL (implies --target external)' })
       .option('data-dir', { type: 'string', describe: 'Directory of the servers authbench starts', defaultDescription: '.authbench' })
+      .option('tls', TLS_OPTION)
       .option('html', { type: 'boolean', default: true, describe: 'Write capacity.html' })
       .option('allow-unsafe-settings', { type: 'boolean', default: false, describe: 'Let target.serverSettings run commands, load code, change where the server listens or weaken durability (non-durable runs are marked so)' }),
   handler: async (args) => {

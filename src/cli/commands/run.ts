@@ -3,7 +3,7 @@
 import type { CommandModule } from 'yargs';
 import type { TargetKind } from '../../target/types.js';
 import type { ShardOf } from '../../scenario/plan.js';
-import { targetOverridesFromArgs } from '../options.js';
+import { TLS_OPTION, targetOverridesFromArgs } from '../options.js';
 
 interface RunArgs {
   file: string;
@@ -18,6 +18,7 @@ interface RunArgs {
   'pg-url'?: string;
   'redis-url'?: string;
   'data-dir'?: string;
+  tls?: boolean;
   'allow-non-empty'?: boolean;
   'allow-unsafe-settings': boolean;
   html: boolean;
@@ -47,6 +48,7 @@ const command: CommandModule<object, RunArgs> = {
       .option('pg-url', { type: 'string', describe: 'PostgreSQL admin URL (implies --target external; default $DATABASE_URL)' })
       .option('redis-url', { type: 'string', describe: 'Redis URL (implies --target external; default $REDIS_URL)' })
       .option('data-dir', { type: 'string', describe: 'Directory of the servers authbench starts', defaultDescription: '.authbench' })
+      .option('tls', TLS_OPTION)
       .option('allow-non-empty', { type: 'boolean', describe: 'Allow writing into a database that holds other tables' })
       .option('allow-unsafe-settings', { type: 'boolean', default: false, describe: 'Let target.serverSettings run commands, load code, change where the server listens or weaken durability (non-durable runs are marked so)' })
       .option('html', { type: 'boolean', default: true, describe: 'Write report.html' })

@@ -5,9 +5,11 @@ import { beginLogin, finishLogin } from '../../authdb/queries.js';
 import { createRefreshSecret } from '../../authdb/refresh-token.js';
 import { isUnavailable } from '../../authdb/redis/index.js';
 import { IP_POOL_SIZE } from '../../scenario/operations.js';
-import { verifyPassword } from '../../target/seed/password-hashes.js';
+import { verifyPassword } from '../../authdb/password.js';
 import { CacheUnavailableError } from '../classify-error.js';
 import { compileGenerator } from '../generators.js';
+import { AcknowledgedLoginSink } from '../acknowledged-logins.js';
+import { accessTokensFor, signAccessToken } from './access-token.js';
 import { SeededDataset } from './dataset.js';
 import { booleanOption, enumOption, generatorOption, numberOption } from './options.js';
 import { Semaphore } from './semaphore.js';
@@ -34,6 +36,8 @@ export const authLoginOperation: OperationDefinition = {
     const random = env.random.fork('auth.login');
     const ipSampler = compileGenerator(generatorOption(step.options, 'ip', { kind: 'uniform', min: 1, max: IP_POOL_SIZE }), random.fork('ip'), partitionOf(env));
     const layer = env.redisLayer();
+    const tokens = booleanOption(step.options, 'jwt', true) ? accessTokensFor(env.dataset.seed) : null;
+    const acknowledged = booleanOption(step.options, 'recordAcknowledged', false) ? new AcknowledgedLoginSink() : null;
     let attempt = 0;
 
     return {
@@ -71,6 +75,8 @@ export const authLoginOperation: OperationDefinition = {
             if (wrong) return failed('wrong_answer', `login with a wrong password succeeded for ${username}`);
             if (expectedStatus !== 'active') return failed('wrong_answer', `a ${expectedStatus} account logged in (${username})`);
             const expiresAtMs = result.expiresAt?.getTime() ?? Date.now() + 3_600_000;
+            if (tokens && result.jti) signAccessToken(scope, tokens, { jti: result.jti, userId: record.userId, issuedAtMs: Date.now(), expiresAtMs });
+            if (result.jti) acknowledged?.add(result.jti);
             if (result.jti) env.sessions.add({ jti: result.jti, userId: record.userId, expiresAtMs, refreshSecret: refresh.secret });
             if (cacheSession && result.jti) {
               const written = await scope.phase('cache', () => layer.setSession({ jti: result.jti!, userId: record.userId, expiresAtMs }));

@@ -4,6 +4,7 @@
 // outside the warm set become hits after their first check: the real hit ratio is reported in outcomes.
 import { loadPermissionGrants, loadPermissionMasks } from '../../authdb/queries.js';
 import { PERMISSIONS } from '../../scenario/operations.js';
+import { listenForPermissionChanges } from '../permission-changes.js';
 import { SeededDataset } from './dataset.js';
 import { failed, ok, requirePg, type OperationDefinition } from './types.js';
 
@@ -30,6 +31,12 @@ export const rbacCheckOperation: OperationDefinition = {
       const ids = Array.from({ length: Math.min(LOAD_BATCH, dataset.users - from) }, (_, k) => dataset.userId(from + k));
       for (const [id, grant] of await loadPermissionGrants(setup, ids)) expected.set(id, grant.mask);
     }
+    // A role changed during the run (announced after its cache invalidation): the new mask is the right answer.
+    const changes = new Map<string, number>();
+    listenForPermissionChanges((change) => {
+      expected.set(change.userId, BigInt(change.mask));
+      changes.set(change.userId, (changes.get(change.userId) ?? 0) + 1);
+    });
 
     return {
       async run(scope) {
@@ -37,6 +44,9 @@ export const rbacCheckOperation: OperationDefinition = {
         const userId = dataset.userId(dataset.indexOf(scope.param('user')));
         const bit = bitOf(scope.param('permission') ?? 1);
         if (bit < 0 || bit >= PERMISSIONS.length) return failed('client', `permission ${String(scope.param('permission'))} is not one of the ${PERMISSIONS.length}`);
+        const holds = (mask: bigint | undefined): boolean => ((mask ?? 0n) & (1n << BigInt(bit))) !== 0n;
+        const wantBefore = holds(expected.get(userId));
+        const changesBefore = changes.get(userId) ?? 0;
         let dbMs = 0;
         const started = performance.now();
         const check = await layer.hasPermission(userId, bit, async (ids) => {
@@ -49,10 +59,12 @@ export const rbacCheckOperation: OperationDefinition = {
         });
         scope.addPhase('cache', performance.now() - started - dbMs);
         if (check.source === 'loader') scope.addPhase('db', dbMs);
-        const want = ((expected.get(userId) ?? 0n) & (1n << BigInt(bit))) !== 0n;
-        if (check.allowed !== want) return failed('wrong_answer', `${PERMISSIONS[bit]} ${check.allowed ? 'granted' : 'denied'} to user ${userId}, expected ${want ? 'granted' : 'denied'}`);
+        const want = holds(expected.get(userId));
+        // A change announced while this check ran: either answer is right (it raced the change); after, only the new one.
+        const overlapped = (changes.get(userId) ?? 0) !== changesBefore && check.allowed === wantBefore;
+        if (check.allowed !== want && !overlapped) return failed('wrong_answer', `${PERMISSIONS[bit]} ${check.allowed ? 'granted' : 'denied'} to user ${userId}, expected ${want ? 'granted' : 'denied'}`);
         if (check.cache === 'unavailable') return failed('cache', 'permission cache unavailable; answered by the database');
-        return ok(`${check.source === 'cache' ? 'hit' : 'miss'}:${want ? 'granted' : 'denied'}`);
+        return ok(`${check.source === 'cache' ? 'hit' : 'miss'}:${check.allowed ? 'granted' : 'denied'}`);
       },
     };
   },

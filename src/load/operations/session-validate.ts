@@ -6,8 +6,9 @@ import { validateSession } from '../../authdb/queries.js';
 import { isUnavailable } from '../../authdb/redis/index.js';
 import type { SeededSession } from '../../target/seed/layout.js';
 import { CacheUnavailableError } from '../classify-error.js';
+import { accessTokensFor, PresentedTokens, verifyAccessToken } from './access-token.js';
 import { SeededDataset } from './dataset.js';
-import { numberOption } from './options.js';
+import { booleanOption, numberOption } from './options.js';
 import { failed, ok, requirePg, type OperationDefinition } from './types.js';
 import { isWarmSession } from './warm-set.js';
 
@@ -26,6 +27,9 @@ export const sessionValidateOperation: OperationDefinition = {
     const random = env.random.fork('session.validate');
     const layer = env.redisLayer();
     const seed = dataset.spec.seed;
+    const tokens = booleanOption(step.options, 'jwt', true) ? accessTokensFor(env.dataset.seed) : null;
+    const presented = tokens ? new PresentedTokens(tokens) : null;
+    const expiredShare = tokens ? numberOption(step.options, 'expiredShare', 0) : 0;
 
     /** The first session of user i (or a following user) that fits: zipf hotness is kept, the kind is exact. */
     const find = (start: number, want: Want): { i: number; session: SeededSession } | undefined => {
@@ -50,6 +54,14 @@ export const sessionValidateOperation: OperationDefinition = {
         if (!found) return failed('client', `the dataset has no ${want} session to validate`);
         const { i, session } = found;
         const userId = dataset.userId(i);
+        if (tokens && presented) {
+          const expired = expiredShare > 0 && random.float() < expiredShare;
+          const session = { jti: found.session.jti, userId, issuedAtMs: found.session.issuedAtMs, expiresAtMs: found.session.expiresAtMs };
+          const verdict = verifyAccessToken(scope, tokens, expired ? presented.expired(session, Date.now()) : presented.of(session));
+          if (expired) return verdict.ok ? failed('wrong_answer', 'an expired access token was accepted') : ok('expired');
+          if (!verdict.ok) return failed('wrong_answer', `a valid access token was refused (${verdict.reason})`);
+          if (verdict.claims.jti !== found.session.jti) return failed('wrong_answer', 'the access token carried another jti');
+        }
         const check = await scope.phase('cache', () => layer.checkToken(session.jti, userId, session.issuedAtMs));
         if (check.status === 'denied') {
           if (want !== 'revoked') return failed('wrong_answer', `an active session was denied by the cache (${check.reason})`);
