@@ -1,11 +1,11 @@
 // The seeded dataset as the generator sees it, without the database: who user rank r is, their password,
 // status and sessions (pure functions of the dataset spec, shared with the seeder in src/target/seed/).
-import { passwordForUser, usernameForUser, userIdForIndex, wrongPasswordForUser } from '../../target/seed/identities.js';
-import { sessionCountOfUser, sessionOfUser, userStatusOf, type SeededSession, type UserStatus } from '../../target/seed/layout.js';
-import { resolveDatasetSpec } from '../../target/seed/spec.js';
-import type { ResolvedDatasetSpec } from '../../target/seed/types.js';
-import type { DatasetFacts } from '../protocol.js';
-import type { ParamValue } from '../generators.js';
+import { passwordForUser, usernameForUser, userIdForIndex, wrongPasswordForUser } from './identities.js';
+import { sessionCountOfUser, sessionOfUser, userStatusOf, type SeededSession, type UserStatus } from './layout.js';
+import { resolveDatasetSpec } from './spec.js';
+import type { ResolvedDatasetSpec } from './types.js';
+import type { DatasetFacts } from '../load/protocol.js';
+import type { ParamValue } from '../load/generators.js';
 
 export class SeededDataset {
   readonly spec: ResolvedDatasetSpec;

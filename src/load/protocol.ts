@@ -25,7 +25,7 @@ export interface DatasetFacts {
   readonly sessionsPerUser: number;
   readonly revokedShare: number;
   readonly agentShare: number;
-  /** Known passwords of the dataset (users share them by index); see src/target/seed/identities.ts. */
+  /** Known passwords of the dataset (users share them by index); see src/dataset/identities.ts. */
   readonly passwordCount: number;
 }
 

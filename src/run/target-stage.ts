@@ -3,13 +3,13 @@
 import { provisionTarget, type Target, type TargetSpec } from '../target/provision.js';
 import { prepareDatabase } from '../target/prepare.js';
 import { seedDataset } from '../target/seed/seed-dataset.js';
-import { resolveDatasetSpec } from '../target/seed/spec.js';
+import { resolveDatasetSpec } from '../dataset/spec.js';
 import type { Plan } from '../scenario/plan.js';
 import type { DatasetFacts } from '../load/protocol.js';
 import type { RunResults } from '../results/types.js';
 import { AbortedError } from '../errors.js';
 import type { RunPhase } from './signals.js';
-import { assertConnectionBudget, readConnectionLimits } from './connection-budget.js';
+import { assertConnectionBudget, readConnectionLimits } from '../server-evidence/connection-budget.js';
 
 /** Operations that only need a server, not authbench's schema or data. */
 const SCHEMALESS_OPERATIONS = new Set(['sql', 'redis']);

@@ -5,8 +5,8 @@ import pg from 'pg';
 import { pgClientConfig } from '../target/tls.js';
 import { loadPermissionMasks } from '../authdb/queries.js';
 import { connectRedis, createRedisLayer, type CachedSession } from '../authdb/redis/index.js';
-import { SeededDataset } from '../load/operations/dataset.js';
-import { isWarmPermissionUser, isWarmSession } from '../load/operations/warm-set.js';
+import { SeededDataset } from '../dataset/seeded-dataset.js';
+import { isWarmPermissionUser, isWarmSession } from '../dataset/warm-set.js';
 import type { Plan } from '../scenario/plan.js';
 import type { PreparedTarget } from './target-stage.js';
 

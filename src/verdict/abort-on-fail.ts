@@ -3,8 +3,8 @@
 import { evaluateThresholds, thresholdsToAbortOn } from '../thresholds/index.js';
 import type { Threshold } from '../thresholds/types.js';
 import type { ServerEvidence } from '../results/types.js';
-import type { ConnectionPeaks } from './connection-sampler.js';
-import type { LiveTotals } from './live-totals.js';
+import type { ConnectionPeaks } from '../server-evidence/connection-sampler.js';
+import type { LiveTotals } from '../run/live-totals.js';
 
 export class AbortOnFail {
   private readonly watched: readonly Threshold[];

@@ -8,7 +8,7 @@ import { IP_POOL_SIZE } from '../../scenario/operations.js';
 import { verifyPassword } from '../../target/seed/password-hashes.js';
 import { CacheUnavailableError } from '../classify-error.js';
 import { compileGenerator } from '../generators.js';
-import { SeededDataset } from './dataset.js';
+import { SeededDataset } from '../../dataset/seeded-dataset.js';
 import { booleanOption, enumOption, generatorOption, numberOption } from './options.js';
 import { Semaphore } from './semaphore.js';
 import { failed, ok, partitionOf, requirePg, type OperationDefinition } from './types.js';

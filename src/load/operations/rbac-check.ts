@@ -4,7 +4,7 @@
 // outside the warm set become hits after their first check: the real hit ratio is reported in outcomes.
 import { loadPermissionGrants, loadPermissionMasks } from '../../authdb/queries.js';
 import { PERMISSIONS } from '../../scenario/operations.js';
-import { SeededDataset } from './dataset.js';
+import { SeededDataset } from '../../dataset/seeded-dataset.js';
 import { failed, ok, requirePg, type OperationDefinition } from './types.js';
 
 /** Users per round trip when loading the expected masks. */

@@ -4,12 +4,12 @@
 // the real hit/miss counts are reported as outcomes.
 import { validateSession } from '../../authdb/queries.js';
 import { isUnavailable } from '../../authdb/redis/index.js';
-import type { SeededSession } from '../../target/seed/layout.js';
+import type { SeededSession } from '../../dataset/layout.js';
 import { CacheUnavailableError } from '../classify-error.js';
-import { SeededDataset } from './dataset.js';
+import { SeededDataset } from '../../dataset/seeded-dataset.js';
 import { numberOption } from './options.js';
 import { failed, ok, requirePg, type OperationDefinition } from './types.js';
-import { isWarmSession } from './warm-set.js';
+import { isWarmSession } from '../../dataset/warm-set.js';
 
 /** How far past the drawn user the search for a fitting session may go before giving up. */
 const SEARCH_LIMIT = 10_000;

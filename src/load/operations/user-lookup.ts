@@ -1,7 +1,7 @@
 // `user.lookup`: one user's document (profile and active roles) by primary key or by case-insensitive username.
 // The answer is checked against who the seeded user is.
 import { lookupUser } from '../../authdb/queries.js';
-import { SeededDataset } from './dataset.js';
+import { SeededDataset } from '../../dataset/seeded-dataset.js';
 import { enumOption } from './options.js';
 import { failed, ok, requirePg, type OperationDefinition } from './types.js';
 

@@ -1,7 +1,7 @@
 // The dataset fingerprint: SHA-256 of everything that determines the seeded rows (spec, generator version, schema).
 // Equal fingerprints mean the database already holds exactly this dataset, so seeding can be skipped.
 import { createHash } from 'node:crypto';
-import type { ResolvedDatasetSpec } from './types.js';
+import type { ResolvedDatasetSpec } from '../../dataset/types.js';
 
 /** Bump whenever a generator change alters any seeded value; it forces existing datasets to be reseeded. */
 export const GENERATOR_VERSION = 1;

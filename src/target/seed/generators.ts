@@ -1,8 +1,8 @@
 // Row generators for each seeded table: lazy iterables of COPY text lines, in primary-key order.
 // Every value comes from layout.ts / identities.ts, so a row depends only on (spec, row index).
 import { hash as digest } from 'node:crypto';
-import { Stream, hash32 } from './prng.js';
-import { displayNameForUser, emailForUser, passwordIndexForUser, userIdForIndex, usernameForUser } from './identities.js';
+import { Stream, hash32 } from '../../dataset/prng.js';
+import { displayNameForUser, emailForUser, passwordIndexForUser, userIdForIndex, usernameForUser } from '../../dataset/identities.js';
 import {
   DATASET_EPOCH_MS,
   sessionJtiRange,
@@ -12,9 +12,9 @@ import {
   userCreatedAtMs,
   userStatusOf,
   type RoleCatalog,
-} from './layout.js';
+} from '../../dataset/layout.js';
 import { copyLine, copyTimestamp, escapeCopyText } from './copy-stream.js';
-import type { ResolvedDatasetSpec } from './types.js';
+import type { ResolvedDatasetSpec } from '../../dataset/types.js';
 
 /** One table to load: where, which columns, and the lines. */
 export interface TableData {
