@@ -8,20 +8,17 @@ import { LoadPool, workerCount, type LoadOutcome } from '../load/pool.js';
 import type { WorkerTestHooks } from '../load/protocol.js';
 import { IntervalAggregator, type AggregatedRun } from '../metrics/aggregator.js';
 import { DEFAULT_INTERVAL_MS, intervalIndexAt } from '../metrics/intervals.js';
-import { exitCodeForVerdict } from '../report/index.js';
 import { RESULTS_SCHEMA_VERSION, type IntervalPoint, type RunResults, type RunStatus } from '../results/types.js';
 import type { Plan } from '../scenario/plan.js';
-import { evaluateThresholds, overallVerdict } from '../thresholds/index.js';
 import type { TargetSpec } from '../target/types.js';
 import { durabilityWeakenedBy } from '../target/durability.js';
 import { withDeadline } from '../target/redis-ready.js';
 import { redactUrl, redactUrlsInText } from '../target/url.js';
 import { pgClientConfig, redisTlsOptions } from '../target/tls.js';
-import { AbortOnFail } from '../verdict/abort-on-fail.js';
+import { AbortOnFail, decideVerdict, DEFAULT_LATENESS_BOUND_MS, exitCodeForVerdict } from '../verdict/index.js';
 import { makeCacheCold } from './cold-cache.js';
 import { ConnectionSampler, peaksOf, type ConnectionPeaks, type ConnectionSample } from '../server-evidence/connection-sampler.js';
 import { describeBuild, describeEnvironment } from './environment.js';
-import { DEFAULT_LATENESS_BOUND_MS, judgeGenerator } from '../verdict/generator-validity.js';
 import { LiveTotals } from './live-totals.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { summarizeFaults } from './recovery.js';
@@ -231,11 +228,15 @@ export class BenchmarkRun {
     const plan = this.plan;
     const { prepared, outcome, aggregated } = input;
     const status: RunStatus = outcome.failure ? 'failed' : outcome.stopped || this.abortReason ? 'aborted' : 'completed';
-    const generator = judgeGenerator({ health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model });
     const intervals = withConnections(aggregated.intervals, input.samples, { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs });
     const server = input.after ? serverEvidence(input.before, input.after, input.peaks, input.redisReadings) : null;
-    const thresholds = evaluateThresholds(plan.thresholds, { operations: aggregated.operations, server });
-    const verdict = overallVerdict(status, generator, thresholds, { stoppedByThreshold: this.stoppedByThreshold });
+    const { generator, thresholds, verdict } = decideVerdict({
+      status,
+      generator: { health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model },
+      thresholds: plan.thresholds,
+      results: { operations: aggregated.operations, server },
+      stoppedByThreshold: this.stoppedByThreshold,
+    });
     const abortReason = outcome.failure?.message ?? this.abortReason;
     const recovery = summarizeFaults(outcome.faults, outcome.startAtMs, outcome.redisOutages);
     const target = prepared.target;
