@@ -5,17 +5,16 @@ import { prepareDatabase } from '../target/prepare.js';
 import { seedDataset } from '../target/seed/seed-dataset.js';
 import { resolveDatasetSpec } from '../dataset/spec.js';
 import type { Plan } from '../scenario/plan.js';
+import { findOperation } from '../load/operations/index.js';
 import type { DatasetFacts } from '../load/protocol.js';
 import type { RunResults } from '../results/types.js';
 import { AbortedError } from '../errors.js';
 import type { RunPhase } from './signals.js';
 import { assertConnectionBudget, readConnectionLimits } from '../server-evidence/connection-budget.js';
 
-/** Operations that only need a server, not authbench's schema or data. */
-const SCHEMALESS_OPERATIONS = new Set(['sql', 'redis']);
-
+/** Whether some operation of the plan needs authbench's schema and dataset (each operation's file says). */
 export function needsSchema(plan: Plan): boolean {
-  return plan.mix.some((entry) => entry.steps.some((step) => !SCHEMALESS_OPERATIONS.has(step.op)));
+  return plan.mix.some((entry) => entry.steps.some((step) => findOperation(step.op)?.needsSchema ?? true));
 }
 
 export interface PreparedTarget {
