@@ -5,6 +5,7 @@ import { authLoginOperation } from './auth-login.js';
 import { authLogoutOperation } from './auth-logout.js';
 import { rbacCheckOperation } from './rbac-check.js';
 import { redisOperation } from './redis.js';
+import { sessionRevokeAllOperation } from './session-revoke-all.js';
 import { sessionValidateOperation } from './session-validate.js';
 import { sqlOperation } from './sql.js';
 import { tokenRefreshOperation } from './token-refresh.js';
@@ -17,6 +18,7 @@ const definitions: readonly OperationDefinition[] = [
   userLookupOperation,
   tokenRefreshOperation,
   authLogoutOperation,
+  sessionRevokeAllOperation,
   sqlOperation,
   redisOperation,
 ];
