@@ -3,6 +3,7 @@
 import { ERROR_KINDS, type ErrorKind, type GeneratorHealth, type IntervalOperation, type IntervalPoint, type OperationResult } from '../results/types.js';
 import { createHistogram, encode, maxUs, mergeEncodedInto, mergeInto, summarize, type Histogram } from './histogram.js';
 import type { IntervalSnapshot } from './types.js';
+import { splitOperationKey } from '../results/keys.js';
 
 export interface AggregatorOptions {
   /** Snapshots expected per interval; an interval is merged as soon as all of them arrived (or at finish). */
@@ -60,10 +61,6 @@ function addCount<K>(map: Map<K, number>, key: K, n: number): void {
   map.set(key, (map.get(key) ?? 0) + n);
 }
 
-function splitKey(key: string): { operation: string; phase?: string } {
-  const slash = key.indexOf('/');
-  return slash < 0 ? { operation: key } : { operation: key.slice(0, slash), phase: key.slice(slash + 1) };
-}
 
 function sortedErrors(map: ReadonlyMap<ErrorKind, number>): Partial<Record<ErrorKind, number>> {
   const errors: Partial<Record<ErrorKind, number>> = {};
@@ -242,7 +239,7 @@ export class IntervalAggregator {
       const service = summarize(t.service);
       return {
         key,
-        ...splitKey(key),
+        ...splitOperationKey(key),
         count: t.count,
         errors: sortedErrors(t.errors),
         outcomes: Object.fromEntries([...t.outcomes.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),

@@ -3,6 +3,7 @@
 import type { ErrorKind, OperationResult } from '../results/types.js';
 import { createHistogram, decode, mergeInto, summarize, type Histogram } from '../metrics/histogram.js';
 import type { IntervalSnapshot } from '../metrics/types.js';
+import { isTopLevelKey, splitOperationKey } from '../results/keys.js';
 
 class KeyRunning {
   readonly latency: Histogram = createHistogram(64);
@@ -37,10 +38,10 @@ export class LiveTotals {
       if (k.latency !== null) {
         const latency = decode(k.latency);
         mergeInto(running.latency, latency);
-        if (!key.includes('/')) mergeInto(this.overall, latency);
+        if (isTopLevelKey(key)) mergeInto(this.overall, latency);
       }
       if (k.service !== null) mergeInto(running.service, decode(k.service));
-      if (!key.includes('/')) {
+      if (isTopLevelKey(key)) {
         this.finishedCount += k.count;
         for (const n of Object.values(k.errors)) this.errorCount += n ?? 0;
       }
@@ -68,11 +69,9 @@ export class LiveTotals {
   operations(measuredMs: number): OperationResult[] {
     const seconds = measuredMs / 1000;
     return [...this.keys.entries()].map(([key, r]) => {
-      const slash = key.indexOf('/');
       return {
         key,
-        operation: slash < 0 ? key : key.slice(0, slash),
-        ...(slash < 0 ? {} : { phase: key.slice(slash + 1) }),
+        ...splitOperationKey(key),
         count: r.count,
         errors: { ...r.errors },
         outcomes: { ...r.outcomes },

@@ -1,6 +1,7 @@
 // The frozen plan of one run: what a scenario file says, validated, in program units (ms, per second, 0..1).
 // Produced once by the scenario parser; every later stage reads it and none changes it.
 import type { Threshold } from '../thresholds/types.js';
+import { operationKey, taggedOperation } from '../results/keys.js';
 
 export type { Threshold } from '../thresholds/types.js';
 
@@ -116,7 +117,7 @@ export interface MixEntry {
 
 /** The result key an operation of an entry is recorded under: `op`, or `op@tag` for a tagged entry. */
 export function recordedOperation(op: string, tag: string | undefined): string {
-  return tag === undefined ? op : `${op}@${tag}`;
+  return taggedOperation(op, tag);
 }
 
 export interface Plan {
@@ -140,5 +141,5 @@ export interface Plan {
 
 /** Key of an operation or phase in results: `auth.login`, or `auth.login/db` for a phase. */
 export function metricKey(operation: string, phase?: string): string {
-  return phase ? `${operation}/${phase}` : operation;
+  return operationKey(operation, phase);
 }
