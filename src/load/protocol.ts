@@ -4,6 +4,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { Plan } from '../scenario/plan.js';
 import type { IntervalSnapshot } from '../metrics/types.js';
 import type { RedisOutage } from '../authdb/redis/availability.js';
+import type { ErrorCode } from '../errors.js';
 
 export type { RedisOutage };
 
@@ -13,7 +14,7 @@ export type PlainErrorKind = 'infrastructure' | 'input' | 'client';
 /** An error as plain data: survives postMessage and task results. `code` is a stable AB_ERR_* code. */
 export interface PlainError {
   readonly kind: PlainErrorKind;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
   readonly hint?: string;
 }
@@ -83,6 +84,6 @@ export type WorkerResult =
   | { readonly status: 'completed'; readonly workerId: number }
   | { readonly status: 'failed'; readonly workerId: number; readonly error: PlainError };
 
-export function plainError(kind: PlainErrorKind, code: string, message: string, hint?: string): PlainError {
+export function plainError(kind: PlainErrorKind, code: ErrorCode, message: string, hint?: string): PlainError {
   return hint === undefined ? { kind, code, message } : { kind, code, message, hint };
 }

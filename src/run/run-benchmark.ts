@@ -3,7 +3,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { AbortedError, ExitCode, InfrastructureError, InvalidInputError, type AuthbenchError } from '../errors.js';
+import { AbortedError, ExitCode, InfraCode, InfrastructureError, InvalidInputError, isInfraErrorCode, isInputErrorCode, type AuthbenchError } from '../errors.js';
 import { LoadPool, workerCount, type LoadOutcome } from '../load/pool.js';
 import type { WorkerTestHooks } from '../load/protocol.js';
 import { IntervalAggregator, type AggregatedRun } from '../metrics/aggregator.js';
@@ -316,9 +316,9 @@ function finishOutcome(results: RunResults, dir: string, outcome: LoadOutcome, i
   if (outcome.failure) {
     const f = outcome.failure;
     const error =
-      f.kind === 'input'
+      f.kind === 'input' && isInputErrorCode(f.code)
         ? new InvalidInputError(f.message, { code: f.code, ...(f.hint ? { hint: f.hint } : {}) })
-        : new InfrastructureError(f.code, f.message, f.hint ? { hint: f.hint } : {});
+        : new InfrastructureError(isInfraErrorCode(f.code) ? f.code : InfraCode.workerFailed, f.message, f.hint ? { hint: f.hint } : {});
     return { results, dir, exitCode: error.exitCode, error };
   }
   return { results, dir, exitCode: interrupted ? ExitCode.aborted : exitCodeForVerdict(results.verdict) };
