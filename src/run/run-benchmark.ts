@@ -130,7 +130,6 @@ export class BenchmarkRun {
       throwIfInterrupted(this.abortController.signal, 'warm');
       this.phase = 'load';
       const sampler = new ConnectionSampler(admin);
-      const live = new LiveTotals(plan.load.warmupMs);
       const abortOnFail = new AbortOnFail(plan.thresholds);
       const progress = new ProgressLine(progressStream);
       const totalMs = plan.load.warmupMs + plan.load.durationMs;
@@ -153,6 +152,7 @@ export class BenchmarkRun {
         model: plan.load.model,
         onInterval: (point) => onPoint(point),
       });
+      const live = new LiveTotals(aggregator);
       const before = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null);
       const redisSampler = before.redis ? new RedisSampler(redis) : null;
       this.pool = new LoadPool({
@@ -167,10 +167,7 @@ export class BenchmarkRun {
           sampler.start(at);
           redisSampler?.start();
         },
-        onInterval: (snapshot) => {
-          live.add(snapshot);
-          aggregator.add(snapshot);
-        },
+        onInterval: (snapshot) => aggregator.add(snapshot),
         ...(this.options.testHooks ? { testHooks: this.options.testHooks } : {}),
       });
       if (this.abortReason) this.pool.stop();
