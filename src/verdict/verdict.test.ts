@@ -37,19 +37,19 @@ describe('exitCodeForVerdict', () => {
 
 describe('decideVerdict', () => {
   const health = { scheduled: 1000, started: 1000, dropped: 0, late: 0, scheduleLagP99Ms: 0, scheduleLagMaxMs: 0, eventLoopLagP99Ms: 0, eventLoopLagMaxMs: 0 };
-  const inputs = (dropped: number) => ({
+  const inputs = (late: number) => ({
     status: 'completed' as const,
-    generator: { health: { ...health, dropped }, latenessBoundMs: 10, incompleteIntervals: [], model: 'open' as const },
+    generator: { health: { ...health, late }, latenessBoundMs: 10, incompleteIntervals: [], model: 'open' as const },
     thresholds: [],
     results: { operations: [], server: null },
     stoppedByThreshold: false,
   });
 
-  it('judges the generator and the thresholds together: 1 % unkept is valid, more is INVALID with a reason', () => {
+  it('judges the generator and the thresholds together: 1 % late is valid, more is INVALID with a reason', () => {
     expect(decideVerdict(inputs(10))).toMatchObject({ verdict: 'PASS', generator: { valid: true, invalidReasons: [] }, thresholds: [] });
     const invalid = decideVerdict(inputs(11));
     expect(invalid.verdict).toBe('INVALID');
-    expect(invalid.generator.invalidReasons[0]).toMatch(/^1\.10 % of 1000 scheduled iterations were dropped \(11\)/);
+    expect(invalid.generator.invalidReasons[0]).toMatch(/^1\.10 % of 1000 scheduled iterations were seen by the generator more than 10 ms after their intended start \(11\)/);
     expect(exitCodeForVerdict(invalid.verdict)).toBe(ExitCode.invalidRun);
   });
 });
