@@ -6,6 +6,7 @@ import { expect, it } from 'vitest';
 import { createKeySpace, defaultPrefix } from '../../src/authdb/redis/keys.js';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
 import { parseScenario } from '../../src/scenario/parse.js';
+import { schemaProblems } from '../support/results-schema.js';
 import { useRunServers } from '../support/servers.js';
 
 const servers = useRunServers('revokeall');
@@ -34,6 +35,7 @@ mix:
 it('revokes and denylists every session of the user issued during the run, and no seeded one', async () => {
   const started = new Date();
   const { results } = await runBenchmark(parseScenario(scenario, 'revoke-all.yaml'), servers.quietRunOptions('revoke-all'));
+  expect(schemaProblems('results', results)).toEqual([]);
   const byKey = new Map(results.operations.map((o) => [o.key, o]));
   for (const op of results.operations) expect(op.errors, op.key).toEqual({});
   const revokeAll = byKey.get('session.revoke-all')!;
