@@ -2,7 +2,7 @@
 // The resolved spec is what the fingerprint and the generators see.
 import { InvalidInputError, type InputIssue } from '../errors.js';
 import { DEFAULT_PASSWORD_COUNT } from './identities.js';
-import type { DatasetSpec, HashParams, ResolvedDatasetSpec } from './types.js';
+import type { DatasetSpec, HashParams, Dataset } from './types.js';
 
 /** OWASP's minimum recommended Argon2id parameters (m=19 MiB, t=2, p=1). */
 export const OWASP_MIN_HASH_PARAMS: Readonly<HashParams> = Object.freeze({ memoryKiB: 19456, timeCost: 2, parallelism: 1 });
@@ -16,8 +16,8 @@ export const DATASET_DEFAULTS = Object.freeze({
 
 const MAX_USERS = 100_000_000;
 
-export function resolveDatasetSpec(spec: DatasetSpec): ResolvedDatasetSpec {
-  const resolved: ResolvedDatasetSpec = {
+export function resolveDatasetSpec(spec: DatasetSpec): Dataset {
+  const resolved: Dataset = {
     users: spec.users,
     seed: spec.seed,
     sessionsPerUser: spec.sessionsPerUser ?? DATASET_DEFAULTS.sessionsPerUser,

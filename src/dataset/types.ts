@@ -29,8 +29,12 @@ export interface DatasetSpec {
   hashParams?: Partial<HashParams>;
 }
 
-/** DatasetSpec with every default filled in: what the fingerprint is computed from. */
-export interface ResolvedDatasetSpec {
+/**
+ * The seeded dataset: DatasetSpec with every default filled in (resolveDatasetSpec). What the fingerprint is computed
+ * from, what the seeder writes, and what the workers' model (SeededDataset) reads — one type, passed whole, never copied
+ * field by field. results.json records its identity (users, seed, fingerprint, reused).
+ */
+export interface Dataset {
   users: number;
   seed: number;
   sessionsPerUser: number;

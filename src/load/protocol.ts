@@ -5,6 +5,7 @@ import type { Plan } from '../scenario/plan.js';
 import type { IntervalSnapshot } from '../metrics/types.js';
 import type { RedisOutage } from '../authdb/redis/availability.js';
 import type { ErrorCode } from '../errors.js';
+import type { Dataset } from '../dataset/types.js';
 
 export type { RedisOutage };
 
@@ -17,17 +18,6 @@ export interface PlainError {
   readonly code: ErrorCode;
   readonly message: string;
   readonly hint?: string;
-}
-
-/** Facts about the seeded dataset that operations need to generate valid requests and check answers. */
-export interface DatasetFacts {
-  readonly users: number;
-  readonly seed: number;
-  readonly sessionsPerUser: number;
-  readonly revokedShare: number;
-  readonly agentShare: number;
-  /** Known passwords of the dataset (users share them by index); see src/dataset/identities.ts. */
-  readonly passwordCount: number;
 }
 
 /** Hooks that only tests set: they make a worker misbehave on purpose. */
@@ -48,7 +38,8 @@ export interface WorkerTask {
   readonly slots: number;
   /** This worker's share of the open model's maxInFlight. */
   readonly maxInFlight: number;
-  readonly dataset: DatasetFacts;
+  /** The seeded dataset (src/dataset/types.ts): operations derive users, passwords and sessions from it. */
+  readonly dataset: Dataset;
   /** Length of one time-series interval, ms (normally 1000). */
   readonly intervalMs: number;
   /** Started iterations later than this after their intended time count as late. */

@@ -159,7 +159,7 @@ export class BenchmarkRun {
         plan,
         pgUrl: prepared.workerPgUrl,
         redisUrl: prepared.workerRedisUrl,
-        dataset: prepared.facts,
+        dataset: prepared.dataset,
         intervalMs,
         latenessBoundMs,
         onStart: (at) => {
@@ -265,7 +265,7 @@ export class BenchmarkRun {
         settings: target.settings,
         ...(nonDurable.length > 0 ? { nonDurable } : {}),
       },
-      dataset: prepared.dataset,
+      dataset: prepared.seeded,
       environment: describeEnvironment(),
       operations: aggregated.operations,
       intervals,

@@ -6,7 +6,7 @@ import { seedDataset } from '../target/seed/seed-dataset.js';
 import { resolveDatasetSpec } from '../dataset/spec.js';
 import type { Plan } from '../scenario/plan.js';
 import { findOperation } from '../load/operations/index.js';
-import type { DatasetFacts } from '../load/protocol.js';
+import type { Dataset } from '../dataset/types.js';
 import type { RunResults } from '../results/types.js';
 import { AbortedError } from '../errors.js';
 import type { RunPhase } from './signals.js';
@@ -25,8 +25,10 @@ export interface PreparedTarget {
   readonly workerRedisUrl: string;
   /** How the workers reach each server, as results.json records it. */
   readonly workerTransport: { readonly postgres: 'unix-socket' | 'tcp'; readonly redis: 'unix-socket' | 'tcp' };
-  readonly dataset: RunResults['dataset'];
-  readonly facts: DatasetFacts;
+  /** What results.json records of the dataset: its identity and whether it was reused. */
+  readonly seeded: RunResults['dataset'];
+  /** The dataset itself, as the workers' model reads it. */
+  readonly dataset: Dataset;
   readonly schema: boolean;
 }
 
@@ -74,23 +76,9 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
   try {
     throwIfInterrupted(opts.signal, 'provision');
     assertConnectionBudget(plan, await readConnectionLimits(target.pgUrl));
-    const resolved = resolveDatasetSpec({
-      users: plan.dataset.users,
-      seed: plan.dataset.seed,
-      sessionsPerUser: plan.dataset.sessionsPerUser,
-      revokedShare: plan.dataset.revokedShare,
-      agentShare: plan.dataset.agentShare,
-    });
-    const facts: DatasetFacts = {
-      users: resolved.users,
-      seed: resolved.seed,
-      sessionsPerUser: resolved.sessionsPerUser,
-      revokedShare: resolved.revokedShare,
-      agentShare: resolved.agentShare,
-      passwordCount: resolved.passwordCount,
-    };
+    const resolved = resolveDatasetSpec(plan.dataset);
     if (!needsSchema(plan)) {
-      return { target, ...workerUrls(target, target.local?.pgUrl, target.pgUrl), facts, schema: false, dataset: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
+      return { target, ...workerUrls(target, target.local?.pgUrl, target.pgUrl), dataset: resolved, schema: false, seeded: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
     }
     opts.onPhase?.('migrate');
     opts.log('Applying the schema…');
@@ -107,9 +95,9 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
     return {
       target,
       ...workerUrls(target, target.local?.appPgUrl, target.appPgUrl ?? target.pgUrl),
-      facts,
+      dataset: resolved,
       schema: true,
-      dataset: { users: resolved.users, seed: resolved.seed, fingerprint: report.fingerprint, reused: report.reused },
+      seeded: { users: resolved.users, seed: resolved.seed, fingerprint: report.fingerprint, reused: report.reused },
     };
   } catch (err) {
     await target[Symbol.asyncDispose]();

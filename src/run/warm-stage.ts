@@ -32,7 +32,7 @@ export async function warmCaches(plan: Plan, prepared: PreparedTarget, opts: War
   const sessionRatio = warmRatioOf(plan, 'sessions');
   const permissionRatio = warmRatioOf(plan, 'permissions');
   if (sessionRatio === undefined && permissionRatio === undefined) return;
-  const dataset = new SeededDataset(prepared.facts);
+  const dataset = new SeededDataset(prepared.dataset);
   const seed = dataset.spec.seed;
   const redis = await connectRedis(prepared.target.redisUrl, { connectionName: 'authbench-warm', commandTimeoutMs: 10_000 });
   const layer = createRedisLayer(redis);

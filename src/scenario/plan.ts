@@ -1,6 +1,7 @@
 // The frozen plan of one run: what a scenario file says, validated, in program units (ms, per second, 0..1).
 // Produced once by the scenario parser; every later stage reads it and none changes it.
 import type { Threshold } from '../thresholds/types.js';
+import type { Dataset } from '../dataset/types.js';
 import { operationKey, taggedOperation } from '../results/keys.js';
 
 export type { Threshold } from '../thresholds/types.js';
@@ -27,16 +28,8 @@ export interface PlanTarget {
 
 export type CacheState = 'warm' | 'cold';
 
-/** The dataset to seed (or reuse when its fingerprint matches). */
-export interface PlanDataset {
-  readonly users: number;
-  readonly seed: number;
-  readonly sessionsPerUser: number;
-  /** Share of seeded sessions that are revoked, 0..1. */
-  readonly revokedShare: number;
-  /** Share of users that are agents (many agent roles), 0..1. */
-  readonly agentShare: number;
-}
+/** The scenario's `dataset` section: the part of the dataset a scenario sets (src/dataset/types.ts has the rest). */
+export type PlanDataset = Readonly<Pick<Dataset, 'users' | 'seed' | 'sessionsPerUser' | 'revokedShare' | 'agentShare'>>;
 
 /** One segment of an open-model schedule: the rate moves linearly from the previous target to `targetRate`. */
 export interface RateStage {

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { RedisLayer } from '../../authdb/redis/index.js';
 import type { ErrorKind } from '../../results/types.js';
 import type { Step } from '../../scenario/plan.js';
-import type { DatasetFacts } from '../protocol.js';
+import type { Dataset } from '../../dataset/types.js';
 import type { Partition } from '../generators.js';
 import type { Random } from '../random.js';
 import type { SessionPool } from './session-pool.js';
@@ -23,7 +23,7 @@ export type StepResult =
 export interface OperationEnv {
   readonly workerId: number;
   readonly workerCount: number;
-  readonly dataset: DatasetFacts;
+  readonly dataset: Dataset;
   /** The worker's Redis client (null when no operation of the plan needs Redis). */
   readonly redis: Redis | null;
   /** The Redis layer of the auth database over `redis`. Throws when redis is null. */

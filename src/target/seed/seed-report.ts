@@ -1,6 +1,6 @@
 // What the seeding stage did (SeedReport) and how far it is (SeedProgress): the seeder's own types.
 // The dataset it builds is described by src/dataset/types.ts.
-import type { ResolvedDatasetSpec } from '../../dataset/types.js';
+import type { Dataset } from '../../dataset/types.js';
 
 export type SeedPhase = 'check' | 'hash' | 'prepare' | 'copy' | 'index' | 'analyze' | 'done';
 
@@ -28,7 +28,7 @@ export interface SeedReport {
   /** True when the database already held this exact dataset and nothing was written. */
   reused: boolean;
   fingerprint: string;
-  spec: ResolvedDatasetSpec;
+  spec: Dataset;
   /** Rows per table (from the generator when seeded, from the dataset record when reused). */
   counts: Record<string, number>;
   /** One entry per loaded table, in load order; empty when reused. */
