@@ -5,7 +5,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ExitCode, InvalidInputError } from '../../src/errors.js';
+import { InvalidInputError } from '../../src/errors.js';
 import type { RunResults } from '../../src/results/types.js';
 import { renderConsole, shouldUseColor } from '../../src/report/console.js';
 import { formatMetricValue, formatMs, formatRatio, thresholdTarget } from '../../src/report/format.js';
