@@ -20,7 +20,7 @@ export interface AuthbenchErrorOptions {
 
 /** Base class: every error a user may see. `code` is stable and matchable (like undici's UND_ERR_*). */
 export abstract class AuthbenchError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
   abstract readonly exitCode: ExitCode;
   readonly hint: string | undefined;
 
@@ -54,24 +54,24 @@ export function formatInputIssue(issue: InputIssue): string {
 
 /** Invalid input (scenario, flag, URL, results file): exit 2. Carries every problem found, not only the first. */
 export class InvalidInputError extends AuthbenchError {
-  readonly code: string;
+  readonly code: InputErrorCode;
   readonly exitCode = ExitCode.invalidInput;
   readonly issues: readonly InputIssue[];
 
-  constructor(issues: readonly InputIssue[] | string, options: AuthbenchErrorOptions & { code?: string } = {}) {
+  constructor(issues: readonly InputIssue[] | string, options: AuthbenchErrorOptions & { code?: InputErrorCode } = {}) {
     const list: InputIssue[] = typeof issues === 'string' ? [{ path: '', message: issues }] : [...issues];
     super(list.map((i) => (i.path || i.file ? formatInputIssue(i) : i.message)).join('\n'), options);
     this.issues = list;
-    this.code = options.code ?? 'AB_ERR_INVALID_INPUT';
+    this.code = options.code ?? InputCode.invalidInput;
   }
 }
 
 /** Infrastructure failure (server unreachable, wrong credentials, binary missing, port in use): exit 3. */
 export class InfrastructureError extends AuthbenchError {
-  readonly code: string;
+  readonly code: InfraErrorCode;
   readonly exitCode = ExitCode.infrastructure;
 
-  constructor(code: string, message: string, options: AuthbenchErrorOptions = {}) {
+  constructor(code: InfraErrorCode, message: string, options: AuthbenchErrorOptions = {}) {
     super(message, options);
     this.code = code;
   }
@@ -113,11 +113,37 @@ export const InfraCode = {
   backupFailed: 'AB_ERR_BACKUP',
   /** A restored cluster did not start or did not verify. */
   restoreFailed: 'AB_ERR_RESTORE',
+  /** A shard's database was not prepared for its plan (`authbench prepare`; src/shard/). */
+  notPrepared: 'AB_ERR_NOT_PREPARED',
 } as const;
+export type InfraErrorCode = (typeof InfraCode)[keyof typeof InfraCode];
+
+/** Stable invalid-input codes (exit 2). */
+export const InputCode = {
+  invalidInput: 'AB_ERR_INVALID_INPUT',
+  /** A command line yargs or argv.ts refused. */
+  usage: 'AB_ERR_USAGE',
+  resultsFile: 'AB_ERR_RESULTS_FILE',
+  outDir: 'AB_ERR_OUT_DIR',
+  /** An operation option of the wrong type, found while a worker prepared it (src/load/operations/options.ts). */
+  invalidOption: 'AB_ERR_INVALID_OPTION',
+  /** `authbench merge` was given directories that are not shards of one run (src/merge/). */
+  mergeInput: 'AB_ERR_MERGE_INPUT',
+} as const;
+export type InputErrorCode = (typeof InputCode)[keyof typeof InputCode];
+
+/** Every code an AuthbenchError (or a worker's plain error) may carry: a closed set users can match on. */
+export type ErrorCode = InfraErrorCode | InputErrorCode | typeof ABORTED_CODE;
+const ABORTED_CODE = 'AB_ERR_ABORTED';
+
+const INPUT_CODES: ReadonlySet<string> = new Set(Object.values(InputCode));
+const INFRA_CODES: ReadonlySet<string> = new Set(Object.values(InfraCode));
+export const isInputErrorCode = (code: string): code is InputErrorCode => INPUT_CODES.has(code);
+export const isInfraErrorCode = (code: string): code is InfraErrorCode => INFRA_CODES.has(code);
 
 /** The run was interrupted (Ctrl-C / SIGTERM). Partial results are still written. */
 export class AbortedError extends AuthbenchError {
-  readonly code = 'AB_ERR_ABORTED';
+  readonly code = ABORTED_CODE;
   readonly exitCode = ExitCode.aborted;
 }
 

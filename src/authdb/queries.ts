@@ -248,6 +248,16 @@ export async function revokeAllSessions(client: pg.ClientBase, userId: UserId): 
   return { revokedCount: row.revoked_count, revokedBefore: row.revoked_before };
 }
 
+/** Log out everywhere for the sessions issued since `since`: each revoked session, to denylist its token. */
+export async function revokeSessionsIssuedSince(client: pg.ClientBase, userId: UserId, since: Date): Promise<{ jti: string; expiresAt: Date }[]> {
+  const result = await client.query<{ jti: string; expires_at: Date }>({
+    name: 'authdb.revoke_sessions_issued_since',
+    text: 'SELECT jti, expires_at FROM auth.revoke_sessions_issued_since($1, $2)',
+    values: [userId, since],
+  });
+  return result.rows.map((r) => ({ jti: r.jti, expiresAt: r.expires_at }));
+}
+
 /** Live answer: does the user hold `resource:action` now? */
 export async function checkPermission(client: pg.ClientBase, userId: UserId, permission: string): Promise<boolean> {
   const row = first(

@@ -1,7 +1,7 @@
 // gateOnBaseline: the one call `authbench run --baseline BASE.json` needs — read the baseline, compare, render.
 // The only module of src/compare that does I/O (reading the baseline); the comparison itself stays pure.
 import { InvalidInputError } from '../errors.js';
-import { readResults } from '../report/json.js';
+import { readResults } from '../results/read.js';
 import type { RunResults } from '../results/types.js';
 import { compareRuns } from './compare-runs.js';
 import { comparisonVerdictLine, renderComparison, type RenderComparisonOptions } from './render-comparison.js';

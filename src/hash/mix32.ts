@@ -1,4 +1,4 @@
-// The 32-bit integer finalizer shared by the seeded dataset (target/seed/prng.ts) and the load generator's streams
+// The 32-bit integer finalizer shared by the seeded dataset (dataset/prng.ts) and the load generator's streams
 // (load/random.ts). Pure and dependency-free; changing it changes every seeded dataset and every run's draws.
 
 /** 32-bit finalizer (lowbias32, C. Wellons): full avalanche, cheap with Math.imul. Returns an unsigned integer. */

@@ -9,7 +9,6 @@ import { RunControl } from './control.js';
 import type { IntervalSnapshot } from '../metrics/types.js';
 import {
   plainError,
-  type DatasetFacts,
   type ConnectionFault,
   type PlainError,
   type RedisOutage,
@@ -18,6 +17,7 @@ import {
   type WorkerTask,
   type WorkerTestHooks,
 } from './protocol.js';
+import type { Dataset } from '../dataset/types.js';
 
 /** Lead time between "all workers ready" and the shared start, so every worker is asleep before it. */
 const START_LEAD_MS = 50;
@@ -28,7 +28,7 @@ export interface LoadOptions {
   readonly plan: Plan;
   readonly pgUrl: string;
   readonly redisUrl: string;
-  readonly dataset: DatasetFacts;
+  readonly dataset: Dataset;
   readonly intervalMs: number;
   readonly latenessBoundMs: number;
   /** Every worker's snapshot of every interval, as it arrives (for live progress and the aggregator). */

@@ -4,6 +4,8 @@ import type { MessagePort } from 'node:worker_threads';
 import type { Plan } from '../scenario/plan.js';
 import type { IntervalSnapshot } from '../metrics/types.js';
 import type { RedisOutage } from '../authdb/redis/availability.js';
+import type { ErrorCode } from '../errors.js';
+import type { Dataset } from '../dataset/types.js';
 
 export type { RedisOutage };
 
@@ -13,20 +15,9 @@ export type PlainErrorKind = 'infrastructure' | 'input' | 'client';
 /** An error as plain data: survives postMessage and task results. `code` is a stable AB_ERR_* code. */
 export interface PlainError {
   readonly kind: PlainErrorKind;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
   readonly hint?: string;
-}
-
-/** Facts about the seeded dataset that operations need to generate valid requests and check answers. */
-export interface DatasetFacts {
-  readonly users: number;
-  readonly seed: number;
-  readonly sessionsPerUser: number;
-  readonly revokedShare: number;
-  readonly agentShare: number;
-  /** Known passwords of the dataset (users share them by index); see src/target/seed/identities.ts. */
-  readonly passwordCount: number;
 }
 
 /** Hooks that only tests set: they make a worker misbehave on purpose. */
@@ -47,7 +38,8 @@ export interface WorkerTask {
   readonly slots: number;
   /** This worker's share of the open model's maxInFlight. */
   readonly maxInFlight: number;
-  readonly dataset: DatasetFacts;
+  /** The seeded dataset (src/dataset/types.ts): operations derive users, passwords and sessions from it. */
+  readonly dataset: Dataset;
   /** Length of one time-series interval, ms (normally 1000). */
   readonly intervalMs: number;
   /** Started iterations later than this after their intended time count as late. */
@@ -83,6 +75,6 @@ export type WorkerResult =
   | { readonly status: 'completed'; readonly workerId: number }
   | { readonly status: 'failed'; readonly workerId: number; readonly error: PlainError };
 
-export function plainError(kind: PlainErrorKind, code: string, message: string, hint?: string): PlainError {
+export function plainError(kind: PlainErrorKind, code: ErrorCode, message: string, hint?: string): PlainError {
   return hint === undefined ? { kind, code, message } : { kind, code, message, hint };
 }

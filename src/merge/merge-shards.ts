@@ -14,8 +14,8 @@ import {
   type RunResults,
   type RunStatus,
 } from '../results/types.js';
-import { judgeGenerator } from '../run/generator-validity.js';
-import { evaluateThresholds, overallVerdict } from '../thresholds/index.js';
+import { evaluateThresholds } from '../thresholds/index.js';
+import { judgeGenerator, overallVerdict } from '../verdict/index.js';
 
 /** One shard's files as the merge read them; `results` absent when the directory had none (a killed shard). */
 export interface ShardInput {

@@ -2,8 +2,8 @@
 // shards of one run: same scenario, seed, schedule and start, each index once. Anything else is exit 2 naming it.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidInputError, type InputIssue } from '../errors.js';
-import { readResults } from '../report/json.js';
+import { InputCode, InvalidInputError, type InputIssue } from '../errors.js';
+import { readResults } from '../results/read.js';
 import type { RunResults } from '../results/types.js';
 import { readHlog } from './hlog-read.js';
 import type { ShardInput } from './merge-shards.js';
@@ -25,13 +25,13 @@ async function readShardDir(dir: string): Promise<ShardInput> {
   const stat = await fs.stat(dir).catch(() => null);
   // A shard killed before it wrote anything leaves no directory: a missing shard (INVALID), not a typo to refuse.
   if (stat === null) return { dir, hlog: [] };
-  if (!stat.isDirectory()) throw new InvalidInputError([{ path: dir, message: 'is not a directory' }], { code: 'AB_ERR_MERGE_INPUT', hint: HINT });
+  if (!stat.isDirectory()) throw new InvalidInputError([{ path: dir, message: 'is not a directory' }], { code: InputCode.mergeInput, hint: HINT });
   const file = path.join(dir, 'results.json');
   if (!(await exists(file))) return { dir, hlog: [] };
   const results = await readResults(file);
   if (!results.shard) {
     throw new InvalidInputError([{ file, path: 'shard', message: `${results.merge ? 'is already a merged run' : 'is not a shard'}: it has no shard record (it was not run with --shard K/N)` }], {
-      code: 'AB_ERR_MERGE_INPUT',
+      code: InputCode.mergeInput,
       hint: HINT,
     });
   }
@@ -42,14 +42,14 @@ async function readShardDir(dir: string): Promise<ShardInput> {
   try {
     text = await fs.readFile(hlogFile, 'utf8');
   } catch (err) {
-    throw new InvalidInputError([{ file: hlogFile, path: '(file)', message: `results.json lists it, but it cannot be read: ${(err as Error).message}` }], { code: 'AB_ERR_MERGE_INPUT', hint: HINT });
+    throw new InvalidInputError([{ file: hlogFile, path: '(file)', message: `results.json lists it, but it cannot be read: ${(err as Error).message}` }], { code: InputCode.mergeInput, hint: HINT });
   }
   try {
     const log = readHlog(text);
     if (Math.abs(log.baseEpochMs - results.shard.loadStartMs) > 1) throw new Error(`its BaseTime is not the shard's load start (${new Date(results.shard.loadStartMs).toISOString()})`);
     return { dir, results, hlog: log.entries };
   } catch (err) {
-    throw new InvalidInputError([{ file: hlogFile, path: '(file)', message: (err as Error).message }], { code: 'AB_ERR_MERGE_INPUT', hint: HINT });
+    throw new InvalidInputError([{ file: hlogFile, path: '(file)', message: (err as Error).message }], { code: InputCode.mergeInput, hint: HINT });
   }
 }
 
@@ -64,7 +64,7 @@ export async function readShards(dirs: readonly string[]): Promise<ReadShards> {
   for (const dir of dirs) inputs.push(await readShardDir(dir));
   const withResults = inputs.filter((i) => i.results !== undefined);
   if (withResults.length === 0) {
-    throw new InvalidInputError([{ path: dirs.join(', '), message: 'no directory holds a results.json: there is nothing to merge' }], { code: 'AB_ERR_MERGE_INPUT', hint: HINT });
+    throw new InvalidInputError([{ path: dirs.join(', '), message: 'no directory holds a results.json: there is nothing to merge' }], { code: InputCode.mergeInput, hint: HINT });
   }
   const reference = withResults[0]!;
   const ref = reference.results!;
@@ -88,6 +88,6 @@ export async function readShards(dirs: readonly string[]): Promise<ReadShards> {
     if (twin !== undefined) issues.push({ file: where, path: 'shard.index', message: `shard ${s.index} is given twice (also ${twin})` });
     seen.set(s.index, input.dir);
   }
-  if (issues.length > 0) throw new InvalidInputError(issues, { code: 'AB_ERR_MERGE_INPUT', hint: HINT });
+  if (issues.length > 0) throw new InvalidInputError(issues, { code: InputCode.mergeInput, hint: HINT });
   return { inputs, count: ref.shard!.count };
 }

@@ -2,7 +2,7 @@
 // results.json, latency.hlog, JUnit, HTML and the console summary — with the verdict and exit code of a single run.
 import path from 'node:path';
 import { ExitCode } from '../errors.js';
-import { exitCodeForVerdict } from '../report/index.js';
+import { exitCodeForVerdict } from '../verdict/index.js';
 import type { RunResults } from '../results/types.js';
 import { reportWriteError, runDirectory, writeRunReports } from '../run/report-stage.js';
 import { mergeShards } from './merge-shards.js';

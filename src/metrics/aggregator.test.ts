@@ -187,3 +187,27 @@ describe('IntervalAggregator', () => {
     );
   });
 });
+
+describe('IntervalAggregator.measuredSoFar', () => {
+  it('is the final totals of the merged intervals (no second decode), warm-up excluded, phases apart', () => {
+    const agg = new IntervalAggregator({ workers: 2, warmupMs: 1000, durationMs: 2000, model: 'open' });
+    const recs = [recorder(0), recorder(1)];
+    recs[0]!.record('auth.login', 90_000, 90_000); // warm-up: not counted
+    recs[0]!.countDropped();
+    for (const r of recs) agg.add(r.flush(0, 0, 1000));
+    expect(agg.measuredSoFar(0)).toEqual([]);
+    recs[0]!.record('auth.login', 2000, 2000);
+    recs[1]!.record('auth.login', 4000, 4000);
+    recs[1]!.record('auth.login/db', 1000, 1000);
+    recs[1]!.countDropped();
+    agg.add(recs[0]!.flush(1, 1000, 2000));
+    expect(agg.measuredSoFar(1000)).toEqual([]); // interval 1 waits for worker 1
+    agg.add(recs[1]!.flush(1, 1000, 2000));
+    const soFar = agg.measuredSoFar(1000);
+    expect(soFar.map((o) => [o.key, o.count, o.phase])).toEqual([['auth.login', 2, undefined], ['auth.login/db', 1, 'db']]);
+    expect(agg.droppedSoFar).toBe(1);
+    expect(agg.overallP95SoFarMs()).toBeCloseTo(4, 1);
+    const final = agg.finish(1000).operations;
+    expect(soFar).toEqual(final.map((o) => ({ ...o, latencyHistogram: '', serviceHistogram: '' })));
+  });
+});

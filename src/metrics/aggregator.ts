@@ -3,6 +3,7 @@
 import { ERROR_KINDS, type ErrorKind, type GeneratorHealth, type IntervalOperation, type IntervalPoint, type OperationResult } from '../results/types.js';
 import { createHistogram, encode, maxUs, mergeEncodedInto, mergeInto, summarize, type Histogram } from './histogram.js';
 import type { IntervalSnapshot } from './types.js';
+import { isTopLevelKey, splitOperationKey } from '../results/keys.js';
 
 export interface AggregatorOptions {
   /** Snapshots expected per interval; an interval is merged as soon as all of them arrived (or at finish). */
@@ -60,10 +61,6 @@ function addCount<K>(map: Map<K, number>, key: K, n: number): void {
   map.set(key, (map.get(key) ?? 0) + n);
 }
 
-function splitKey(key: string): { operation: string; phase?: string } {
-  const slash = key.indexOf('/');
-  return slash < 0 ? { operation: key } : { operation: key.slice(0, slash), phase: key.slice(slash + 1) };
-}
 
 function sortedErrors(map: ReadonlyMap<ErrorKind, number>): Partial<Record<ErrorKind, number>> {
   const errors: Partial<Record<ErrorKind, number>> = {};
@@ -81,6 +78,8 @@ export class IntervalAggregator {
   readonly #incomplete: number[] = [];
   readonly #hlog: HlogEntry[] = [];
   readonly #totals = new Map<string, KeyTotals>();
+  /** Every top-level operation's measured latency merged: the progress line's "P95 so far". */
+  readonly #overall = createHistogram(64);
   readonly #scheduleLag = createHistogram(64);
   readonly #eventLoopLag = createHistogram(64);
   /** Reused for every interval and key (reset after use): a fresh histogram is a ~90 KB zeroed allocation. */
@@ -219,6 +218,44 @@ export class IntervalAggregator {
     for (const [name, n] of outcomes) addCount(totals.outcomes, name, n);
     mergeInto(totals.latency, latency);
     mergeInto(totals.service, service);
+    if (isTopLevelKey(key)) mergeInto(this.#overall, latency);
+  }
+
+  /**
+   * The measured totals of the intervals merged so far, for live progress and abort-on-fail: the same histograms the
+   * final results come from, never decoded a second time. Histogram strings are left empty (nobody reads them mid-run).
+   */
+  measuredSoFar(measuredMs: number): OperationResult[] {
+    return this.#operationResults(measuredMs, false);
+  }
+
+  /** P95 over every top-level operation measured so far, ms (0 before the first measured sample). */
+  overallP95SoFarMs(): number {
+    return this.#overall.totalCount > 0 ? this.#overall.getValueAtPercentile(95) / 1000 : 0;
+  }
+
+  /** Arrivals dropped in the measured intervals merged so far. */
+  get droppedSoFar(): number {
+    return this.#dropped;
+  }
+
+  #operationResults(measuredMs: number, withHistograms: boolean): OperationResult[] {
+    const measuredSeconds = measuredMs / 1000;
+    return [...this.#totals.keys()].sort().map((key) => {
+      const t = this.#totals.get(key)!;
+      return {
+        key,
+        ...splitOperationKey(key),
+        count: t.count,
+        errors: sortedErrors(t.errors),
+        outcomes: Object.fromEntries([...t.outcomes.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+        throughputPerSec: measuredSeconds > 0 ? t.count / measuredSeconds : 0,
+        latency: summarize(t.latency),
+        service: summarize(t.service),
+        latencyHistogram: withHistograms ? encode(t.latency) : '',
+        serviceHistogram: withHistograms ? encode(t.service) : '',
+      };
+    });
   }
 
   /** Intervals merged so far (complete ones only), by start time. */
@@ -234,25 +271,7 @@ export class IntervalAggregator {
     if (this.#finished) throw new Error('IntervalAggregator: finish() called twice');
     for (const index of [...this.#pending.keys()].sort((a, b) => a - b)) this.#complete(index, this.#pending.get(index)!);
     this.#finished = true;
-    const measuredSeconds = measuredMs / 1000;
-
-    const operations: OperationResult[] = [...this.#totals.keys()].sort().map((key) => {
-      const t = this.#totals.get(key)!;
-      const latency = summarize(t.latency);
-      const service = summarize(t.service);
-      return {
-        key,
-        ...splitKey(key),
-        count: t.count,
-        errors: sortedErrors(t.errors),
-        outcomes: Object.fromEntries([...t.outcomes.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
-        throughputPerSec: measuredSeconds > 0 ? t.count / measuredSeconds : 0,
-        latency,
-        service,
-        latencyHistogram: encode(t.latency),
-        serviceHistogram: encode(t.service),
-      };
-    });
+    const operations = this.#operationResults(measuredMs, true);
 
     const generator: GeneratorHealthInputs = {
       scheduled: this.#scheduled,

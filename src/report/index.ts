@@ -9,9 +9,9 @@ import { renderJunit } from './junit.js';
 
 export { renderConsole, shouldUseColor } from './console.js';
 export { renderHtml } from './html.js';
-export { readResults, writeResults, writeFileAtomic } from './json.js';
+export { writeResults, writeFileAtomic } from './json.js';
 export { renderJunit } from './junit.js';
-export { exitCodeForVerdict, summarizeVerdict } from './verdict-line.js';
+export { summarizeVerdict } from './verdict-line.js';
 
 export interface ReportSelection {
   readonly json?: boolean;

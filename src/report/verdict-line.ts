@@ -2,7 +2,6 @@
 // It explains the verdict already in RunResults; it never decides one.
 import type { RunResults, RunVerdict } from '../results/types.js';
 import type { ThresholdVerdict } from '../thresholds/types.js';
-import { ExitCode } from '../errors.js';
 import { formatMetricValue, thresholdLabel } from './format.js';
 
 export interface VerdictSummary {
@@ -66,19 +65,4 @@ export function summarizeVerdict(
 export function nonDurableNote(nonDurable: readonly string[] | undefined): string {
   if (!nonDurable || nonDurable.length === 0) return '';
   return `NON-DURABLE server (${nonDurable.join(', ')}): committed transactions may be lost in a crash, so these numbers do not show durable performance`;
-}
-
-/** The process exit code a verdict maps to. INCONCLUSIVE gates like a failure: a target not proven is not met. */
-export function exitCodeForVerdict(verdict: RunVerdict): ExitCode {
-  switch (verdict) {
-    case 'PASS':
-      return ExitCode.pass;
-    case 'FAIL':
-    case 'INCONCLUSIVE':
-      return ExitCode.thresholdFailed;
-    case 'INVALID':
-      return ExitCode.invalidRun;
-    case 'ABORTED':
-      return ExitCode.aborted;
-  }
 }

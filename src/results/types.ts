@@ -1,12 +1,12 @@
 // The results of one run as written to results.json (versioned; documented in docs/results.md).
-// Produced by src/run/, read by thresholds evaluation, reporters, `authbench report` and `authbench compare`.
+// Produced by src/run/, read by thresholds evaluation, reporters, `authbench report` and `authbench compare`. Imports
+// nothing: every room may depend on it. Its JSON Schema is schema/results.schema.json (src/results/json-schema.ts).
+import type { Diagnosis } from '../diagnosis/types.js';
 import type { EventResult } from '../events/types.js';
-import type { ThresholdVerdict } from '../thresholds/types.js';
+import type { RunSeries } from '../series/types.js';
 import type { MergeRecord, ShardRecord } from './shard.js';
 
 export type { MergeRecord, MergedShard, ShardRecord } from './shard.js';
-import type { Diagnosis } from '../diagnosis/types.js';
-import type { RunSeries } from '../series/types.js';
 
 export const RESULTS_SCHEMA_VERSION = 1 as const;
 
@@ -183,8 +183,35 @@ export interface RedisFaultResult {
   readonly workers: number;
 }
 
-export type RunStatus = 'completed' | 'aborted' | 'failed';
-export type RunVerdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'INVALID' | 'ABORTED';
+export const RUN_STATUSES = ['completed', 'aborted', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** The run's verdict, decided by src/verdict/. */
+export const RUN_VERDICTS = ['PASS', 'FAIL', 'INCONCLUSIVE', 'INVALID', 'ABORTED'] as const;
+export type RunVerdict = (typeof RUN_VERDICTS)[number];
+
+export type Comparator = '<' | '<=' | '>' | '>=';
+
+export type ThresholdMetric =
+  | 'p50' | 'p90' | 'p95' | 'p99' | 'p99.9' | 'max' | 'mean'
+  | 'errors' | 'throughput' | 'connections' | 'count';
+
+export type ThresholdStatus = 'PASS' | 'FAIL' | 'INCONCLUSIVE';
+
+/** The verdict on one threshold. `measured` is in the threshold's canonical unit; null when there was nothing to measure. */
+export interface ThresholdVerdict {
+  readonly source: string;
+  /** `run`, `auth.login` or `auth.login/db`. */
+  readonly scopeKey: string;
+  readonly metric: ThresholdMetric;
+  readonly comparator: Comparator;
+  readonly target: number;
+  readonly measured: number | null;
+  /** Samples the measurement rests on: iterations of the operation (run-wide: of all top-level operations); 1 for connections. */
+  readonly samples: number;
+  readonly status: ThresholdStatus;
+  /** Why INCONCLUSIVE, or a short explanation of a FAIL. */
+  readonly reason?: string;
+}
 
 export interface RunResults {
   readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;

@@ -1,87 +1,37 @@
 // Running totals while the load is on: what live progress shows and what abort-on-fail thresholds are judged on.
-// Merged exactly from the workers' interval histograms (never averaged); the final numbers come from the Aggregator.
-import type { ErrorKind, OperationResult } from '../results/types.js';
-import { createHistogram, decode, mergeInto, summarize, type Histogram } from '../metrics/histogram.js';
-import type { IntervalSnapshot } from '../metrics/types.js';
-
-class KeyRunning {
-  readonly latency: Histogram = createHistogram(64);
-  readonly service: Histogram = createHistogram(64);
-  count = 0;
-  readonly errors: Partial<Record<ErrorKind, number>> = {};
-  readonly outcomes: Record<string, number> = {};
-}
+// A view of the aggregator's measured totals (merged exactly from the workers' histograms, decoded once, never averaged).
+import type { IntervalAggregator } from '../metrics/aggregator.js';
+import type { OperationResult } from '../results/types.js';
+import { isTopLevelKey } from '../results/keys.js';
 
 export class LiveTotals {
-  private readonly keys = new Map<string, KeyRunning>();
-  /** Top-level operations merged: the "P95 so far" of the progress line. */
-  private readonly overall: Histogram = createHistogram(64);
-  private errorCount = 0;
-  private droppedCount = 0;
-  private finishedCount = 0;
+  constructor(private readonly aggregator: IntervalAggregator) {}
 
-  constructor(private readonly warmupMs: number) {}
-
-  add(snapshot: IntervalSnapshot): void {
-    if (snapshot.startMs < this.warmupMs) return;
-    this.droppedCount += snapshot.generator.dropped;
-    for (const [key, k] of Object.entries(snapshot.operations)) {
-      let running = this.keys.get(key);
-      if (!running) {
-        running = new KeyRunning();
-        this.keys.set(key, running);
-      }
-      running.count += k.count;
-      for (const [kind, n] of Object.entries(k.errors) as [ErrorKind, number][]) running.errors[kind] = (running.errors[kind] ?? 0) + n;
-      for (const [name, n] of Object.entries(k.outcomes)) running.outcomes[name] = (running.outcomes[name] ?? 0) + n;
-      if (k.latency !== null) {
-        const latency = decode(k.latency);
-        mergeInto(running.latency, latency);
-        if (!key.includes('/')) mergeInto(this.overall, latency);
-      }
-      if (k.service !== null) mergeInto(running.service, decode(k.service));
-      if (!key.includes('/')) {
-        this.finishedCount += k.count;
-        for (const n of Object.values(k.errors)) this.errorCount += n ?? 0;
-      }
-    }
-  }
-
+  /** Errors of top-level operations in the measured intervals so far. */
   get errors(): number {
-    return this.errorCount;
+    return this.topLevel().reduce((sum, o) => sum + Object.values(o.errors).reduce<number>((n, e) => n + (e ?? 0), 0), 0);
   }
 
   get dropped(): number {
-    return this.droppedCount;
+    return this.aggregator.droppedSoFar;
   }
 
+  /** Top-level iterations finished in the measured intervals so far. */
   get finished(): number {
-    return this.finishedCount;
+    return this.topLevel().reduce((sum, o) => sum + o.count, 0);
   }
 
   /** P95 over every top-level operation so far, ms (0 before the first measured sample). */
   overallP95Ms(): number {
-    return this.overall.totalCount > 0 ? this.overall.getValueAtPercentile(95) / 1000 : 0;
+    return this.aggregator.overallP95SoFarMs();
   }
 
   /** OperationResults of the measured window so far (histogram strings left empty: nobody reads them mid-run). */
   operations(measuredMs: number): OperationResult[] {
-    const seconds = measuredMs / 1000;
-    return [...this.keys.entries()].map(([key, r]) => {
-      const slash = key.indexOf('/');
-      return {
-        key,
-        operation: slash < 0 ? key : key.slice(0, slash),
-        ...(slash < 0 ? {} : { phase: key.slice(slash + 1) }),
-        count: r.count,
-        errors: { ...r.errors },
-        outcomes: { ...r.outcomes },
-        throughputPerSec: seconds > 0 ? r.count / seconds : 0,
-        latency: summarize(r.latency),
-        service: summarize(r.service),
-        latencyHistogram: '',
-        serviceHistogram: '',
-      };
-    });
+    return this.aggregator.measuredSoFar(measuredMs);
+  }
+
+  private topLevel(): OperationResult[] {
+    return this.aggregator.measuredSoFar(0).filter((o) => isTopLevelKey(o.key));
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode, InvalidInputError } from '../errors.js';
 import { SCENARIO_LIMITS } from '../scenario/defaults.js';
 import { parseScenario } from '../scenario/parse.js';
-import { assertConnectionBudget } from './connection-budget.js';
+import { assertConnectionBudget } from '../server-evidence/connection-budget.js';
 import { applyOverrides } from './plan-overrides.js';
 
 const OPEN = `

@@ -3,35 +3,33 @@
 import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { AbortedError, ExitCode, InfrastructureError, InvalidInputError, type AuthbenchError } from '../errors.js';
+import { AbortedError, ExitCode, InfraCode, InfrastructureError, InvalidInputError, isInfraErrorCode, isInputErrorCode, type AuthbenchError } from '../errors.js';
 import { LoadPool, workerCount, type LoadOutcome } from '../load/pool.js';
 import type { WorkerTestHooks } from '../load/protocol.js';
 import { IntervalAggregator, type AggregatedRun } from '../metrics/aggregator.js';
 import { DEFAULT_INTERVAL_MS, intervalIndexAt } from '../metrics/intervals.js';
-import { exitCodeForVerdict } from '../report/index.js';
 import { RESULTS_SCHEMA_VERSION, type GeneratorHealth, type IntervalPoint, type RunResults, type RunStatus } from '../results/types.js';
 import type { Plan } from '../scenario/plan.js';
-import { evaluateThresholds, overallVerdict } from '../thresholds/index.js';
 import type { TargetSpec } from '../target/types.js';
 import { durabilityWeakenedBy } from '../target/durability.js';
 import { withDeadline } from '../target/redis-ready.js';
 import { redactUrl, redactUrlsInText } from '../target/url.js';
 import { pgClientConfig, redisTlsOptions } from '../target/tls.js';
+import { evaluateThresholds } from '../thresholds/evaluate.js';
 import { checkEventsRunnable } from '../events/actions.js';
 import { eventImpact } from '../events/impact.js';
 import { EventScheduler } from '../events/scheduler.js';
 import type { EventRecord } from '../events/types.js';
-import { AbortOnFail } from './abort-on-fail.js';
+import { AbortOnFail, DEFAULT_LATENESS_BOUND_MS, exitCodeForVerdict, judgeGenerator, overallVerdict } from '../verdict/index.js';
 import { makeCacheCold } from './cold-cache.js';
-import { ConnectionSampler, peaksOf, type ConnectionPeaks, type ConnectionSample } from './connection-sampler.js';
+import { ConnectionSampler, peaksOf, type ConnectionPeaks, type ConnectionSample } from '../server-evidence/connection-sampler.js';
 import { describeBuild, describeEnvironment } from './environment.js';
-import { DEFAULT_LATENESS_BOUND_MS, judgeGenerator } from './generator-validity.js';
 import { LiveTotals } from './live-totals.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { summarizeFaults } from './recovery.js';
 import { reportWriteError, runDirectory, writeRunReports } from './report-stage.js';
-import { RedisSampler } from './redis-sampler.js';
-import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnapshot } from './server-evidence.js';
+import { RedisSampler } from '../server-evidence/redis-sampler.js';
+import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnapshot } from '../server-evidence/server-evidence.js';
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
 import { prepareTarget, targetSpecOf, throwIfInterrupted, type PreparedTarget } from './target-stage.js';
 import { warmCaches } from './warm-stage.js';
@@ -170,7 +168,6 @@ export class BenchmarkRun {
       throwIfInterrupted(this.abortController.signal, 'warm');
       this.phase = 'load';
       const sampler = new ConnectionSampler(admin);
-      const live = new LiveTotals(plan.load.warmupMs);
       // A shard sees only its share: abort-on-fail and the thresholds are judged on the merged data.
       const abortOnFail = new AbortOnFail(plan.shard ? [] : plan.thresholds);
       const progress = new ProgressLine(progressStream);
@@ -196,6 +193,7 @@ export class BenchmarkRun {
         model: plan.load.model,
         onInterval: (point) => onPoint(point),
       });
+      const live = new LiveTotals(aggregator);
       const before = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null);
       const redisSampler = before.redis ? new RedisSampler(redis) : null;
       const series = this.options.serverSeries === false
@@ -210,7 +208,7 @@ export class BenchmarkRun {
         plan,
         pgUrl: prepared.workerPgUrl,
         redisUrl: prepared.workerRedisUrl,
-        dataset: prepared.facts,
+        dataset: prepared.dataset,
         intervalMs,
         latenessBoundMs,
         ...(this.options.startAtMs !== undefined ? { startAtMs: this.options.startAtMs } : {}),
@@ -222,10 +220,7 @@ export class BenchmarkRun {
           series?.start(at);
           scheduler?.start(at);
         },
-        onInterval: (snapshot) => {
-          live.add(snapshot);
-          aggregator.add(snapshot);
-        },
+        onInterval: (snapshot) => aggregator.add(snapshot),
         ...(this.options.testHooks ? { testHooks: this.options.testHooks } : {}),
       });
       if (this.abortReason) this.pool.stop();
@@ -381,7 +376,7 @@ export class BenchmarkRun {
         settings: target.settings,
         ...(nonDurable.length > 0 ? { nonDurable } : {}),
       },
-      dataset: prepared.dataset,
+      dataset: prepared.seeded,
       environment,
       operations: aggregated.operations,
       intervals,
@@ -471,9 +466,9 @@ function finishOutcome(results: RunResults, dir: string, outcome: LoadOutcome, i
   if (outcome.failure) {
     const f = outcome.failure;
     const error =
-      f.kind === 'input'
+      f.kind === 'input' && isInputErrorCode(f.code)
         ? new InvalidInputError(f.message, { code: f.code, ...(f.hint ? { hint: f.hint } : {}) })
-        : new InfrastructureError(f.code, f.message, f.hint ? { hint: f.hint } : {});
+        : new InfrastructureError(isInfraErrorCode(f.code) ? f.code : InfraCode.workerFailed, f.message, f.hint ? { hint: f.hint } : {});
     return { results, dir, exitCode: error.exitCode, error };
   }
   return { results, dir, exitCode: interrupted ? ExitCode.aborted : exitCodeForVerdict(results.verdict) };

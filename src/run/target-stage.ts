@@ -3,20 +3,18 @@
 import { provisionTarget, type Target, type TargetSpec } from '../target/provision.js';
 import { prepareDatabase } from '../target/prepare.js';
 import { seedDataset } from '../target/seed/seed-dataset.js';
-import { resolveDatasetSpec } from '../target/seed/spec.js';
-import type { ResolvedDatasetSpec } from '../target/seed/types.js';
+import { resolveDatasetSpec } from '../dataset/spec.js';
 import type { Plan } from '../scenario/plan.js';
-import type { DatasetFacts } from '../load/protocol.js';
+import { findOperation } from '../load/operations/index.js';
+import type { Dataset } from '../dataset/types.js';
 import type { RunResults } from '../results/types.js';
 import { AbortedError } from '../errors.js';
 import type { RunPhase } from './signals.js';
-import { assertConnectionBudget, readConnectionLimits } from './connection-budget.js';
+import { assertConnectionBudget, readConnectionLimits } from '../server-evidence/connection-budget.js';
 
-/** Operations that only need a server, not authbench's schema or data. */
-const SCHEMALESS_OPERATIONS = new Set(['sql', 'redis']);
-
+/** Whether some operation of the plan needs authbench's schema and dataset (each operation's file says). */
 export function needsSchema(plan: Plan): boolean {
-  return plan.mix.some((entry) => entry.steps.some((step) => !SCHEMALESS_OPERATIONS.has(step.op)));
+  return plan.mix.some((entry) => entry.steps.some((step) => findOperation(step.op)?.needsSchema ?? true));
 }
 
 export interface PreparedTarget {
@@ -27,8 +25,10 @@ export interface PreparedTarget {
   readonly workerRedisUrl: string;
   /** How the workers reach each server, as results.json records it. */
   readonly workerTransport: { readonly postgres: 'unix-socket' | 'tcp'; readonly redis: 'unix-socket' | 'tcp' };
-  readonly dataset: RunResults['dataset'];
-  readonly facts: DatasetFacts;
+  /** What results.json records of the dataset: its identity and whether it was reused. */
+  readonly seeded: RunResults['dataset'];
+  /** The dataset itself, as the workers' model reads it. */
+  readonly dataset: Dataset;
   readonly schema: boolean;
 }
 
@@ -69,26 +69,6 @@ function workerUrls(target: Target, socketPgUrl: string | undefined, tcpPgUrl: s
   };
 }
 
-/** The plan's dataset, resolved (the seed's spec) and as the workers need it. */
-export function datasetOf(plan: Plan): { resolved: ResolvedDatasetSpec; facts: DatasetFacts } {
-  const resolved = resolveDatasetSpec({
-    users: plan.dataset.users,
-    seed: plan.dataset.seed,
-    sessionsPerUser: plan.dataset.sessionsPerUser,
-    revokedShare: plan.dataset.revokedShare,
-    agentShare: plan.dataset.agentShare,
-  });
-  const facts: DatasetFacts = {
-    users: resolved.users,
-    seed: resolved.seed,
-    sessionsPerUser: resolved.sessionsPerUser,
-    revokedShare: resolved.revokedShare,
-    agentShare: resolved.agentShare,
-    passwordCount: resolved.passwordCount,
-  };
-  return { resolved, facts };
-}
-
 /** The workers' URLs: the local socket one when the target has it, else the TCP one; and which it was. */
 export function workerUrlsOf(target: Target, schema: boolean): Pick<PreparedTarget, 'workerPgUrl' | 'workerRedisUrl' | 'workerTransport'> {
   return schema ? workerUrls(target, target.local?.appPgUrl, target.appPgUrl ?? target.pgUrl) : workerUrls(target, target.local?.pgUrl, target.pgUrl);
@@ -101,9 +81,9 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
   try {
     throwIfInterrupted(opts.signal, 'provision');
     assertConnectionBudget(plan, await readConnectionLimits(target.pgUrl));
-    const { resolved, facts } = datasetOf(plan);
+    const resolved = resolveDatasetSpec(plan.dataset);
     if (!needsSchema(plan)) {
-      return { target, ...workerUrls(target, target.local?.pgUrl, target.pgUrl), facts, schema: false, dataset: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
+      return { target, ...workerUrls(target, target.local?.pgUrl, target.pgUrl), dataset: resolved, schema: false, seeded: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
     }
     opts.onPhase?.('migrate');
     opts.log('Applying the schema…');
@@ -122,9 +102,9 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
     return {
       target,
       ...workerUrls(target, target.local?.appPgUrl, target.appPgUrl ?? target.pgUrl),
-      facts,
+      dataset: resolved,
       schema: true,
-      dataset: { users: resolved.users, seed: resolved.seed, fingerprint: report.fingerprint, reused: report.reused },
+      seeded: { users: resolved.users, seed: resolved.seed, fingerprint: report.fingerprint, reused: report.reused },
     };
   } catch (err) {
     await target[Symbol.asyncDispose]();

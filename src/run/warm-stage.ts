@@ -1,13 +1,14 @@
-// Warms the Redis caches before the load so the measured window sees the steady state the scenario describes:
-// the warm share of seeded sessions (session.validate's cacheHitRatio), the denylist of revoked sessions (as
-// logouts would have written it), and the warm share of users' permission masks (rbac.check's cacheHitRatio).
+// Warms the Redis caches before the load so the measured window sees the steady state the scenario describes: the
+// caches the plan's operations ask for (`warms` in their files): the warm share of seeded sessions with the denylist
+// of revoked ones (as logouts would have written it), and the warm share of users' permission masks.
 import pg from 'pg';
 import { pgClientConfig } from '../target/tls.js';
 import { readPermissionMaskSnapshot, refreshPermissionSnapshot } from '../authdb/queries.js';
 import type { PermissionGrant } from '../authdb/redis/index.js';
 import { connectRedis, createRedisLayer, type CachedSession } from '../authdb/redis/index.js';
-import { SeededDataset } from '../load/operations/dataset.js';
-import { isWarmPermissionUser, isWarmSession } from '../load/operations/warm-set.js';
+import { SeededDataset } from '../dataset/seeded-dataset.js';
+import { isWarmPermissionUser, isWarmSession } from '../dataset/warm-set.js';
+import { findOperation, type WarmRequest } from '../load/operations/index.js';
 import type { Plan } from '../scenario/plan.js';
 import type { PreparedTarget } from './target-stage.js';
 
@@ -15,14 +16,12 @@ export interface WarmOptions {
   readonly log: (line: string) => void;
 }
 
-/** The option of the first step of `op` in the mix, or undefined when the plan does not use `op`. */
-function optionOf(plan: Plan, op: string, name: string, fallback: number): number | undefined {
+/** The share of `cache` the first step that wants it warmed asks for (its operation's file says how), or undefined. */
+function warmRatioOf(plan: Plan, cache: WarmRequest['cache']): number | undefined {
   for (const entry of plan.mix) {
     for (const step of entry.steps) {
-      if (step.op === op) {
-        const value = step.options[name];
-        return typeof value === 'number' ? value : fallback;
-      }
+      const warms = findOperation(step.op)?.warms;
+      if (warms?.cache === cache) return warms.ratio(step.options);
     }
   }
   return undefined;
@@ -44,10 +43,10 @@ async function readSnapshot(client: pg.Client): Promise<Map<string, PermissionGr
 }
 
 export async function warmCaches(plan: Plan, prepared: PreparedTarget, opts: WarmOptions): Promise<void> {
-  const sessionRatio = optionOf(plan, 'session.validate', 'cacheHitRatio', 0.9);
-  const permissionRatio = optionOf(plan, 'rbac.check', 'cacheHitRatio', 0.95);
+  const sessionRatio = warmRatioOf(plan, 'sessions');
+  const permissionRatio = warmRatioOf(plan, 'permissions');
   if (sessionRatio === undefined && permissionRatio === undefined) return;
-  const dataset = new SeededDataset(prepared.facts);
+  const dataset = new SeededDataset(prepared.dataset);
   const seed = dataset.spec.seed;
   const redis = await connectRedis(prepared.target.redisUrl, { connectionName: 'authbench-warm', commandTimeoutMs: 10_000 });
   const layer = createRedisLayer(redis);

@@ -14,6 +14,7 @@ describe('OPERATIONS', () => {
       'user.lookup': [],
       'token.refresh': [],
       'auth.logout': [],
+      'session.revoke-all': ['db', 'cache'],
       sql: [],
       redis: [],
     });
@@ -50,7 +51,7 @@ describe('validateOperationOptions', () => {
   });
 
   it.each([
-    ['nope', {}, ['options: unknown operation "nope"; known operations: auth.login, session.validate, rbac.check, user.lookup, token.refresh, auth.logout, sql or redis']],
+    ['nope', {}, ['options: unknown operation "nope"; known operations: auth.login, session.validate, rbac.check, user.lookup, token.refresh, auth.logout, session.revoke-all, sql or redis']],
     ['auth.login', { verify: 'bcrypt', cacheSesion: false }, ['options.cacheSesion: unknown key; did you mean "cacheSession"?', 'options.verify: expected none or argon2id, got "bcrypt"']],
     ['auth.login', 'fast', ['options: expected the options of auth.login (a map), got "fast"']],
     ['sql', { query: 'select $1, $3', params: 'x' }, ['options.params: expected a list of values or generators (zipf(s[, n]), uniform[(min, max)], sequential[(start, end)] or list(a, b, …)), got "x"']],

@@ -1,160 +1,23 @@
-// The operations catalog: the static description of every operation a scenario may use (phases, params,
-// options with types, bounds and defaults). Validation reads it; src/load/ implements each entry against it.
+// The operations catalog: every operation a scenario may use (phases, params, options with types, bounds and
+// defaults), gathered from the operation files in src/load/operations/ (one file each). Validation reads it here.
 import { availableParallelism } from 'node:os';
+import { PERMISSIONS } from '../dataset/permissions.js';
+import { IP_POOL_SIZE } from '../load/operations/auth-login.js';
+import { operationRegistry } from '../load/operations/index.js';
+import type { OperationSpec, OptionSpec, ParamDomainName } from '../load/operations/spec.js';
 import { didYouMean, listWords } from './did-you-mean.js';
 import { childPath, describe, Issues, readBoolean, readEnum, readInteger, readMap, readRatio, readString } from './fields.js';
 import { GENERATOR_FORMS, type ParamDomain, parseGenerator } from './generators.js';
 import type { ParamGenerator } from './plan.js';
 import { fromPlain, type SourceNode } from './source-tree.js';
 
-/** Permission names seeded by sql/003_rbac.sql (bit order). rbac.check draws from them by default. */
-export const PERMISSIONS: readonly string[] = Object.freeze([
-  'users:read', 'users:write', 'users:delete', 'users:lock',
-  'profile:read', 'profile:write',
-  'sessions:read', 'sessions:revoke', 'sessions:revoke_all',
-  'roles:read', 'roles:assign',
-  'audit:read', 'audit:export',
-  'billing:read', 'billing:write', 'payments:read', 'payments:write', 'refunds:write',
-  'orders:read', 'orders:write', 'catalog:read', 'catalog:write', 'inventory:write',
-  'shipping:write', 'messages:send', 'search:query', 'reports:read', 'reports:export',
-  'fraud:review', 'compliance:review', 'identity:verify', 'backups:run', 'metrics:read',
-  'jobs:schedule', 'webhooks:manage', 'data:import', 'data:export',
-]);
+export type { OperationSpec, OptionSpec, ParamDomainName, ParamSpec } from '../load/operations/spec.js';
+export { IP_POOL_SIZE, PERMISSIONS };
 
-/** Client IPs of auth.login come from a pool this large (index 1..IP_POOL_SIZE → a fixed address). */
-export const IP_POOL_SIZE = 10_000;
-
-/**
- * What a param's values index. `user`: ranks 1..dataset.users (rank 1 is the hottest user under zipf);
- * `permission`: 1..PERMISSIONS.length or a permission name; `ip`: 1..IP_POOL_SIZE; `any`: unchecked (sql, redis).
- */
-export type ParamDomainName = 'user' | 'permission' | 'ip' | 'any';
-
-export interface ParamSpec {
-  readonly description: string;
-  readonly domain: ParamDomainName;
-  /** Default generator, written as in a scenario (`zipf(1.1)`) or as a list of values. */
-  readonly default: string | readonly string[];
-}
-
-export type OptionSpec =
-  | { readonly type: 'ratio'; readonly description: string; readonly default: number }
-  | { readonly type: 'enum'; readonly description: string; readonly values: readonly string[]; readonly default: string }
-  /** `default: 'cores'` resolves to os.availableParallelism() (or the parser's `cores` override). */
-  | { readonly type: 'integer'; readonly description: string; readonly min: number; readonly max: number; readonly default: number | 'cores' }
-  | { readonly type: 'boolean'; readonly description: string; readonly default: boolean }
-  | { readonly type: 'string'; readonly description: string; readonly required: true }
-  | { readonly type: 'generator'; readonly description: string; readonly domain: ParamDomainName; readonly default: string }
-  /** An ordered list of generators (sql `$1..$n`, redis args); each item is a generator or a constant. */
-  | { readonly type: 'generators'; readonly description: string; readonly default: readonly string[] };
-
-export interface OperationSpec {
-  readonly name: string;
-  readonly description: string;
-  /** Timed parts of one call, reported as `op/phase` (e.g. `auth.login/db`) and usable in thresholds. */
-  readonly phases: readonly string[];
-  readonly params: Readonly<Record<string, ParamSpec>>;
-  readonly options: Readonly<Record<string, OptionSpec>>;
-}
-
-const USER: ParamSpec = { description: 'Which user (rank 1..dataset.users; under zipf rank 1 is the hottest).', domain: 'user', default: 'zipf(1.1)' };
-/**
- * Logins are spread uniformly: each user logs in a few times a day. A zipf-hot account with wrong-password
- * traffic would be locked out and rate-limited within a second, measuring the lockout path instead of logins.
- */
-const LOGIN_USER: ParamSpec = { description: 'Which user logs in (rank 1..dataset.users).', domain: 'user', default: 'uniform' };
-
-export const OPERATIONS: Readonly<Record<string, OperationSpec>> = deepFreeze({
-  'auth.login': {
-    name: 'auth.login',
-    description: 'Password login: rate limit check, begin login, password verify, finish login (session row), access token signed (EdDSA JWT), session cached in Redis.',
-    phases: ['ratelimit', 'db', 'verify', 'sign', 'cache'],
-    params: { user: LOGIN_USER },
-    options: {
-      wrongPasswordShare: { type: 'ratio', description: 'Share of attempts sent with a wrong password (must be refused).', default: 0.05 },
-      verify: {
-        type: 'enum',
-        description: 'none: the generator knows whether it sent the right password and skips hashing; argon2id: really verifies the stored PHC string.',
-        values: ['none', 'argon2id'],
-        default: 'none',
-      },
-      maxConcurrentHashes: { type: 'integer', description: 'Argon2id verifications running at once per worker (verify: argon2id).', min: 1, max: 1024, default: 'cores' },
-      rateLimit: { type: 'boolean', description: 'Check and count the attempt in the Redis rate limiter.', default: true },
-      cacheSession: { type: 'boolean', description: 'Cache the new session in Redis.', default: true },
-      jwt: { type: 'boolean', description: 'Sign the session\'s access token (EdDSA JWT with its jti and expiry), timed as the sign phase.', default: true },
-      recordAcknowledged: { type: 'boolean', description: 'Keep the jti of every login the database acknowledged (in acknowledged-logins.txt of the report directory), so a durability check can look for each after a crash.', default: false },
-      ip: { type: 'generator', description: `Client IP, an index into a pool of ${IP_POOL_SIZE} addresses.`, domain: 'ip', default: `uniform(1, ${IP_POOL_SIZE})` },
-    },
-  },
-  'session.validate': {
-    name: 'session.validate',
-    description: 'Validate a session token: the JWT\'s signature and expiry, then the Redis cache, the database on a miss; revoked and expired tokens must be rejected.',
-    phases: ['verify', 'cache', 'db'],
-    params: { user: USER },
-    options: {
-      jwt: { type: 'boolean', description: 'Present the session as a signed JWT and verify its signature and expiry first (the verify phase).', default: true },
-      expiredShare: { type: 'ratio', description: 'Share of validations presenting an expired JWT (with jwt), which must be refused before any lookup.', default: 0 },
-      cacheHitRatio: { type: 'ratio', description: 'Share of validations whose session is in the cache.', default: 0.9 },
-      revokedShare: { type: 'ratio', description: 'Share of validations of a revoked/denylisted token (must be rejected).', default: 0.01 },
-    },
-  },
-  'rbac.check': {
-    name: 'rbac.check',
-    description: 'Does the user hold a permission: cached permission mask first, the database on a miss.',
-    phases: ['cache', 'db'],
-    params: {
-      user: USER,
-      permission: { description: 'Which permission (a name, or 1..37 in bit order).', domain: 'permission', default: PERMISSIONS },
-    },
-    options: {
-      cacheHitRatio: { type: 'ratio', description: 'Share of checks whose permission mask is in the cache.', default: 0.95 },
-    },
-  },
-  'user.lookup': {
-    name: 'user.lookup',
-    description: 'Read one user by id or by username.',
-    phases: [],
-    params: { user: USER },
-    options: {
-      by: { type: 'enum', description: 'Look up by primary key or by the (case-insensitive) username.', values: ['id', 'username'], default: 'id' },
-    },
-  },
-  'token.refresh': {
-    name: 'token.refresh',
-    description: 'Rotate a refresh token: revoke the old one and issue a new one in one transaction.',
-    phases: [],
-    params: { user: USER },
-    options: {},
-  },
-  'auth.logout': {
-    name: 'auth.logout',
-    description: 'Revoke a session and add it to the Redis denylist.',
-    phases: [],
-    params: { user: USER },
-    options: {},
-  },
-  sql: {
-    name: 'sql',
-    description: 'A custom SQL statement with generated parameters.',
-    phases: [],
-    params: {},
-    options: {
-      query: { type: 'string', description: 'The statement, with $1…$n placeholders.', required: true },
-      params: { type: 'generators', description: 'Generators for $1..$n, in order; as many as the highest $n in the query.', default: [] },
-      prepared: { type: 'boolean', description: 'Use a named prepared statement (parse once per connection).', default: true },
-    },
-  },
-  redis: {
-    name: 'redis',
-    description: 'A custom Redis command with generated arguments.',
-    phases: [],
-    params: {},
-    options: {
-      command: { type: 'string', description: 'The command name, e.g. GET.', required: true },
-      args: { type: 'generators', description: 'Arguments, in order: text, numbers or generators.', default: [] },
-    },
-  },
-} satisfies Record<string, OperationSpec>);
+/** Name → catalog entry, in the registry's order (the order docs and messages list them in). */
+export const OPERATIONS: Readonly<Record<string, OperationSpec>> = deepFreeze(
+  Object.fromEntries([...operationRegistry.values()].map((d): [string, OperationSpec] => [d.name, { name: d.name, ...d.catalog }])),
+);
 
 export const OPERATION_NAMES: readonly string[] = Object.freeze(Object.keys(OPERATIONS));
 

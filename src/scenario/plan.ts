@@ -2,6 +2,8 @@
 // Produced once by the scenario parser; every later stage reads it and none changes it.
 import type { Threshold } from '../thresholds/types.js';
 import type { PlanEvent } from './event-types.js';
+import type { Dataset } from '../dataset/types.js';
+import { operationKey, taggedOperation } from '../results/keys.js';
 
 export type { Threshold } from '../thresholds/types.js';
 
@@ -32,16 +34,8 @@ export interface PlanTarget {
 
 export type CacheState = 'warm' | 'cold';
 
-/** The dataset to seed (or reuse when its fingerprint matches). */
-export interface PlanDataset {
-  readonly users: number;
-  readonly seed: number;
-  readonly sessionsPerUser: number;
-  /** Share of seeded sessions that are revoked, 0..1. */
-  readonly revokedShare: number;
-  /** Share of users that are agents (many agent roles), 0..1. */
-  readonly agentShare: number;
-}
+/** The scenario's `dataset` section: the part of the dataset a scenario sets (src/dataset/types.ts has the rest). */
+export type PlanDataset = Readonly<Pick<Dataset, 'users' | 'seed' | 'sessionsPerUser' | 'revokedShare' | 'agentShare'>>;
 
 /** One segment of an open-model schedule: the rate moves linearly from the previous target to `targetRate`. */
 export interface RateStage {
@@ -122,7 +116,7 @@ export interface MixEntry {
 
 /** The result key an operation of an entry is recorded under: `op`, or `op@tag` for a tagged entry. */
 export function recordedOperation(op: string, tag: string | undefined): string {
-  return tag === undefined ? op : `${op}@${tag}`;
+  return taggedOperation(op, tag);
 }
 
 export interface Plan {
@@ -156,5 +150,5 @@ export interface ShardOf {
 
 /** Key of an operation or phase in results: `auth.login`, or `auth.login/db` for a phase. */
 export function metricKey(operation: string, phase?: string): string {
-  return phase ? `${operation}/${phase}` : operation;
+  return operationKey(operation, phase);
 }

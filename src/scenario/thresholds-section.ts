@@ -9,6 +9,7 @@ import type { ParsedMix, ParsedMixEntry } from './mix-section.js';
 import type { PlanEvent } from './event-types.js';
 import { operationSpec, unknownOperationMessage } from './operations.js';
 import type { SourceNode } from './source-tree.js';
+import { splitTag } from '../results/keys.js';
 
 export const THRESHOLD_OBJECT_KEYS: readonly string[] = ['threshold', 'abortOnFail', 'grace', 'minSamples'];
 
@@ -151,9 +152,7 @@ function eventWindowOf(name: string, mix: readonly ParsedMixEntry[], eventNames:
 
 /** `op@tag` (and `op@tag/phase`): an operation of the entries tagged `tag`, recorded apart from the rest. */
 function resolveTagged(name: string, phase: string | undefined, mix: readonly ParsedMixEntry[]): ThresholdScope | string {
-  const at = name.indexOf('@');
-  const op = name.slice(0, at);
-  const tag = name.slice(at + 1);
+  const { op, tag = '' } = splitTag(name);
   const tagged = mix.filter((e) => e.tag === tag);
   if (tagged.length === 0) {
     const tags = [...new Set(mix.flatMap((e) => (e.tag === undefined ? [] : [e.tag])))];

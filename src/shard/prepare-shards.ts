@@ -16,8 +16,8 @@ export async function prepareForShards(plan: Plan, overrides: Partial<TargetSpec
   try {
     if (plan.target.cache === 'cold') await makeCacheCold(prepared.target.redisUrl, { log });
     else if (prepared.schema) await warmCaches(plan, prepared, { log });
-    log(prepared.schema ? `Prepared dataset ${prepared.dataset.fingerprint.slice(0, 12)}: shards of ${plan.source.file} can start.` : 'Nothing to seed for this scenario: shards can start.');
-    return { fingerprint: prepared.dataset.fingerprint, reused: prepared.dataset.reused };
+    log(prepared.schema ? `Prepared dataset ${prepared.seeded.fingerprint.slice(0, 12)}: shards of ${plan.source.file} can start.` : 'Nothing to seed for this scenario: shards can start.');
+    return { fingerprint: prepared.seeded.fingerprint, reused: prepared.seeded.reused };
   } finally {
     await prepared.target[Symbol.asyncDispose]();
   }

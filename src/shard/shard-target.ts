@@ -1,16 +1,17 @@
 // A shard's target: the servers `authbench prepare` migrated, seeded and warmed, only checked here. A shard never
 // migrates, seeds or warms (N shards would do it N times, racing); it checks that the dataset's fingerprint is the plan's.
 import pg from 'pg';
-import { InfrastructureError } from '../errors.js';
-import { datasetOf, needsSchema, workerUrlsOf, throwIfInterrupted, type PreparedTarget, type TargetStageOptions } from '../run/target-stage.js';
+import { InfraCode, InfrastructureError } from '../errors.js';
+import { needsSchema, workerUrlsOf, throwIfInterrupted, type PreparedTarget, type TargetStageOptions } from '../run/target-stage.js';
 import type { Plan } from '../scenario/plan.js';
 import { provisionTarget, type TargetSpec } from '../target/provision.js';
+import { resolveDatasetSpec } from '../dataset/spec.js';
 import { datasetFingerprint } from '../target/seed/fingerprint.js';
 import { schemaChecksum } from '../target/seed/catalog.js';
 import { pgClientConfig } from '../target/tls.js';
 
 /** Stable code of a shard whose database was not prepared for its plan (exit 3: the target's state, not the input). */
-export const NOT_PREPARED = 'AB_ERR_NOT_PREPARED';
+export const NOT_PREPARED = InfraCode.notPrepared;
 
 /** Provisions (connects) and checks the prepared dataset; the caller owns the returned target and disposes it. */
 export async function shardTarget(plan: Plan, spec: TargetSpec, opts: TargetStageOptions): Promise<PreparedTarget> {
@@ -18,9 +19,9 @@ export async function shardTarget(plan: Plan, spec: TargetSpec, opts: TargetStag
   const target = await provisionTarget(spec);
   try {
     throwIfInterrupted(opts.signal, 'provision');
-    const { resolved, facts } = datasetOf(plan);
+    const resolved = resolveDatasetSpec(plan.dataset);
     if (!needsSchema(plan)) {
-      return { target, ...workerUrlsOf(target, false), facts, schema: false, dataset: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
+      return { target, ...workerUrlsOf(target, false), dataset: resolved, schema: false, seeded: { users: 0, seed: resolved.seed, fingerprint: '', reused: false } };
     }
     const file = plan.source.file;
     const hint = `Run \`authbench prepare ${file}\` once against this target (with the same --seed and dataset), then start the shards.`;
@@ -42,9 +43,9 @@ export async function shardTarget(plan: Plan, spec: TargetSpec, opts: TargetStag
       return {
         target,
         ...workerUrlsOf(target, true),
-        facts,
+        dataset: resolved,
         schema: true,
-        dataset: { users: resolved.users, seed: resolved.seed, fingerprint: expected, reused: true },
+        seeded: { users: resolved.users, seed: resolved.seed, fingerprint: expected, reused: true },
       };
     } finally {
       await client.end().catch(() => undefined);

@@ -1,8 +1,8 @@
-// Threshold evaluation and the overall verdict: PASS/FAIL/INCONCLUSIVE at the boundaries, phases,
-// run-wide sums, missing server evidence, partial snapshots and verdict precedence.
+// Threshold evaluation: PASS/FAIL/INCONCLUSIVE at the boundaries, phases, run-wide sums, missing server evidence
+// and partial snapshots.
 import { describe, expect, it } from 'vitest';
 import type { LatencySummary, OperationResult, ServerEvidence } from '../results/types.js';
-import { evaluateThresholds, overallVerdict, type ThresholdInput, thresholdsToAbortOn } from './evaluate.js';
+import { evaluateThresholds, type ThresholdInput, thresholdsToAbortOn } from './evaluate.js';
 import { parseScopeKey, parseThreshold } from './parse.js';
 import type { Threshold, ThresholdStatus } from './types.js';
 
@@ -143,27 +143,5 @@ describe('thresholdsToAbortOn', () => {
     const verdicts = evaluateThresholds(list, results, { partial: true });
     expect(thresholdsToAbortOn(list, verdicts, 9_999)).toEqual([]);
     expect(thresholdsToAbortOn(list, verdicts, 10_000)).toEqual([abort]);
-  });
-});
-
-describe('overallVerdict', () => {
-  const pass = { status: 'PASS' } as const;
-  const fail = { status: 'FAIL' } as const;
-  const inconclusive = { status: 'INCONCLUSIVE' } as const;
-  const valid = { valid: true };
-  const invalid = { valid: false };
-
-  it.each([
-    ['aborted beats everything', 'aborted', invalid, [fail, inconclusive], {}, 'ABORTED'],
-    ['aborted by a failing abortOnFail threshold', 'aborted', valid, [fail, pass], { stoppedByThreshold: true }, 'FAIL'],
-    ['aborted by threshold, but the generator was invalid', 'aborted', invalid, [fail], { stoppedByThreshold: true }, 'INVALID'],
-    ['run failed', 'failed', valid, [pass], {}, 'INVALID'],
-    ['invalid generator beats FAIL', 'completed', invalid, [fail], {}, 'INVALID'],
-    ['FAIL beats INCONCLUSIVE', 'completed', valid, [inconclusive, fail, pass], {}, 'FAIL'],
-    ['INCONCLUSIVE beats PASS', 'completed', valid, [pass, inconclusive], {}, 'INCONCLUSIVE'],
-    ['all PASS', 'completed', valid, [pass, pass], {}, 'PASS'],
-    ['no thresholds', 'completed', valid, [], {}, 'PASS'],
-  ] as const)('%s', (_name, status, generator, verdicts, options, expected) => {
-    expect(overallVerdict(status, generator, verdicts, options)).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
-// Pure evaluation of parsed thresholds against run results (final, or a partial snapshot during the run),
-// and the run's overall verdict. Summary in, verdicts out: no I/O, no clocks.
-import type { GeneratorHealth, LatencySummary, OperationResult, RunResults, RunStatus, RunVerdict } from '../results/types.js';
+// Pure evaluation of parsed thresholds against run results (final, or a partial snapshot during the run).
+// Summary in, one verdict per threshold out: no I/O, no clocks. The run's verdict is src/verdict/'s.
+import type { LatencySummary, OperationResult, RunResults } from '../results/types.js';
 import { formatThresholdValue, resultKey, scopeKey } from './parse.js';
 import type { Comparator, Threshold, ThresholdMetric, ThresholdVerdict } from './types.js';
 
@@ -63,10 +63,6 @@ export function evaluateThresholds(thresholds: readonly Threshold[], results: Th
   });
 }
 
-/**
- * Thresholds with abortOnFail whose verdict is FAIL once their grace period has passed: the run should stop.
- * `verdicts` are evaluateThresholds(thresholds, snapshot, { partial: true }); `elapsedMs` counts from load start.
- */
 /** The failing abort-on-fail thresholds past their grace; `measuredMs` counts from the end of the warm-up. */
 export function thresholdsToAbortOn(thresholds: readonly Threshold[], verdicts: readonly ThresholdVerdict[], measuredMs: number): Threshold[] {
   return thresholds.filter((t, i) => t.abortOnFail !== undefined && verdicts[i]?.status === 'FAIL' && measuredMs >= t.abortOnFail.graceMs);
@@ -135,29 +131,4 @@ function compare(measured: number, comparator: Comparator, target: number): bool
     case '>=':
       return measured >= target;
   }
-}
-
-export interface OverallVerdictOptions {
-  /** The run was stopped by an abortOnFail threshold (not by the user): a FAIL is then the answer, not ABORTED. */
-  readonly stoppedByThreshold?: boolean;
-}
-
-/**
- * The run's verdict, by precedence: aborted → ABORTED (unless stopped by a failing abortOnFail threshold);
- * run failed or generator invalid → INVALID (the numbers say nothing about the database); any FAIL → FAIL;
- * any INCONCLUSIVE → INCONCLUSIVE; else PASS.
- */
-export function overallVerdict(
-  status: RunStatus,
-  generator: Pick<GeneratorHealth, 'valid'>,
-  verdicts: readonly Pick<ThresholdVerdict, 'status'>[],
-  options: OverallVerdictOptions = {},
-): RunVerdict {
-  const anyFail = verdicts.some((v) => v.status === 'FAIL');
-  if (status === 'aborted' && !(options.stoppedByThreshold && anyFail)) return 'ABORTED';
-  // An overloaded generator inflates latencies itself, so even a FAIL would say nothing about the database.
-  if (status === 'failed' || !generator.valid) return 'INVALID';
-  if (anyFail) return 'FAIL';
-  if (verdicts.some((v) => v.status === 'INCONCLUSIVE')) return 'INCONCLUSIVE';
-  return 'PASS';
 }

@@ -2,6 +2,7 @@
 // Parsed before any load starts; a threshold that does not parse is an input error, never a silent pass.
 import type { InputIssue } from '../errors.js';
 import type { Comparator, Threshold, ThresholdMetric, ThresholdScope } from './types.js';
+import { operationKey, splitOperationKey, taggedOperation } from '../results/keys.js';
 
 /**
  * Grammar (whitespace between tokens is optional):
@@ -56,20 +57,18 @@ export interface ThresholdOptions {
 /** `run` → run scope; `auth.login/db` → operation auth.login, phase db. The key is not checked against the mix here. */
 export function parseScopeKey(key: string): ThresholdScope {
   if (key === 'run') return { kind: 'run' };
-  const slash = key.lastIndexOf('/');
-  return slash < 0 ? { kind: 'operation', operation: key } : { kind: 'operation', operation: key.slice(0, slash), phase: key.slice(slash + 1) };
+  return { kind: 'operation', ...splitOperationKey(key) };
 }
 
 /** `run`, `auth.login` or `auth.login/db`: the key of results and verdicts. */
 export function scopeKey(scope: ThresholdScope): string {
   if (scope.kind === 'run') return 'run';
-  const operation = scope.event === undefined ? scope.operation : `${scope.operation}@${scope.event}`;
-  return scope.phase ? `${operation}/${scope.phase}` : operation;
+  return operationKey(scope.event === undefined ? scope.operation : taggedOperation(scope.operation, scope.event), scope.phase);
 }
 
 /** The results key a scope is measured on: its operation (and phase), without the event window. */
 export function resultKey(scope: Extract<ThresholdScope, { kind: 'operation' }>): string {
-  return scope.phase ? `${scope.operation}/${scope.phase}` : scope.operation;
+  return operationKey(scope.operation, scope.phase);
 }
 
 /**

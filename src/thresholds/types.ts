@@ -1,11 +1,10 @@
 // Threshold types: a pass/fail criterion parsed from text like `p95 < 25ms`, and its verdict after a run.
 // Parsed before any load (src/thresholds/parse.ts); evaluated purely from run results (src/thresholds/evaluate.ts).
 
-export type Comparator = '<' | '<=' | '>' | '>=';
+// The verdict's shape is part of the results.json contract, so it lives there; thresholds/ only imports it.
+import type { Comparator, ThresholdMetric } from '../results/types.js';
 
-export type ThresholdMetric =
-  | 'p50' | 'p90' | 'p95' | 'p99' | 'p99.9' | 'max' | 'mean'
-  | 'errors' | 'throughput' | 'connections' | 'count';
+export type { Comparator, ThresholdMetric, ThresholdStatus, ThresholdVerdict } from '../results/types.js';
 
 /** What a threshold looks at: the whole run, or one operation (optionally one of its phases, e.g. `auth.login/db`). */
 export type ThresholdScope =
@@ -33,22 +32,4 @@ export interface Threshold {
   readonly minSamples: number;
   /** Stop the run early when this threshold fails after the grace period. */
   readonly abortOnFail?: { readonly graceMs: number };
-}
-
-export type ThresholdStatus = 'PASS' | 'FAIL' | 'INCONCLUSIVE';
-
-/** The verdict on one threshold. `measured` is in the threshold's canonical unit; null when there was nothing to measure. */
-export interface ThresholdVerdict {
-  readonly source: string;
-  /** `run`, `auth.login` or `auth.login/db`. */
-  readonly scopeKey: string;
-  readonly metric: ThresholdMetric;
-  readonly comparator: Comparator;
-  readonly target: number;
-  readonly measured: number | null;
-  /** Samples the measurement rests on: iterations of the operation (run-wide: of all top-level operations); 1 for connections. */
-  readonly samples: number;
-  readonly status: ThresholdStatus;
-  /** Why INCONCLUSIVE, or a short explanation of a FAIL. */
-  readonly reason?: string;
 }

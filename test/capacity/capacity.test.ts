@@ -8,6 +8,7 @@ import { runCapacity } from '../../src/capacity/run-capacity.js';
 import type { CapacityResults } from '../../src/results/capacity.js';
 import { parseScenario } from '../../src/scenario/parse.js';
 import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+import { schemaProblems } from '../support/results-schema.js';
 
 let db: TestDatabase;
 let redis: TestRedis;
@@ -74,7 +75,9 @@ it('steps up, bisects, reports the knee below the pool limit and writes capacity
   expect(knee.operations.find((o) => o.key === 'sql')!.p95Ms).toBeGreaterThanOrEqual(10);
   const written = JSON.parse(await fs.readFile(path.join(dir, 'capacity.json'), 'utf8')) as CapacityResults;
   expect(written.knee).toBe(results.knee);
+  expect(schemaProblems('capacity', written)).toEqual([]);
   const stepResults = JSON.parse(await fs.readFile(path.join(dir, knee.results), 'utf8'));
+  expect(schemaProblems('results', stepResults)).toEqual([]);
   expect(stepResults.verdict).toBe('PASS');
   const html = await fs.readFile(path.join(dir, 'capacity.html'), 'utf8');
   expect(html).toContain('id="authbench-capacity-data"');

@@ -1,4 +1,5 @@
 // The load engine alone (no run stage): piscina workers against the real PostgreSQL with `SELECT 1`.
+import { resolveDatasetSpec } from '../../src/dataset/spec.js';
 import { describe, expect, it } from 'vitest';
 import { IntervalAggregator } from '../../src/metrics/aggregator.js';
 import type { IntervalSnapshot } from '../../src/metrics/types.js';
@@ -6,7 +7,7 @@ import { LoadPool, shareOf } from '../../src/load/pool.js';
 import { adminUrl } from '../support/servers.js';
 import { testLoad, testPlan } from './plans.js';
 
-const dataset = { users: 100, seed: 1, sessionsPerUser: 1, revokedShare: 0.05, agentShare: 0.02, passwordCount: 64 };
+const dataset = resolveDatasetSpec({ users: 100, seed: 1, sessionsPerUser: 1, revokedShare: 0.05, agentShare: 0.02, passwordCount: 64 });
 
 async function runPool(plan: ReturnType<typeof testPlan>, testHooks?: (w: number) => { crashAfterMs?: number } | undefined) {
   const snapshots: IntervalSnapshot[] = [];

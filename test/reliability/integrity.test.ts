@@ -3,9 +3,9 @@
 // wrong passwords lock it at exactly N failures — never N±k.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { usernameForUser } from '../../src/target/seed/identities.js';
-import { userStatusOf } from '../../src/target/seed/layout.js';
-import { resolveDatasetSpec } from '../../src/target/seed/spec.js';
+import { usernameForUser } from '../../src/dataset/identities.js';
+import { userStatusOf } from '../../src/dataset/layout.js';
+import { resolveDatasetSpec } from '../../src/dataset/spec.js';
 import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
 import { operation, runWithFault } from './run-under-fault.js';
 

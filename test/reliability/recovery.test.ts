@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RECONNECT_BACKOFF, reconnectDelayMs } from '../../src/load/connection-slots.js';
 import { OutageLog } from '../../src/authdb/redis/availability.js';
 import { summarizeFaults } from '../../src/run/recovery.js';
-import { redisEvidence } from '../../src/run/server-evidence.js';
+import { redisEvidence } from '../../src/server-evidence/server-evidence.js';
 
 const start = 1_000_000;
 

@@ -5,16 +5,17 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ExitCode, InvalidInputError } from '../../src/errors.js';
+import { InvalidInputError } from '../../src/errors.js';
 import type { RunResults } from '../../src/results/types.js';
 import { renderConsole, shouldUseColor } from '../../src/report/console.js';
 import { formatMetricValue, formatMs, formatRatio, thresholdTarget } from '../../src/report/format.js';
 import { embedJson, escapeInlineScript, renderHtml } from '../../src/report/html.js';
 import { REPORT_FILES, writeReports } from '../../src/report/index.js';
-import { readResults, writeResults } from '../../src/report/json.js';
+import { writeResults } from '../../src/report/json.js';
+import { readResults } from '../../src/results/read.js';
 import { escapeXml, renderJunit } from '../../src/report/junit.js';
 import { percentileSpectrum } from '../../src/report/spectrum.js';
-import { exitCodeForVerdict, summarizeVerdict } from '../../src/report/verdict-line.js';
+import { summarizeVerdict } from '../../src/report/verdict-line.js';
 import { buildRunResults, type FixtureKind } from './fixtures.js';
 import { findAll, parseXml } from './xml-well-formed.js';
 
@@ -71,14 +72,6 @@ describe('verdict line and exit codes', () => {
     expect(summarizeVerdict(run('aborted')).line).toBe('ABORTED — run stopped early: interrupted by SIGINT during warm-up');
     const twoFailures = { ...run('fail'), thresholds: run('fail').thresholds.map((t) => ({ ...t, status: 'FAIL' as const })) };
     expect(summarizeVerdict(twoFailures).line).toMatch(/\(\+3 more failed\)$/);
-  });
-
-  it('maps verdicts onto the documented exit codes', () => {
-    expect(exitCodeForVerdict('PASS')).toBe(ExitCode.pass);
-    expect(exitCodeForVerdict('FAIL')).toBe(ExitCode.thresholdFailed);
-    expect(exitCodeForVerdict('INCONCLUSIVE')).toBe(ExitCode.thresholdFailed);
-    expect(exitCodeForVerdict('INVALID')).toBe(ExitCode.invalidRun);
-    expect(exitCodeForVerdict('ABORTED')).toBe(ExitCode.aborted);
   });
 });
 

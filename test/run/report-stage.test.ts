@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode, InfraCode } from '../../src/errors.js';
-import { readResults } from '../../src/report/json.js';
+import { readResults } from '../../src/results/read.js';
 import { reportWriteError, writeRunReports } from '../../src/run/report-stage.js';
 import { buildRunResults } from '../report/fixtures.js';
 

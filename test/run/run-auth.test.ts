@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
 import { parseScenario } from '../../src/scenario/parse.js';
+import { schemaProblems } from '../support/results-schema.js';
 import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
 
 let db: TestDatabase;
@@ -84,6 +85,7 @@ it('runs every auth operation with checked answers and per-phase timings', async
     reports: { html: false, junit: false, console: false },
     latenessBoundMs: 100,
   });
+  expect(schemaProblems('results', results)).toEqual([]);
   const byKey = new Map(results.operations.map((o) => [o.key, o]));
   for (const op of results.operations) expect(op.errors.wrong_answer ?? 0, op.key).toBe(0);
   const login = byKey.get('auth.login')!;

@@ -7,6 +7,7 @@ import { runBenchmark, type RunOptions } from '../../src/run/run-benchmark.js';
 import type { MixEntry, Plan } from '../../src/scenario/plan.js';
 import { parseThreshold } from '../../src/thresholds/parse.js';
 import type { Threshold } from '../../src/thresholds/types.js';
+import { schemaProblems } from '../support/results-schema.js';
 import { useRunServers } from '../support/servers.js';
 import { testLoad, testPlan, type TestLoad } from '../load/plans.js';
 
@@ -29,6 +30,7 @@ describe('authbench run (sql, external target)', () => {
   it('open model: achieves the rate, counts add up, warm-up excluded, results.json and .hlog written', async () => {
     const p = plan({ rate: 150, durationMs: 3000, warmupMs: 1000, connections: 16, workers: 2 });
     const { results, dir, exitCode } = await runBenchmark(p, options('open'));
+    expect(schemaProblems('results', JSON.parse(await fs.readFile(path.join(dir, 'results.json'), 'utf8')))).toEqual([]);
     expect(results.status).toBe('completed');
     expect(results.generator.invalidReasons).toEqual([]);
     expect(exitCode).toBe(0); // no thresholds: PASS
@@ -92,6 +94,7 @@ describe('authbench run (sql, external target)', () => {
     const slow: MixEntry = { name: 'sleep', weight: 1, steps: [{ op: 'sql', params: {}, options: { query: 'SELECT pg_sleep(0.02)', params: [] } }] };
     const p = plan({ rate: 200, durationMs: 2000, warmupMs: 0, connections: 2, workers: 1, poolTimeoutMs: 200 }, [slow]);
     const { results } = await runBenchmark(p, options('pool-timeout'));
+    expect(schemaProblems('results', results)).toEqual([]);
     const sql = results.operations.find((o) => o.key === 'sql')!;
     const timeouts = results.generator.poolTimeouts ?? 0;
     expect(timeouts).toBeGreaterThan(50);

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../support/servers.js';
 /** The app's API: the functions docs/database.md marks "app may call: yes". */
 const APP_API = [
   'begin_login', 'check_permission', 'finish_login', 'grant_role', 'lookup_user_by_id', 'lookup_user_by_username',
-  'permission_mask_snapshot', 'refresh_session', 'revoke_all_sessions', 'revoke_role', 'revoke_session',
+  'permission_mask_snapshot', 'refresh_session', 'revoke_all_sessions', 'revoke_role', 'revoke_session', 'revoke_sessions_issued_since',
   'user_permission_mask', 'user_permission_masks_of', 'validate_session',
 ].sort();
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
 import { parseScenario } from '../../src/scenario/parse.js';
-import { userIdForIndex } from '../../src/target/seed/identities.js';
+import { userIdForIndex } from '../../src/dataset/identities.js';
 import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
 
 const SCENARIO_FILE = path.resolve('scenarios/brute-force.yaml');

@@ -22,7 +22,8 @@ const command: CommandModule<object, CompareArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print the comparison as JSON instead of the table' }),
   handler: async (args) => {
     const { compareRuns, parseCompareMetrics, parseMaxRegression, renderComparison } = await import('../../compare/index.js');
-    const { readResults, shouldUseColor } = await import('../../report/index.js');
+    const { readResults } = await import('../../results/read.js');
+    const { shouldUseColor } = await import('../../report/index.js');
     const { ExitCode } = await import('../../errors.js');
     // Flags first: a typo fails fast, before reading two large files.
     const maxRegression = parseMaxRegression(args['max-regression']);

@@ -20,7 +20,9 @@ const command: CommandModule<object, ReportArgs> = {
       .option('out', { type: 'string', describe: 'Directory for the files', defaultDescription: 'the directory of RESULTS.json' }),
   handler: async (args) => {
     const path = await import('node:path');
-    const { readResults, renderConsole, shouldUseColor, writeReports, exitCodeForVerdict } = await import('../../report/index.js');
+    const { readResults } = await import('../../results/read.js');
+    const { exitCodeForVerdict } = await import('../../verdict/verdict.js');
+    const { renderConsole, shouldUseColor, writeReports } = await import('../../report/index.js');
     const results = await readResults(args.results);
     if (args.html || args.junit) {
       const { assertReportDirectoryWritable } = await import('../../report/out-dir.js');

@@ -68,7 +68,7 @@ const command: CommandModule<object, RunArgs> = {
     let maxRegression = 0;
     if (baseline !== undefined) {
       const { parseMaxRegression } = await import('../../compare/index.js');
-      const { readResults } = await import('../../report/json.js');
+      const { readResults } = await import('../../results/read.js');
       maxRegression = parseMaxRegression(args['max-regression']);
       await readResults(baseline);
     }

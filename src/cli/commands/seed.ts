@@ -55,7 +55,7 @@ const command: CommandModule<object, SeedArgs> = {
       hashParams,
     };
     // Validate before starting anything, so a bad flag costs no server start.
-    (await import('../../target/seed/spec.js')).resolveDatasetSpec(dataset);
+    (await import('../../dataset/spec.js')).resolveDatasetSpec(dataset);
 
     const controller = new AbortController();
     // Ctrl-C rolls the seeding back (or skips it, while the servers start); the servers stop when `target` is disposed.

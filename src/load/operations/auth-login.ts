@@ -4,15 +4,15 @@
 import { beginLogin, finishLogin } from '../../authdb/queries.js';
 import { createRefreshSecret } from '../../authdb/refresh-token.js';
 import { isUnavailable } from '../../authdb/redis/index.js';
-import { IP_POOL_SIZE } from '../../scenario/operations.js';
 import { verifyPassword } from '../../authdb/password.js';
 import { CacheUnavailableError } from '../classify-error.js';
 import { compileGenerator } from '../generators.js';
+import { SeededDataset } from '../../dataset/seeded-dataset.js';
 import { AcknowledgedLoginSink } from '../acknowledged-logins.js';
 import { accessTokensFor, signAccessToken } from './access-token.js';
-import { SeededDataset } from './dataset.js';
 import { booleanOption, enumOption, generatorOption, numberOption } from './options.js';
 import { Semaphore } from './semaphore.js';
+import type { OperationCatalogEntry } from './spec.js';
 import { failed, ok, partitionOf, requirePg, type OperationDefinition } from './types.js';
 
 /** IP pool index → a fixed private address (198.18.0.0/15 is reserved for benchmarking, RFC 2544). */
@@ -23,9 +23,38 @@ function ipOf(index: number): string {
 
 const USER_AGENT = 'authbench/1.0';
 
+/** Client IPs of auth.login come from a pool this large (index 1..IP_POOL_SIZE → a fixed address). */
+export const IP_POOL_SIZE = 10_000;
+
+const catalog: OperationCatalogEntry = {
+  description: 'Password login: rate limit check, begin login, password verify, finish login (session row), access token signed (EdDSA JWT), session cached in Redis.',
+  phases: ['ratelimit', 'db', 'verify', 'sign', 'cache'],
+  /**
+   * Logins are spread uniformly: each user logs in a few times a day. A zipf-hot account with wrong-password
+   * traffic would be locked out and rate-limited within a second, measuring the lockout path instead of logins.
+   */
+  params: { user: { description: 'Which user logs in (rank 1..dataset.users).', domain: 'user', default: 'uniform' } },
+  options: {
+    wrongPasswordShare: { type: 'ratio', description: 'Share of attempts sent with a wrong password (must be refused).', default: 0.05 },
+    verify: {
+      type: 'enum',
+      description: 'none: the generator knows whether it sent the right password and skips hashing; argon2id: really verifies the stored PHC string.',
+      values: ['none', 'argon2id'],
+      default: 'none',
+    },
+    maxConcurrentHashes: { type: 'integer', description: 'Argon2id verifications running at once per worker (verify: argon2id).', min: 1, max: 1024, default: 'cores' },
+    rateLimit: { type: 'boolean', description: 'Check and count the attempt in the Redis rate limiter.', default: true },
+    cacheSession: { type: 'boolean', description: 'Cache the new session in Redis.', default: true },
+    jwt: { type: 'boolean', description: "Sign the session's access token (EdDSA JWT with its jti and expiry), timed as the sign phase.", default: true },
+    recordAcknowledged: { type: 'boolean', description: 'Keep the jti of every login the database acknowledged (in acknowledged-logins.txt of the report directory), so a durability check can look for each after a crash.', default: false },
+    ip: { type: 'generator', description: `Client IP, an index into a pool of ${IP_POOL_SIZE} addresses.`, domain: 'ip', default: `uniform(1, ${IP_POOL_SIZE})` },
+  },
+};
+
 export const authLoginOperation: OperationDefinition = {
   name: 'auth.login',
   uses: { pg: true, redis: true },
+  catalog,
   async prepare(step, env) {
     const dataset = new SeededDataset(env.dataset);
     const wrongShare = numberOption(step.options, 'wrongPasswordShare', 0.05);

@@ -2,11 +2,13 @@
 // until it expires. Revoking an already revoked session would be a wrong answer.
 import { revokeSession } from '../../authdb/queries.js';
 import { isUnavailable } from '../../authdb/redis/index.js';
+import { USER_PARAM } from './spec.js';
 import { failed, ok, requirePg, type OperationDefinition } from './types.js';
 
 export const authLogoutOperation: OperationDefinition = {
   name: 'auth.logout',
   uses: { pg: true, redis: true },
+  catalog: { description: 'Revoke a session and add it to the Redis denylist.', phases: [], params: { user: USER_PARAM }, options: {} },
   async prepare(_step, env) {
     const layer = env.redisLayer();
     return {

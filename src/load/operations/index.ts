@@ -1,9 +1,11 @@
-// The operations registry: name → definition. One file per operation; the names match src/scenario/operations.ts.
+// The operations registry: name → definition, one file per operation. The scenario catalog (src/scenario/operations.ts)
+// is gathered from the same list, so adding an operation is adding its file here.
 import type { OperationDefinition } from './types.js';
 import { authLoginOperation } from './auth-login.js';
 import { authLogoutOperation } from './auth-logout.js';
 import { rbacCheckOperation } from './rbac-check.js';
 import { redisOperation } from './redis.js';
+import { sessionRevokeAllOperation } from './session-revoke-all.js';
 import { sessionValidateOperation } from './session-validate.js';
 import { sqlOperation } from './sql.js';
 import { tokenRefreshOperation } from './token-refresh.js';
@@ -16,6 +18,7 @@ const definitions: readonly OperationDefinition[] = [
   userLookupOperation,
   tokenRefreshOperation,
   authLogoutOperation,
+  sessionRevokeAllOperation,
   sqlOperation,
   redisOperation,
 ];
@@ -26,4 +29,4 @@ export function findOperation(name: string): OperationDefinition | undefined {
   return operationRegistry.get(name);
 }
 
-export type { OperationDefinition, OperationEnv, PreparedOperation, IterationScope, StepResult } from './types.js';
+export type { OperationDefinition, OperationEnv, PreparedOperation, IterationScope, StepResult, WarmRequest } from './types.js';

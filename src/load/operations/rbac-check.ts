@@ -3,9 +3,11 @@
 // granted in the database but denied here (or the reverse) is a wrong_answer. The cache is read-through, so users
 // outside the warm set become hits after their first check: the real hit ratio is reported in outcomes.
 import { loadPermissionGrants, loadPermissionMasks } from '../../authdb/queries.js';
-import { PERMISSIONS } from '../../scenario/operations.js';
+import { PERMISSIONS } from '../../dataset/permissions.js';
+import { SeededDataset } from '../../dataset/seeded-dataset.js';
+import { numberOption } from './options.js';
+import { ratioDefault, USER_PARAM, type OperationCatalogEntry } from './spec.js';
 import { listenForPermissionChanges } from '../permission-changes.js';
-import { SeededDataset } from './dataset.js';
 import { failed, ok, requirePg, type OperationDefinition } from './types.js';
 
 /** Users per round trip when loading the expected masks. */
@@ -18,9 +20,23 @@ function bitOf(value: unknown): number {
   return named >= 0 ? named : Number(value) - 1;
 }
 
+const catalog: OperationCatalogEntry = {
+  description: 'Does the user hold a permission: cached permission mask first, the database on a miss.',
+  phases: ['cache', 'db'],
+  params: {
+    user: USER_PARAM,
+    permission: { description: `Which permission (a name, or 1..${PERMISSIONS.length} in bit order).`, domain: 'permission', default: PERMISSIONS },
+  },
+  options: {
+    cacheHitRatio: { type: 'ratio', description: 'Share of checks whose permission mask is in the cache.', default: 0.95 },
+  },
+};
+
 export const rbacCheckOperation: OperationDefinition = {
   name: 'rbac.check',
   uses: { pg: true, redis: true },
+  catalog,
+  warms: { cache: 'permissions', ratio: (options) => numberOption(options, 'cacheHitRatio', ratioDefault(catalog, 'cacheHitRatio')) },
   async prepare(_step, env) {
     const dataset = new SeededDataset(env.dataset);
     const layer = env.redisLayer();

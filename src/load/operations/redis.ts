@@ -8,6 +8,16 @@ import { compileGenerator } from '../generators.js';
 export const redisOperation: OperationDefinition = {
   name: 'redis',
   uses: { pg: false, redis: true },
+  catalog: {
+    description: 'A custom Redis command with generated arguments.',
+    phases: [],
+    params: {},
+    options: {
+      command: { type: 'string', description: 'The command name, e.g. GET.', required: true },
+      args: { type: 'generators', description: 'Arguments, in order: text, numbers or generators.', default: [] },
+    },
+  },
+  needsSchema: false,
   async prepare(step, env) {
     const command = stringOption(step.options, 'command').toLowerCase();
     const random = env.random.fork(`redis:${command}`);

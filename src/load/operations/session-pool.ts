@@ -1,4 +1,5 @@
-// Sessions issued during the run by this worker's logins (and refreshes), for token.refresh and auth.logout.
+// Sessions issued during the run by this worker's logins (and refreshes), for token.refresh, auth.logout and
+// session.revoke-all.
 // Each session is handed to one iteration at a time, so two iterations never present the same refresh token.
 
 export interface IssuedSession {
@@ -23,6 +24,13 @@ export class SessionPool {
   /** Takes a session out (the caller owns it; put a rotated one back with add). Newest first: still live. */
   take(): IssuedSession | undefined {
     return this.sessions.pop();
+  }
+
+  /** Takes out every session of `userId` (after a log-out-everywhere: none of them is live any more). */
+  takeAllOf(userId: string): IssuedSession[] {
+    const taken = this.sessions.filter((s) => s.userId === userId);
+    if (taken.length > 0) this.sessions.splice(0, this.sessions.length, ...this.sessions.filter((s) => s.userId !== userId));
+    return taken;
   }
 
   get size(): number {

@@ -4,26 +4,43 @@
 // the real hit/miss counts are reported as outcomes.
 import { validateSession } from '../../authdb/queries.js';
 import { isUnavailable } from '../../authdb/redis/index.js';
-import type { SeededSession } from '../../target/seed/layout.js';
+import type { SeededSession } from '../../dataset/layout.js';
 import { CacheUnavailableError } from '../classify-error.js';
 import { accessTokensFor, PresentedTokens, verifyAccessToken } from './access-token.js';
-import { SeededDataset } from './dataset.js';
+import { SeededDataset } from '../../dataset/seeded-dataset.js';
 import { booleanOption, numberOption } from './options.js';
+import { ratioDefault, USER_PARAM, type OperationCatalogEntry } from './spec.js';
 import { failed, ok, requirePg, type OperationDefinition } from './types.js';
-import { isWarmSession } from './warm-set.js';
+import { isWarmSession } from '../../dataset/warm-set.js';
 
 /** How far past the drawn user the search for a fitting session may go before giving up. */
 const SEARCH_LIMIT = 10_000;
 
 type Want = 'warm' | 'cold' | 'revoked';
 
+const catalog: OperationCatalogEntry = {
+  description: "Validate a session token: the JWT's signature and expiry, then the Redis cache, the database on a miss; revoked and expired tokens must be rejected.",
+  phases: ['verify', 'cache', 'db'],
+  params: { user: USER_PARAM },
+  options: {
+    jwt: { type: 'boolean', description: 'Present the session as a signed JWT and verify its signature and expiry first (the verify phase).', default: true },
+    expiredShare: { type: 'ratio', description: 'Share of validations presenting an expired JWT (with jwt), which must be refused before any lookup.', default: 0 },
+    cacheHitRatio: { type: 'ratio', description: 'Share of validations whose session is in the cache.', default: 0.9 },
+    revokedShare: { type: 'ratio', description: 'Share of validations of a revoked/denylisted token (must be rejected).', default: 0.01 },
+  },
+};
+const hitRatioOf = (options: Readonly<Record<string, unknown>>): number => numberOption(options, 'cacheHitRatio', ratioDefault(catalog, 'cacheHitRatio'));
+
 export const sessionValidateOperation: OperationDefinition = {
   name: 'session.validate',
   uses: { pg: true, redis: true },
+  catalog,
+  // The warm stage caches exactly the sessions isWarmSession picks, so `find` knows a hit without asking Redis.
+  warms: { cache: 'sessions', ratio: hitRatioOf },
   async prepare(step, env) {
     const dataset = new SeededDataset(env.dataset);
-    const hitRatio = numberOption(step.options, 'cacheHitRatio', 0.9);
-    const revokedShare = numberOption(step.options, 'revokedShare', 0.01);
+    const hitRatio = hitRatioOf(step.options);
+    const revokedShare = numberOption(step.options, 'revokedShare', ratioDefault(catalog, 'revokedShare'));
     const random = env.random.fork('session.validate');
     const layer = env.redisLayer();
     const seed = dataset.spec.seed;

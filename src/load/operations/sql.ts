@@ -13,6 +13,17 @@ const OK = ok('ok');
 export const sqlOperation: OperationDefinition = {
   name: 'sql',
   uses: { pg: true, redis: false },
+  catalog: {
+    description: 'A custom SQL statement with generated parameters.',
+    phases: [],
+    params: {},
+    options: {
+      query: { type: 'string', description: 'The statement, with $1…$n placeholders.', required: true },
+      params: { type: 'generators', description: 'Generators for $1..$n, in order; as many as the highest $n in the query.', default: [] },
+      prepared: { type: 'boolean', description: 'Use a named prepared statement (parse once per connection).', default: true },
+    },
+  },
+  needsSchema: false,
   async prepare(step, env) {
     const text = stringOption(step.options, 'query');
     const prepared = booleanOption(step.options, 'prepared', true);

@@ -2,11 +2,13 @@
 // transaction: revoke the old session, issue a new one). The rotated session goes back to the pool for reuse.
 import { refreshSession } from '../../authdb/queries.js';
 import { createRefreshSecret, hashRefreshSecret } from '../../authdb/refresh-token.js';
+import { USER_PARAM } from './spec.js';
 import { failed, ok, requirePg, type OperationDefinition } from './types.js';
 
 export const tokenRefreshOperation: OperationDefinition = {
   name: 'token.refresh',
   uses: { pg: true, redis: false },
+  catalog: { description: 'Rotate a refresh token: revoke the old one and issue a new one in one transaction.', phases: [], params: { user: USER_PARAM }, options: {} },
   async prepare(_step, env) {
     return {
       async run(scope) {

@@ -5,10 +5,11 @@ import type { Redis } from 'ioredis';
 import type { RedisLayer } from '../../authdb/redis/index.js';
 import type { ErrorKind } from '../../results/types.js';
 import type { Step } from '../../scenario/plan.js';
-import type { DatasetFacts } from '../protocol.js';
+import type { Dataset } from '../../dataset/types.js';
 import type { Partition } from '../generators.js';
 import type { Random } from '../random.js';
 import type { SessionPool } from './session-pool.js';
+import type { OperationCatalogEntry } from './spec.js';
 
 export type { ParamValue } from '../generators.js';
 import type { ParamValue } from '../generators.js';
@@ -22,7 +23,7 @@ export type StepResult =
 export interface OperationEnv {
   readonly workerId: number;
   readonly workerCount: number;
-  readonly dataset: DatasetFacts;
+  readonly dataset: Dataset;
   /** The worker's Redis client (null when no operation of the plan needs Redis). */
   readonly redis: Redis | null;
   /** The Redis layer of the auth database over `redis`. Throws when redis is null. */
@@ -51,11 +52,26 @@ export interface PreparedOperation {
   run(scope: IterationScope): Promise<StepResult>;
 }
 
-/** One operation of the registry. `prepare` validates options (defaults from the scenario catalog) and loads what it needs once. */
+/** A Redis cache the warm stage fills before the load (src/run/warm-stage.ts), and the share of it to fill. */
+export interface WarmRequest {
+  readonly cache: 'sessions' | 'permissions';
+  /** The share of entries to cache, from the step's validated options. */
+  ratio(options: Step['options']): number;
+}
+
+/**
+ * One operation, all in its own file: its catalog entry (what a scenario may write), what it talks to, whether it
+ * needs authbench's schema and seeded data, which cache it wants warmed, and `prepare` (once per worker) → `run`.
+ */
 export interface OperationDefinition {
   readonly name: string;
   /** What the operation talks to: the worker opens only what some operation needs. */
   readonly uses: { readonly pg: boolean; readonly redis: boolean };
+  /** The scenario catalog's entry (src/scenario/operations.ts lists them all). */
+  readonly catalog: OperationCatalogEntry;
+  /** False: the operation needs only a server, not authbench's schema and dataset (sql, redis). Default true. */
+  readonly needsSchema?: boolean;
+  readonly warms?: WarmRequest;
   prepare(step: Step, env: OperationEnv): Promise<PreparedOperation>;
 }
 

@@ -2,7 +2,7 @@
 // and dropping/re-creating the indexes and constraints of the loaded tables around a bulk load.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { RoleCatalog } from './layout.js';
+import type { RoleCatalog } from '../../dataset/layout.js';
 
 /** The tables the seeder fills, in load order (parents before children). */
 export const SEEDED_TABLES = ['auth.users', 'auth.credentials', 'auth.user_roles', 'auth.sessions'] as const;

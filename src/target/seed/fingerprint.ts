@@ -1,7 +1,7 @@
 // The dataset fingerprint: SHA-256 of everything that determines the seeded rows (spec, generator version, schema).
 // Equal fingerprints mean the database already holds exactly this dataset, so seeding can be skipped.
 import { createHash } from 'node:crypto';
-import type { ResolvedDatasetSpec } from './types.js';
+import type { Dataset } from '../../dataset/types.js';
 
 /** Bump whenever a generator change alters any seeded value; it forces existing datasets to be reseeded. */
 export const GENERATOR_VERSION = 1;
@@ -19,7 +19,7 @@ function canonicalJson(value: unknown): string {
 }
 
 /** Hex SHA-256 over spec + generator version + schema checksum (e.g. the applied migrations' checksums). */
-export function datasetFingerprint(spec: ResolvedDatasetSpec, schemaChecksum: string): string {
+export function datasetFingerprint(spec: Dataset, schemaChecksum: string): string {
   const input = canonicalJson({ generatorVersion: GENERATOR_VERSION, spec, schemaChecksum });
   return createHash('sha256').update(input).digest('hex');
 }

@@ -1,8 +1,8 @@
 // Row generators for each seeded table: lazy iterables of COPY text lines, in primary-key order.
 // Every value comes from layout.ts / identities.ts, so a row depends only on (spec, row index).
 import { hash as digest } from 'node:crypto';
-import { Stream, hash32 } from './prng.js';
-import { displayNameForUser, emailForUser, passwordIndexForUser, userIdForIndex, usernameForUser } from './identities.js';
+import { Stream, hash32 } from '../../dataset/prng.js';
+import { displayNameForUser, emailForUser, passwordIndexForUser, userIdForIndex, usernameForUser } from '../../dataset/identities.js';
 import {
   DATASET_EPOCH_MS,
   sessionJtiRange,
@@ -12,9 +12,9 @@ import {
   userCreatedAtMs,
   userStatusOf,
   type RoleCatalog,
-} from './layout.js';
+} from '../../dataset/layout.js';
 import { copyLine, copyTimestamp, escapeCopyText } from './copy-stream.js';
-import type { ResolvedDatasetSpec } from './types.js';
+import type { Dataset } from '../../dataset/types.js';
 
 /** One table to load: where, which columns, and the lines. */
 export interface TableData {
@@ -33,7 +33,7 @@ const iso = copyTimestamp;
 const LOCALES = ['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES', 'pt-BR', 'ja-JP', 'pl-PL'] as const;
 const TIMEZONES = ['America/New_York', 'Europe/London', 'Europe/Berlin', 'Europe/Paris', 'Asia/Tokyo', 'America/Sao_Paulo'] as const;
 
-export function usersTable(spec: ResolvedDatasetSpec): TableData {
+export function usersTable(spec: Dataset): TableData {
   return {
     table: 'auth.users',
     columns: ['id', 'username', 'email', 'status', 'profile', 'created_at', 'updated_at'],
@@ -52,7 +52,7 @@ export function usersTable(spec: ResolvedDatasetSpec): TableData {
 }
 
 /** `hashes[k]` is the PHC string of known password k. */
-export function credentialsTable(spec: ResolvedDatasetSpec, hashes: readonly string[]): TableData {
+export function credentialsTable(spec: Dataset, hashes: readonly string[]): TableData {
   return {
     table: 'auth.credentials',
     columns: ['user_id', 'password_hash', 'password_changed_at', 'failed_attempts', 'failure_window_start', 'locked_until'],
@@ -68,7 +68,7 @@ export function credentialsTable(spec: ResolvedDatasetSpec, hashes: readonly str
   };
 }
 
-export function userRolesTable(spec: ResolvedDatasetSpec, catalog: RoleCatalog): TableData {
+export function userRolesTable(spec: Dataset, catalog: RoleCatalog): TableData {
   return {
     table: 'auth.user_roles',
     columns: ['user_id', 'role_id', 'granted_at', 'expires_at'],
@@ -87,7 +87,7 @@ export function userRolesTable(spec: ResolvedDatasetSpec, catalog: RoleCatalog):
   };
 }
 
-export function sessionsTable(spec: ResolvedDatasetSpec): TableData {
+export function sessionsTable(spec: Dataset): TableData {
   return {
     table: 'auth.sessions',
     partitionKeyRange: { type: 'uuid', ...sessionJtiRange() },

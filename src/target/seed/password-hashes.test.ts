@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verify } from '@node-rs/argon2';
 import { hashKnownPasswords, knownPasswordHashes } from './password-hashes.js';
-import { passwordForUser, testPassword, wrongPasswordForUser } from './identities.js';
+import { passwordForUser, testPassword, wrongPasswordForUser } from '../../dataset/identities.js';
 
 const FAST = { memoryKiB: 1024, timeCost: 1, parallelism: 1 };
 

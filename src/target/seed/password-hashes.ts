@@ -4,14 +4,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
-import { saltForPassword, testPassword } from './identities.js';
-import type { HashParams } from './types.js';
+import { saltForPassword, testPassword } from '../../dataset/identities.js';
+import type { HashParams } from '../../dataset/types.js';
 
 // @node-rs/argon2 declares Algorithm as a const enum and exports an empty object at runtime: use the value.
 const ARGON2ID = 2 as Algorithm;
 
-/** OWASP's minimum recommended Argon2id parameters (m=19 MiB, t=2, p=1). */
-export const OWASP_MIN_HASH_PARAMS: Readonly<HashParams> = Object.freeze({ memoryKiB: 19456, timeCost: 2, parallelism: 1 });
 
 export interface HashKnownPasswordsOptions {
   signal?: AbortSignal;

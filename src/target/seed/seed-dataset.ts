@@ -8,8 +8,9 @@ import { copyLines } from './copy-stream.js';
 import { datasetFingerprint, GENERATOR_VERSION } from './fingerprint.js';
 import { credentialsTable, sessionsTable, userRolesTable, usersTable, type TableData } from './generators.js';
 import { knownPasswordHashes } from './password-hashes.js';
-import { resolveDatasetSpec } from './spec.js';
-import type { DatasetSpec, SeedPhase, SeedProgress, SeedReport, TableLoad } from './types.js';
+import { resolveDatasetSpec } from '../../dataset/spec.js';
+import type { DatasetSpec } from '../../dataset/types.js';
+import type { SeedPhase, SeedProgress, SeedReport, TableLoad } from './seed-report.js';
 
 export interface SeedOptions {
   onProgress?: (progress: SeedProgress) => void;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isAgent, rolesOfUser, sessionCountOfUser, sessionJtiRange, sessionOfUser, uuidv7At, type RoleCatalog } from './layout.js';
 import { resolveDatasetSpec } from './spec.js';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError } from '../errors.js';
 
 const catalog: RoleCatalog = {
   system: ['superadmin', 'admin', 'auditor', 'support', 'user'].map((name, k) => ({ id: k + 1, name })),

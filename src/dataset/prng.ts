@@ -1,6 +1,6 @@
 // Counter-based pseudo-random numbers: every value is a pure hash of (seed, stream, index, sub-index).
 // No sequential state, so any row can be regenerated alone (the load generator does) and order never matters.
-import { mix32 } from '../../hash/mix32.js';
+import { mix32 } from '../hash/mix32.js';
 
 /** Distinct stream ids keep the values of different columns/tables independent. Never renumber: it changes datasets. */
 export const Stream = {

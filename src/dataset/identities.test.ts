@@ -9,7 +9,7 @@ import {
   usernameForUser,
   wrongPasswordForUser,
 } from './identities.js';
-import { escapeCopyText, copyLine } from './copy-stream.js';
+import { escapeCopyText, copyLine } from '../target/seed/copy-stream.js';
 import { hash32, unit } from './prng.js';
 
 describe('prng', () => {

@@ -1,7 +1,7 @@
 // More connections than the server allows is invalid input (exit 2) caught before any load, naming the field.
 import { describe, expect, it } from 'vitest';
 import { ExitCode, InvalidInputError } from '../../src/errors.js';
-import { assertConnectionBudget, connectionsNeeded, readConnectionLimits } from '../../src/run/connection-budget.js';
+import { assertConnectionBudget, connectionsNeeded, readConnectionLimits } from '../../src/server-evidence/connection-budget.js';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
 import { useRunServers } from '../support/servers.js';
 import { testLoad, testPlan } from '../load/plans.js';

@@ -2,8 +2,8 @@
 // (INCONCLUSIVE, with the sampler's error), never a measured peak of 0 that a `connections >=` threshold fails on.
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import { ConnectionSampler, peaksOf } from '../../src/run/connection-sampler.js';
-import { serverEvidence, takeServerSnapshot } from '../../src/run/server-evidence.js';
+import { ConnectionSampler, peaksOf } from '../../src/server-evidence/connection-sampler.js';
+import { serverEvidence, takeServerSnapshot } from '../../src/server-evidence/server-evidence.js';
 import { evaluateThresholds } from '../../src/thresholds/index.js';
 import { parseThreshold } from '../../src/thresholds/parse.js';
 import type { Threshold } from '../../src/thresholds/types.js';

@@ -1,32 +1,21 @@
 // The seeded dataset as the generator sees it, without the database: who user rank r is, their password,
 // status and sessions (pure functions of the dataset spec, shared with the seeder in src/target/seed/).
-import { passwordForUser, usernameForUser, userIdForIndex, wrongPasswordForUser } from '../../target/seed/identities.js';
-import { sessionCountOfUser, sessionOfUser, userStatusOf, type SeededSession, type UserStatus } from '../../target/seed/layout.js';
-import { resolveDatasetSpec } from '../../target/seed/spec.js';
-import type { ResolvedDatasetSpec } from '../../target/seed/types.js';
-import type { DatasetFacts } from '../protocol.js';
-import type { ParamValue } from '../generators.js';
+import { passwordForUser, usernameForUser, userIdForIndex, wrongPasswordForUser } from './identities.js';
+import { sessionCountOfUser, sessionOfUser, userStatusOf, type SeededSession, type UserStatus } from './layout.js';
+import type { Dataset } from './types.js';
+
+/** A generated `user` param: a rank, as a number or its text. */
+type Rank = string | number | boolean;
 
 export class SeededDataset {
-  readonly spec: ResolvedDatasetSpec;
-
-  constructor(facts: DatasetFacts) {
-    this.spec = resolveDatasetSpec({
-      users: facts.users,
-      seed: facts.seed,
-      sessionsPerUser: facts.sessionsPerUser,
-      revokedShare: facts.revokedShare,
-      agentShare: facts.agentShare,
-      passwordCount: facts.passwordCount,
-    });
-  }
+  constructor(readonly spec: Dataset) {}
 
   get users(): number {
     return this.spec.users;
   }
 
   /** The `user` param is a rank 1..users: user index rank − 1 (wrapping defensively). */
-  indexOf(rank: ParamValue | undefined): number {
+  indexOf(rank: Rank | undefined): number {
     const r = typeof rank === 'number' ? rank : Number(rank ?? 1);
     return ((((Math.trunc(r) - 1) % this.users) + this.users) % this.users) | 0;
   }

@@ -2,9 +2,13 @@
 // grace period stops the run early (its verdict is then FAIL, not ABORTED).
 import { evaluateThresholds, thresholdsToAbortOn } from '../thresholds/index.js';
 import type { Threshold } from '../thresholds/types.js';
-import type { ServerEvidence } from '../results/types.js';
-import type { ConnectionPeaks } from './connection-sampler.js';
-import type { LiveTotals } from './live-totals.js';
+import type { OperationResult, ServerEvidence } from '../results/types.js';
+import type { ConnectionPeaks } from '../server-evidence/connection-sampler.js';
+
+/** The measured totals so far (src/run/live-totals.ts): what the thresholds are judged on mid-run. */
+export interface MeasuredSoFar {
+  operations(measuredMs: number): OperationResult[];
+}
 
 export class AbortOnFail {
   private readonly watched: readonly Threshold[];
@@ -21,7 +25,7 @@ export class AbortOnFail {
    * The reason to stop, or undefined. `elapsedMs` counts from the load start; `measuredMs` from the warm-up end;
    * `connections`: the live peaks sampled in the measured window so far (none yet: a `connections` threshold waits).
    */
-  check(totals: LiveTotals, elapsedMs: number, measuredMs: number, connections: ConnectionPeaks): string | undefined {
+  check(totals: MeasuredSoFar, elapsedMs: number, measuredMs: number, connections: ConnectionPeaks): string | undefined {
     if (!this.active || measuredMs <= 0) return undefined;
     const server = {
       connectionsPeak: connections.connections,

@@ -1,9 +1,11 @@
 // Validates a DatasetSpec and fills in its defaults; every problem is reported at once, with the field's path.
 // The resolved spec is what the fingerprint and the generators see.
-import { InvalidInputError, type InputIssue } from '../../errors.js';
+import { InvalidInputError, type InputIssue } from '../errors.js';
 import { DEFAULT_PASSWORD_COUNT } from './identities.js';
-import { OWASP_MIN_HASH_PARAMS } from './password-hashes.js';
-import type { DatasetSpec, ResolvedDatasetSpec } from './types.js';
+import type { DatasetSpec, HashParams, Dataset } from './types.js';
+
+/** OWASP's minimum recommended Argon2id parameters (m=19 MiB, t=2, p=1). */
+export const OWASP_MIN_HASH_PARAMS: Readonly<HashParams> = Object.freeze({ memoryKiB: 19456, timeCost: 2, parallelism: 1 });
 
 export const DATASET_DEFAULTS = Object.freeze({
   sessionsPerUser: 2,
@@ -14,8 +16,8 @@ export const DATASET_DEFAULTS = Object.freeze({
 
 const MAX_USERS = 100_000_000;
 
-export function resolveDatasetSpec(spec: DatasetSpec): ResolvedDatasetSpec {
-  const resolved: ResolvedDatasetSpec = {
+export function resolveDatasetSpec(spec: DatasetSpec): Dataset {
+  const resolved: Dataset = {
     users: spec.users,
     seed: spec.seed,
     sessionsPerUser: spec.sessionsPerUser ?? DATASET_DEFAULTS.sessionsPerUser,

@@ -1,7 +1,7 @@
 // The shape of a dataset as pure functions of (spec, user index): which users are agents, which roles each holds,
 // how many sessions each has and in which state. Generators write these; the load generator may read them.
 import { Stream, below, between, hash32, unit } from './prng.js';
-import type { ResolvedDatasetSpec } from './types.js';
+import type { Dataset } from './types.js';
 
 /** "Now" of every dataset: fixed so the same spec always yields the same timestamps. */
 export const DATASET_EPOCH_MS = Date.UTC(2025, 0, 1);
@@ -31,7 +31,7 @@ export const AGENT_ROLES_MIN = 8;
 export const AGENT_ROLES_MAX = 24;
 
 /** True when user `i` is an agent (about `agentShare` of users). */
-export function isAgent(spec: ResolvedDatasetSpec, i: number): boolean {
+export function isAgent(spec: Dataset, i: number): boolean {
   return unit(spec.seed, Stream.agent, i) < spec.agentShare;
 }
 
@@ -45,7 +45,7 @@ export function ordinaryRoleCount(seed: number, i: number): number {
  * Role ids held by user `i`, ascending. Ordinary users: `user` plus 0–3 weighted extra system roles.
  * Agents: `user` plus 8–24 distinct agent roles.
  */
-export function rolesOfUser(spec: ResolvedDatasetSpec, catalog: RoleCatalog, i: number): number[] {
+export function rolesOfUser(spec: Dataset, catalog: RoleCatalog, i: number): number[] {
   const seed = spec.seed;
   const base = catalog.system.find((r) => r.name === BASE_ROLE_NAME) ?? catalog.system[0];
   const chosen = new Set<number>();
@@ -105,13 +105,13 @@ const USER_AGENTS = [
 ] as const;
 
 /** Sessions of user `i`: floor or ceil of sessionsPerUser, so the mean over users is sessionsPerUser. */
-export function sessionCountOfUser(spec: ResolvedDatasetSpec, i: number): number {
+export function sessionCountOfUser(spec: Dataset, i: number): number {
   const whole = Math.floor(spec.sessionsPerUser);
   return whole + (unit(spec.seed, Stream.sessionCount, i) < spec.sessionsPerUser - whole ? 1 : 0);
 }
 
 /** The state of session `s` of user `i`: revoked with `revokedShare`, expired with EXPIRED_SESSION_SHARE, else active. */
-export function sessionStateOf(spec: ResolvedDatasetSpec, i: number, s: number): SessionState {
+export function sessionStateOf(spec: Dataset, i: number, s: number): SessionState {
   const u = unit(spec.seed, Stream.sessionState, i, s);
   return u < spec.revokedShare ? 'revoked' : u < spec.revokedShare + EXPIRED_SESSION_SHARE ? 'expired' : 'active';
 }
@@ -132,7 +132,7 @@ export function uuidv7At(ms: number, seed: number, stream: number, i: number, j:
  * Session `s` of user `i`. Active and revoked sessions expire long after the epoch so a reused dataset keeps them
  * valid (resp. rejected for revocation, not expiry); expired sessions ended before the epoch.
  */
-export function sessionOfUser(spec: ResolvedDatasetSpec, i: number, s: number): SeededSession {
+export function sessionOfUser(spec: Dataset, i: number, s: number): SeededSession {
   const seed = spec.seed;
   const state = sessionStateOf(spec, i, s);
   const window = state === 'active' ? 7 * DAY_MS : 90 * DAY_MS;
@@ -169,14 +169,14 @@ function sessionSecretOf(seed: number, i: number, s: number): string {
 const secretScratch = Buffer.alloc(32);
 
 /** When user `i` registered: within the three years before the dataset epoch. */
-export function userCreatedAtMs(spec: ResolvedDatasetSpec, i: number): number {
+export function userCreatedAtMs(spec: Dataset, i: number): number {
   return DATASET_EPOCH_MS - 1000 * (hash32(spec.seed, Stream.createdAt, i) % (3 * 365 * 86_400));
 }
 
 export type UserStatus = 'active' | 'disabled' | 'pending';
 
 /** Account status of user `i`: 97% active, 2% disabled, 1% pending. Only active users can log in. */
-export function userStatusOf(spec: ResolvedDatasetSpec, i: number): UserStatus {
+export function userStatusOf(spec: Dataset, i: number): UserStatus {
   const u = unit(spec.seed, Stream.status, i);
   return u < 0.97 ? 'active' : u < 0.99 ? 'disabled' : 'pending';
 }

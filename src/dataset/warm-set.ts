@@ -1,8 +1,8 @@
 // Which cache entries the warm stage fills before the run: a deterministic share of them, chosen by hash, so the
 // workers know without asking Redis whether a session or user should be a hit. This is how cacheHitRatio is made.
-import { unit } from '../../target/seed/prng.js';
+import { unit } from './prng.js';
 
-/** Stream ids outside the seeder's (src/target/seed/prng.ts uses 1..18). */
+/** Stream ids outside the seeder's (src/dataset/prng.ts uses 1..18). */
 const WARM_SESSION_STREAM = 1001;
 const WARM_PERMISSION_STREAM = 1002;
 
