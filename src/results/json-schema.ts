@@ -17,6 +17,11 @@ const ref = (name: string): Schema => ({ $ref: `#/$defs/${name}` });
 const mapOf = (values: Schema): Schema => ({ type: 'object', additionalProperties: values });
 
 /** A closed object: every field the type has, the required ones listed, nothing else (a new field updates the schema). */
+/** An object whose fields another module types and documents. */
+function section(description: string): Schema {
+  return { type: 'object', description };
+}
+
 function obj(required: Record<string, Schema>, optional: Record<string, Schema> = {}): Schema {
   return { type: 'object', additionalProperties: false, required: Object.keys(required), properties: { ...required, ...optional } };
 }
@@ -136,6 +141,13 @@ export function buildResultsSchema(): Schema {
       {
         abortReason: str,
         recovery: obj({ faults: arr(outage({ connectionErrors: int })) }, { redisFaults: arr(outage({ unavailableChecks: int })) }),
+        // Sections with their own types and docs (src/series, src/diagnosis, src/events, src/results/shard.ts): checked as
+        // objects here, their fields documented in docs/results.md and docs/distributed.md.
+        series: section('The per-interval series of the machine and the servers (src/series/types.ts).'),
+        diagnosis: section('Which resource limited the run (src/diagnosis/types.ts).'),
+        events: arr(section('One occurrence of a scenario event (src/events/types.ts).')),
+        shard: section('This run is one shard of a split run (src/results/shard.ts).'),
+        merge: section('These results merge shards (src/results/shard.ts).'),
       },
     ),
     $defs: { latency, operation, intervalOperation, interval },

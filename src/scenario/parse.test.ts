@@ -202,7 +202,7 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
         `3 thresholds.foo: unknown operation "foo"; ${KNOWN}; the mix has auth.login`,
       ],
     ],
-    ['threshold on an unknown phase', LOAD + MIX + 'thresholds: { auth.login/dbb: [ "p95 < 1ms" ] }\n', ['3 thresholds["auth.login/dbb"]: unknown phase of auth.login: "dbb" (did you mean "db"?); expected ratelimit, db, verify or cache']],
+    ['threshold on an unknown phase', LOAD + MIX + 'thresholds: { auth.login/dbb: [ "p95 < 1ms" ] }\n', ['3 thresholds["auth.login/dbb"]: unknown phase of auth.login: "dbb" (did you mean "db"?); expected ratelimit, db, verify, sign or cache']],
     ['phase of an operation without phases', LOAD + 'mix: [ { op: user.lookup } ]\nthresholds: { user.lookup/db: [ "p95 < 1ms" ] }\n', ['3 thresholds["user.lookup/db"]: user.lookup has no phases; use "user.lookup" for the whole operation']],
     [
       'thresholds and flows: results are per operation',
@@ -254,7 +254,7 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
       `2 mix[1].op: unknown operation "auth.lgin" (did you mean "auth.login"?); ${KNOWN}`,
       '3 thresholds.run[0]: unknown metric "avg" (did you mean "mean"?); expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, count',
     ]],
-    ['an option named like a prototype member', LOAD + 'mix: [ { op: auth.login, options: { constructor: 1 } } ]\n', ['2 mix[0].options.constructor: unknown key; expected one of wrongPasswordShare, verify, maxConcurrentHashes, rateLimit, cacheSession or ip']],
+    ['an option named like a prototype member', LOAD + 'mix: [ { op: auth.login, options: { constructor: 1 } } ]\n', ['2 mix[0].options.constructor: unknown key; expected one of wrongPasswordShare, verify, maxConcurrentHashes, rateLimit, cacheSession, jwt, recordAcknowledged or ip']],
     // Hostile shapes: deep nesting (the YAML parser would overflow the stack), several documents, binary bytes
     ['10000-deep flow lists', LOAD + MIX + 'x: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n', ['3 yaml: the document is too deeply nested (more than 64 levels)']],
     ['10000-deep block lists on one line', LOAD + MIX + 'x:\n  ' + '- '.repeat(10_000) + 'a\n', ['4 yaml: the document is too deeply nested (more than 64 levels)']],
@@ -341,7 +341,7 @@ describe('parseScenario builds the frozen Plan', () => {
             {
               op: 'auth.login',
               params: { user: { kind: 'uniform', min: 1, max: 100_000 } },
-              options: { wrongPasswordShare: 0.05, verify: 'none', maxConcurrentHashes: 4, rateLimit: true, cacheSession: true, ip: { kind: 'uniform', min: 1, max: 10_000 } },
+              options: { wrongPasswordShare: 0.05, verify: 'none', maxConcurrentHashes: 4, rateLimit: true, cacheSession: true, jwt: true, recordAcknowledged: false, ip: { kind: 'uniform', min: 1, max: 10_000 } },
             },
           ],
         },
