@@ -180,6 +180,29 @@ export interface RedisFaultResult {
   readonly workers: number;
 }
 
+/**
+ * What a streaming output (`--out prometheus-rw=URL`) delivered during the run. A push that failed or was dropped
+ * loses resolution, not totals: every push carries the counters since the load started (docs/prometheus.md).
+ */
+export interface OutputReport {
+  readonly kind: 'prometheus-rw';
+  /** Redacted. */
+  readonly url: string;
+  /** The `run_id` and `shard` labels of every series pushed. */
+  readonly runId: string;
+  readonly shard: string;
+  /** Write requests accepted by the receiver (2xx). */
+  readonly pushes: number;
+  /** Samples in the accepted pushes. */
+  readonly samples: number;
+  /** Write requests refused or unanswered (error status, network error, timeout): their samples are lost. */
+  readonly failedPushes: number;
+  /** Write requests never sent: the queue was full (the receiver too slow) or the end-of-run deadline passed. */
+  readonly droppedPushes: number;
+  /** The first failure, redacted, when there was one. */
+  readonly firstError?: string;
+}
+
 export type RunStatus = 'completed' | 'aborted' | 'failed';
 export type RunVerdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'INVALID' | 'ABORTED';
 
@@ -244,6 +267,8 @@ export interface RunResults {
   readonly shard?: ShardRecord;
   /** Present when these results are the merge of shards (`authbench merge`). */
   readonly merge?: MergeRecord;
+  /** Streaming outputs and what they delivered; absent when the run had none (and in older files). */
+  readonly outputs?: readonly OutputReport[];
   /** Files written beside results.json (relative names), e.g. the .hlog. */
   readonly artifacts: Readonly<Record<string, string>>;
 }

@@ -25,7 +25,10 @@ import { DEFAULT_LATENESS_BOUND_MS, judgeGenerator } from './generator-validity.
 import { LiveTotals } from './live-totals.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { summarizeFaults } from './recovery.js';
-import { reportWriteError, runDirectory, writeRunReports } from './report-stage.js';
+import { reportWriteError, runDirectory } from './report-stage.js';
+import { createOutputs } from '../outputs/create-outputs.js';
+import { newRunId, RunOutputs } from '../outputs/run-outputs.js';
+import type { OutputSpec } from '../outputs/spec.js';
 import { RedisSampler } from './redis-sampler.js';
 import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnapshot } from './server-evidence.js';
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
@@ -43,6 +46,12 @@ export interface RunOptions {
   /** The run's report directory; default `reports/<scenario>-<timestamp>/`. */
   readonly outDir?: string;
   readonly reports?: { readonly html?: boolean; readonly junit?: boolean; readonly console?: boolean };
+  /** `--out KIND[=DEST]` beyond the defaults (src/outputs/spec.ts), e.g. a Prometheus remote-write stream. */
+  readonly outputs?: readonly OutputSpec[];
+  /** The `run_id` label of streamed series; default a new one (outputs/run-outputs.ts). */
+  readonly runId?: string;
+  /** The `shard` label, `K/N`; default the plan's shard, or `0/1`. */
+  readonly shard?: string;
   readonly intervalMs?: number;
   readonly latenessBoundMs?: number;
   /** Live progress and stage messages; default process.stderr. */
@@ -153,6 +162,24 @@ export class BenchmarkRun {
       let startAtMs = Number.NaN;
       /** When every worker was ready (epoch ms): after a `--start-at` that has passed, the shard began late. */
       let readyAtMs = Number.NaN;
+      const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
+      const outputs = new RunOutputs(
+        await createOutputs({
+          dir,
+          ...(this.options.outputs ? { specs: this.options.outputs } : {}),
+          html: this.options.reports?.html ?? true,
+          junit: this.options.reports?.junit ?? true,
+          console: this.options.reports?.console ?? true,
+          stdout: this.options.stdout ?? process.stdout,
+          warn: (line) => void progressStream.write(line),
+        }),
+        {
+          // Shards of one run share --start-at, so their default run_id is that instant (no random part): they agree.
+          runId: this.options.runId ?? (this.options.startAtMs !== undefined ? newRunId(new Date(this.options.startAtMs), { shared: true }) : newRunId(startedAt)),
+          scenario: plan.name,
+          shard: this.options.shard ?? (plan.shard ? `${plan.shard.index}/${plan.shard.count}` : '0/1'),
+        },
+      );
 
       const onPoint = (point: IntervalPoint): void => {
         const elapsedMs = point.endMs;
@@ -169,7 +196,10 @@ export class BenchmarkRun {
         warmupMs: plan.load.warmupMs,
         durationMs: plan.load.durationMs,
         model: plan.load.model,
-        onInterval: (point) => onPoint(point),
+        onInterval: (point, index, extra) => {
+          onPoint(point);
+          outputs.addInterval(point, index, extra);
+        },
       });
       const before = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null);
       const redisSampler = before.redis ? new RedisSampler(redis) : null;
@@ -185,6 +215,7 @@ export class BenchmarkRun {
           startAtMs = at;
           readyAtMs = Date.now();
           sampler.start(at);
+          outputs.start(at);
           redisSampler?.start();
         },
         onInterval: (snapshot) => {
@@ -200,6 +231,7 @@ export class BenchmarkRun {
         if (late) throw late;
       }
       log(`Load: ${describeLoad(plan)} for ${(totalMs / 1000).toFixed(0)} s (${(plan.load.warmupMs / 1000).toFixed(0)} s warm-up).`);
+      for (const stream of outputs.describeStreams()) log(`Streaming: ${stream} (run_id ${outputs.identity.runId})`);
       const outcome = await this.pool.run();
       progress.done();
       const samples = await sampler.stop();
@@ -214,14 +246,7 @@ export class BenchmarkRun {
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
       const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs });
-      const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
-      const written = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
-        html: this.options.reports?.html ?? true,
-        junit: this.options.reports?.junit ?? true,
-        console: this.options.reports?.console ?? true,
-        stdout: this.options.stdout ?? process.stdout,
-      });
-      const final = { ...results, artifacts: written.artifacts };
+      const { results: final, written } = await outputs.finish({ results, hlog: aggregated.hlog, startEpochMs: startAtMs }, dir);
       log(`Reports: ${path.resolve(dir)}`);
       const finished = finishOutcome(final, dir, outcome, this.signals?.signal !== undefined);
       // Reports that could not be written are exit 3 unless the run already failed (or was interrupted) for a reason of its own.
