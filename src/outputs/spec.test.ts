@@ -21,21 +21,22 @@ describe('parseOutFlags', () => {
   it.each([
     [[], undefined, { specs: [] }],
     // A bare value that is no kind stays the report directory (as before --out KIND existed).
-    [['reports/run-1'], undefined, { dir: 'reports/run-1', specs: [] }],
-    [['out'], undefined, { dir: 'out', specs: [] }],
-    [[], 'reports/x', { dir: 'reports/x', specs: [] }],
+    [['reports/run-1'], undefined, { dir: 'reports/run-1', dirFlag: '--out', specs: [] }],
+    [['out'], undefined, { dir: 'out', dirFlag: '--out', specs: [] }],
+    [[], 'reports/x', { dir: 'reports/x', dirFlag: '--out-dir', specs: [] }],
     [['html'], undefined, { specs: [{ kind: 'html' }] }],
-    [['./html'], undefined, { dir: './html', specs: [] }],
-    [['junit=ci/junit.xml', 'reports/r'], undefined, { dir: 'reports/r', specs: [{ kind: 'junit', dest: 'ci/junit.xml' }] }],
+    [['./html'], undefined, { dir: './html', dirFlag: '--out', specs: [] }],
+    [['junit=ci/junit.xml', 'reports/r'], undefined, { dir: 'reports/r', dirFlag: '--out', specs: [{ kind: 'junit', dest: 'ci/junit.xml' }] }],
     [['prometheus-rw=http://127.0.0.1:9090/api/v1/write', 'prometheus-rw=https://p.example/api/v1/write'], 'd', {
       dir: 'd',
+      dirFlag: '--out-dir',
       specs: [
         { kind: 'prometheus-rw', dest: 'http://127.0.0.1:9090/api/v1/write' },
         { kind: 'prometheus-rw', dest: 'https://p.example/api/v1/write' },
       ],
     }],
     // A path with `=` in it is a directory, not a kind.
-    [['reports/a=b'], undefined, { dir: 'reports/a=b', specs: [] }],
+    [['reports/a=b'], undefined, { dir: 'reports/a=b', dirFlag: '--out', specs: [] }],
   ])('%j with --out-dir %j', (values, outDir, expected) => {
     expect(parseOutFlags(values, outDir)).toEqual(expected);
   });
@@ -73,7 +74,7 @@ describe('parseOutFlags', () => {
     try {
       process.chdir(root);
       fs.mkdirSync('htlm');
-      expect(parseOutFlags(['htlm'])).toEqual({ dir: 'htlm', specs: [] });
+      expect(parseOutFlags(['htlm'])).toEqual({ dir: 'htlm', dirFlag: '--out', specs: [] });
     } finally {
       process.chdir(cwd);
       fs.rmSync(root, { recursive: true, force: true });

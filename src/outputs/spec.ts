@@ -15,6 +15,8 @@ export interface OutputSpec {
 export interface OutFlags {
   /** The report directory, when `--out DIR` or `--out-dir DIR` named one. */
   readonly dir?: string;
+  /** The flag that named it, for messages: `--out` or `--out-dir`. */
+  readonly dirFlag?: '--out' | '--out-dir';
   /** The outputs asked for beyond the defaults (or moving a default one's file), in the order given. */
   readonly specs: readonly OutputSpec[];
 }
@@ -59,6 +61,7 @@ export function parseOutFlags(values: readonly string[], outDir?: string): OutFl
   const issues: InputIssue[] = [];
   const specs: OutputSpec[] = [];
   const dirs: string[] = outDir !== undefined ? [outDir] : [];
+  const dirFlag = outDir !== undefined ? '--out-dir' : '--out';
   for (const raw of values) {
     const eq = raw.indexOf('=');
     const name = eq < 0 ? raw : raw.slice(0, eq);
@@ -92,7 +95,7 @@ export function parseOutFlags(values: readonly string[], outDir?: string): OutFl
     seen.add(spec.kind);
   }
   if (issues.length > 0) throw new InvalidInputError(issues, { code: 'AB_ERR_USAGE', hint: USAGE_HINT });
-  return { ...(dirs[0] !== undefined ? { dir: dirs[0] } : {}), specs };
+  return { ...(dirs[0] !== undefined ? { dir: dirs[0], dirFlag } : {}), specs };
 }
 
 /** `--run-id`: a label value and part of nothing else; kept to safe characters so it can be typed in a query. */

@@ -99,7 +99,7 @@ const command: CommandModule<object, RunArgs> = {
     const runPlan = sharding.shard ? shardPlan(plan, sharding.shard) : plan;
     // Before any server starts: a report directory that cannot be written would lose the run's results at its end.
     const { assertReportDirectoryWritable } = await import('../../report/out-dir.js');
-    await assertReportDirectoryWritable(out.dir ?? 'reports', { flag: out.dir === undefined ? '--out-dir (default reports/)' : '--out-dir' });
+    await assertReportDirectoryWritable(out.dir ?? 'reports', { flag: out.dirFlag ?? '--out-dir (default reports/)' });
     const outcome = await runBenchmark(runPlan, {
       target,
       ...(sharding.startAtMs !== undefined ? { startAtMs: sharding.startAtMs } : {}),
