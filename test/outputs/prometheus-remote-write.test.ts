@@ -4,8 +4,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../src/target/free-port.js';
+import { PrometheusRemoteWriteOutput } from '../../src/outputs/prometheus/remote-write-output.js';
+import type { LiveInterval } from '../../src/outputs/types.js';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
+import { isPortInUse } from '../../src/target/free-port.js';
+import { buildRunResults } from '../report/fixtures.js';
 import type { MixEntry } from '../../src/scenario/plan.js';
 import { testLoad, testPlan } from '../load/plans.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
@@ -84,7 +87,9 @@ describe('--out prometheus-rw (real Prometheus)', () => {
   });
 
   it('a receiver that is down: the run completes, one warning, every push counted as failed', async () => {
-    const port = await findFreePort(); // nothing listens there
+    // A port below the kernel's ephemeral range, so no server started on a "free" port (port 0) can take it meanwhile.
+    let port = 20_000 + Math.floor(Math.random() * 10_000);
+    while (await isPortInUse(port)) port++;
     const plan = testPlan(testLoad({ rate: 50, durationMs: 2000, warmupMs: 0, connections: 2, workers: 1 }), undefined, 'prw-down');
     const progress: string[] = [];
     const { results, exitCode } = await runBenchmark(
@@ -103,5 +108,24 @@ describe('--out prometheus-rw (real Prometheus)', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('ECONNREFUSED');
     expect(progress.join('')).not.toContain('hunter2');
+  });
+
+  it('intervals out of order: sent in order, and one too late for its turn still counts in the totals', async () => {
+    const output = new PrometheusRemoteWriteOutput({ url: prometheus.writeUrl, warn: () => {} });
+    const startEpochMs = Date.now() - 60_000;
+    output.start({ identity: { runId: 'reorder-1', scenario: 'reorder', shard: '0/1' }, startEpochMs });
+    const live = (index: number, count: number): LiveInterval => ({
+      index,
+      point: { startMs: index * 1000, endMs: (index + 1) * 1000, warmup: false, achievedRate: count, dropped: 0, inFlight: 0, operations: { sql: { count, errors: {}, p50Ms: 1, p95Ms: 2, p99Ms: 3, maxMs: 4 } }, eventLoopLagMaxMs: 0 },
+      generator: { scheduled: count, started: count, late: 0 },
+      outcomes: {},
+    });
+    // Interval 1 is held back past the reorder window (as a worker that reports late would), then arrives last.
+    for (const index of [0, 2, 3, 4, 5, 6, 7, 8]) output.addInterval(live(index, 10));
+    output.addInterval(live(1, 7));
+    const report = await output.stop({ results: buildRunResults('pass'), hlog: [], startEpochMs });
+    expect(report).toMatchObject({ failedPushes: 0, droppedPushes: 0 });
+    const total = await prometheus.query('authbench_iterations_total{run_id="reorder-1",window="measured"}', Date.now());
+    expect(total.map((r) => r.value)).toEqual([87]);
   });
 });

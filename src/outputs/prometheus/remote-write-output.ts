@@ -49,6 +49,9 @@ export class PrometheusRemoteWriteOutput implements IntervalOutput {
   #failed = 0;
   #dropped = 0;
   #firstError: string | undefined;
+  /** An interval's counts were added after the last push that carried the counters. */
+  #countersBehind = false;
+  #stopped = false;
 
   constructor(options: RemoteWriteOptions) {
     this.#url = options.url;
@@ -70,7 +73,12 @@ export class PrometheusRemoteWriteOutput implements IntervalOutput {
   addInterval(interval: LiveInterval): void {
     if (this.#series === undefined) return;
     try {
-      if (interval.index < this.#nextIndex) return; // given up on earlier; its figures are in the next counters anyway
+      if (interval.index < this.#nextIndex) {
+        // Its turn was given up on: its gauges are not sent (their time has passed), its counts go into the counters.
+        this.#series.count(interval);
+        this.#countersBehind = true;
+        return;
+      }
       this.#waiting.set(interval.index, interval);
       if (this.#waiting.size > REORDER_WINDOW) this.#nextIndex = Math.min(...this.#waiting.keys());
       this.#release();
@@ -85,6 +93,7 @@ export class PrometheusRemoteWriteOutput implements IntervalOutput {
       this.#waiting.delete(this.#nextIndex);
       this.#nextIndex++;
       this.#enqueue(this.#series!.interval(next));
+      this.#countersBehind = false;
     }
   }
 
@@ -123,6 +132,7 @@ export class PrometheusRemoteWriteOutput implements IntervalOutput {
         signal: AbortSignal.timeout(this.#options.pushTimeoutMs ?? PUSH_TIMEOUT_MS),
       });
       const text = response.ok ? '' : (await response.text().catch(() => '')).trim().slice(0, 200);
+      if (this.#stopped) return; // answered after the report was made: counted there as dropped
       if (response.ok) {
         this.#pushes++;
         this.#samples += push.samples;
@@ -131,6 +141,7 @@ export class PrometheusRemoteWriteOutput implements IntervalOutput {
         this.#fail(`the receiver answered ${response.status}${text ? ` (${text})` : ''}`);
       }
     } catch (err) {
+      if (this.#stopped) return;
       this.#failed++;
       const e = err as Error & { cause?: { code?: string } };
       this.#fail(e.name === 'TimeoutError' ? `no answer within ${this.#options.pushTimeoutMs ?? PUSH_TIMEOUT_MS} ms` : (e.cause?.code ?? e.message));
@@ -152,6 +163,7 @@ export class PrometheusRemoteWriteOutput implements IntervalOutput {
           this.#nextIndex = index;
           this.#release();
         }
+        if (this.#countersBehind) this.#enqueue(this.#series.counters());
         this.#enqueue(this.#series.serverSeries(finished.results.intervals));
       } catch (err) {
         this.#fail(`could not encode the last series: ${err instanceof Error ? err.message : String(err)}`);
@@ -164,6 +176,7 @@ export class PrometheusRemoteWriteOutput implements IntervalOutput {
       }
     }
     // Whatever is still queued (or in flight) at the deadline is not waited for.
+    this.#stopped = true;
     this.#dropped += this.#queue.length + (this.#inFlight !== undefined ? 1 : 0);
     this.#queue.length = 0;
     return {

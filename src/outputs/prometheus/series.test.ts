@@ -60,6 +60,14 @@ describe('RunSeries', () => {
     expect(find(third, 'authbench_warmup')[0]!.samples[0]!.value).toBe(0);
   });
 
+  it('counts an interval that came too late for its turn, and sends the counters after the last push', () => {
+    const run = new RunSeries(identity, START);
+    run.interval(interval(2, false, { sql: op(10) }));
+    run.count(interval(1, false, { sql: op(7) }));
+    const [total] = find(run.counters(), 'authbench_iterations_total', { window: 'measured' });
+    expect(total!.samples).toEqual([{ value: 17, timestampMs: START + 3001 }]);
+  });
+
   it('turns the server samples of the finished run into one series per figure', () => {
     const run = new RunSeries(identity, START);
     const points = [interval(0, false, {}).point, { ...interval(1, false, {}).point, serverConnections: 7, serverActiveConnections: 3 }];

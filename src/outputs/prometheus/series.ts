@@ -52,10 +52,12 @@ export class RunSeries {
     else this.#counters.set(id, { labels: all, value: n });
   }
 
-  /** The series of one interval: its gauges at its end, and every counter's value so far at the same instant. */
-  interval(interval: LiveInterval): TimeSeries[] {
+  /** The last instant pushed: counters sent later must be later still. */
+  #lastAtMs = Number.NEGATIVE_INFINITY;
+
+  /** Adds an interval's counts to the counters without sending anything (an interval that came too late for its turn). */
+  count(interval: LiveInterval): void {
     const { point, generator } = interval;
-    const at = this.#startEpochMs + point.endMs;
     const window: Labels = [['window', point.warmup ? 'warmup' : 'measured']];
     for (const [key, op] of Object.entries(point.operations)) {
       const labels = [...keyLabels(key), ...window];
@@ -67,7 +69,19 @@ export class RunSeries {
     this.#count('authbench_started_total', window, generator.started);
     this.#count('authbench_dropped_total', window, point.dropped);
     this.#count('authbench_late_total', window, generator.late);
+  }
 
+  /** Every counter's value so far, at `atMs` (after the last push), e.g. once more at the end after a late interval. */
+  counters(atMs: number = this.#lastAtMs + 1): TimeSeries[] {
+    this.#lastAtMs = Math.max(this.#lastAtMs, atMs);
+    return [...this.#counters.values()].map((counter) => ({ labels: counter.labels, samples: [{ value: counter.value, timestampMs: atMs }] }));
+  }
+
+  /** The series of one interval: its gauges at its end, and every counter's value so far at the same instant. */
+  interval(interval: LiveInterval): TimeSeries[] {
+    const { point } = interval;
+    const at = Math.max(this.#startEpochMs + point.endMs, this.#lastAtMs + 1);
+    this.count(interval);
     const series: TimeSeries[] = [];
     const gauge = (name: string, labels: Labels, value: number): void => {
       series.push({ labels: [['__name__', name], ...this.#base, ...labels], samples: [{ value, timestampMs: at }] });
@@ -81,7 +95,7 @@ export class RunSeries {
       if (op.count === 0) continue;
       for (const [quantile, field] of QUANTILES) gauge('authbench_latency_seconds', [...keyLabels(key), ['quantile', quantile]], op[field] / 1000);
     }
-    for (const counter of this.#counters.values()) series.push({ labels: counter.labels, samples: [{ value: counter.value, timestampMs: at }] });
+    series.push(...this.counters(at));
     return series;
   }
 
