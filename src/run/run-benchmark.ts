@@ -248,6 +248,7 @@ export class BenchmarkRun {
       const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs });
       const { results: final, written } = await outputs.finish({ results, hlog: aggregated.hlog, startEpochMs: startAtMs }, dir);
       log(`Reports: ${path.resolve(dir)}`);
+      for (const r of final.outputs ?? []) log(`Streamed to ${r.url}: ${r.pushes} pushes (${r.samples} samples) accepted, ${r.failedPushes} failed, ${r.droppedPushes} dropped.`);
       const finished = finishOutcome(final, dir, outcome, this.signals?.signal !== undefined);
       // Reports that could not be written are exit 3 unless the run already failed (or was interrupted) for a reason of its own.
       if (written.failures.length === 0 || finished.error || finished.exitCode === ExitCode.aborted) return finished;

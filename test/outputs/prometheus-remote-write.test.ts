@@ -50,6 +50,8 @@ describe('--out prometheus-rw (real Prometheus)', () => {
     // One push per interval (warm-up included) and one for the server series at the end.
     expect(report!.pushes).toBe(results.intervals.length + 1);
     expect(JSON.parse(await fs.readFile(path.join(dir, 'results.json'), 'utf8')).outputs).toEqual(results.outputs);
+    expect(progress.join('')).toContain(`Streaming: prometheus-rw → ${prometheus.writeUrl} (run_id ${report!.runId})`);
+    expect(progress.join('')).toContain(`Streamed to ${prometheus.writeUrl}: ${report!.pushes} pushes`);
 
     const runId = report!.runId;
     const at = Date.parse(results.endedAt);
