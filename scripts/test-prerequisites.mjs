@@ -1,6 +1,6 @@
-// Runs before `npm test`: the suite talks to a real redis-server, drives headless Chromium and makes certificates with
-// openssl, and skips none of it. What is missing is installed from the OS packages when we may (root with apt-get);
-// otherwise the suite stops here with the command to run.
+// Runs before `npm test`: the suite talks to a real redis-server and Prometheus (with its exporters and promtool),
+// drives headless Chromium and makes certificates with openssl, and skips none of it. What is missing is installed
+// from the OS packages when we may (root with apt-get); otherwise the suite stops here with the command to run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import console from 'node:console';
@@ -11,6 +11,10 @@ const needs = [
   { pkg: 'redis-server', present: () => onPath('redis-server') },
   { pkg: 'chromium', present: () => fs.existsSync(process.env.AUTHBENCH_CHROMIUM ?? '/usr/bin/chromium') },
   { pkg: 'openssl', present: () => onPath('openssl') },
+  // Prometheus: the remote-write stream's receiver and promtool for the alert rules; the exporters behind those rules.
+  { pkg: 'prometheus', present: () => onPath('prometheus') && onPath('promtool') },
+  { pkg: 'prometheus-postgres-exporter', present: () => onPath('prometheus-postgres-exporter') },
+  { pkg: 'prometheus-redis-exporter', present: () => onPath('prometheus-redis-exporter') },
 ];
 const missing = needs.filter((n) => !n.present()).map((n) => n.pkg);
 if (missing.length > 0) {

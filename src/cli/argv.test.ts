@@ -10,7 +10,9 @@ describe('repeatedFlags', () => {
     [['run', 'f.yaml', '--rate=50/s', '--rate', '60/s', '--rate=1/s'], [{ name: 'rate', count: 3 }]],
     [['run', 'f.yaml', '--pg-url', 'a', '--pgUrl', 'b'], [{ name: 'pg-url', count: 2 }]],
     [['run', 'f.yaml', '--html', '--no-html'], [{ name: 'html', count: 2 }]],
-    [['run', 'f.yaml', '--out', 'a', '--target', 'external', '--out', 'b', '--target', 'external'], [{ name: 'out', count: 2 }, { name: 'target', count: 2 }]],
+    [['capacity', 'f.yaml', '--out', 'a', '--target', 'external', '--out', 'b', '--target', 'external'], [{ name: 'out', count: 2 }, { name: 'target', count: 2 }]],
+    // run's --out takes a list (--out KIND[=DEST], repeatable); every other flag is still refused twice.
+    [['run', 'f.yaml', '--out', 'html', '--target', 'external', '--out', 'prometheus-rw=http://h/w', '--target', 'external'], [{ name: 'target', count: 2 }]],
     [['run', 'f.yaml', '--rate', '50/s', '--duration', '5s'], []],
     [['run', 'f.yaml', '--', '--rate', '--rate'], []],
   ])('%j', (argv, expected) => {

@@ -11,18 +11,22 @@ function flagName(token: string): string | undefined {
   return name.startsWith('no-') ? name.slice(3) : name;
 }
 
+/** Flags that take a list, by command: given once per item (`run --out json --out prometheus-rw=URL`). */
+const LIST_FLAGS: Readonly<Record<string, readonly string[]>> = { run: ['out'] };
+
 /** Every flag given more than once and how often, in order of first use, until the `--` that ends the flags. */
 export function repeatedFlags(argv: readonly string[]): { name: string; count: number }[] {
+  const lists = LIST_FLAGS[argv[0] ?? ''] ?? [];
   const counts = new Map<string, number>();
   for (const token of argv) {
     if (token === '--') break;
     const name = flagName(token);
     if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + 1);
   }
-  return [...counts].filter(([, count]) => count > 1).map(([name, count]) => ({ name, count }));
+  return [...counts].filter(([name, count]) => count > 1 && !lists.includes(name)).map(([name, count]) => ({ name, count }));
 }
 
-/** Refuses repeated flags (exit 2), naming each: no flag of authbench takes a list, and "the last one wins" hides typos. */
+/** Refuses repeated flags (exit 2), naming each: only LIST_FLAGS take a list, and "the last one wins" hides typos. */
 export function assertNoRepeatedFlags(argv: readonly string[]): void {
   const repeated = repeatedFlags(argv);
   if (repeated.length === 0) return;

@@ -14,8 +14,17 @@ export interface AggregatorOptions {
   readonly durationMs: number;
   /** Open model: intervals carry `targetRate` (scheduled arrivals ÷ interval seconds). */
   readonly model: 'open' | 'closed';
-  /** Called once per interval, in completion order (not index order), e.g. for live progress. */
-  readonly onInterval?: (point: IntervalPoint, index: number) => void;
+  /** Called once per interval, in completion order (not index order), e.g. for live progress and streaming outputs. */
+  readonly onInterval?: (point: IntervalPoint, index: number, extra: IntervalExtra) => void;
+}
+
+/** What an interval's point does not carry (results.json keeps these only as totals), for streaming outputs. */
+export interface IntervalExtra {
+  readonly scheduled: number;
+  readonly started: number;
+  readonly late: number;
+  /** Correct answers by key and kind in this interval; keys without any are absent. */
+  readonly outcomes: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 /** Generator health as measured; `run/` adds the lateness bound and decides validity. */
@@ -135,6 +144,7 @@ export class IntervalAggregator {
     for (const s of snapshots) for (const key of Object.keys(s.operations)) keys.add(key);
 
     const operations: Record<string, IntervalOperation> = {};
+    const intervalOutcomes: Record<string, Record<string, number>> = {};
     for (const key of [...keys].sort()) {
       const latency = this.#scratchLatency;
       const service = this.#scratchService;
@@ -152,6 +162,7 @@ export class IntervalAggregator {
         if (k.latency !== null) mergeEncodedInto(latency, k.latency);
         if (k.service !== null) mergeEncodedInto(service, k.service);
       }
+      if (outcomes.size > 0) intervalOutcomes[key] = Object.fromEntries(outcomes);
       const summary = summarize(latency);
       operations[key] = { count, errors: sortedErrors(errors), p50Ms: summary.p50Ms, p95Ms: summary.p95Ms, p99Ms: summary.p99Ms, maxMs: summary.maxMs };
       if (latency.totalCount > 0) this.#hlog.push({ tag: key, startMs, endMs, maxUs: maxUs(latency), histogram: encode(latency) });
@@ -159,6 +170,8 @@ export class IntervalAggregator {
     }
 
     let scheduled = 0;
+    let started = 0;
+    let late = 0;
     let dropped = 0;
     let queued = 0;
     let poolTimeouts = 0;
@@ -169,6 +182,8 @@ export class IntervalAggregator {
     for (const s of snapshots) {
       const g = s.generator;
       scheduled += g.scheduled;
+      started += g.started;
+      late += g.late;
       dropped += g.dropped;
       // Optional: snapshots from before the pool wait (a merged or replayed older run) lack them.
       queued += g.queued ?? 0;
@@ -204,7 +219,7 @@ export class IntervalAggregator {
     };
     this.#done.set(index, point);
     if (pending.workers.size < this.#options.workers) this.#incomplete.push(index);
-    this.#options.onInterval?.(point, index);
+    this.#options.onInterval?.(point, index, { scheduled, started, late, outcomes: intervalOutcomes });
   }
 
   #addTotals(key: string, count: number, errors: Map<ErrorKind, number>, outcomes: Map<string, number>, latency: Histogram, service: Histogram): void {

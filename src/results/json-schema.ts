@@ -148,6 +148,12 @@ export function buildResultsSchema(): Schema {
         events: arr(section('One occurrence of a scenario event (src/events/types.ts).')),
         shard: section('This run is one shard of a split run (src/results/shard.ts).'),
         merge: section('These results merge shards (src/results/shard.ts).'),
+        outputs: arr(
+          obj(
+            { kind: oneOf(['prometheus-rw']), url: str, runId: str, shard: str, pushes: int, samples: int, failedPushes: int, droppedPushes: int },
+            { firstError: str },
+          ),
+        ),
       },
     ),
     $defs: { latency, operation, intervalOperation, interval },

@@ -213,6 +213,30 @@ export interface ThresholdVerdict {
   readonly reason?: string;
 }
 
+/**
+ * What a streaming output (`--out prometheus-rw=URL`) delivered during the run. A push that failed or was dropped
+ * loses resolution, not totals: every push carries the counters since the load started (docs/prometheus.md).
+ */
+export interface OutputReport {
+  readonly kind: 'prometheus-rw';
+  /** Redacted. */
+  readonly url: string;
+  /** The `run_id` and `shard` labels of every series pushed. */
+  readonly runId: string;
+  readonly shard: string;
+  /** Write requests accepted by the receiver (2xx). */
+  readonly pushes: number;
+  /** Samples in the accepted pushes. */
+  readonly samples: number;
+  /** Write requests refused or unanswered (error status, network error, timeout): their samples are lost. */
+  readonly failedPushes: number;
+  /** Write requests never sent: the queue was full (the receiver too slow) or the end-of-run deadline passed. */
+  readonly droppedPushes: number;
+  /** The first failure, redacted, when there was one. */
+  readonly firstError?: string;
+}
+
+
 export interface RunResults {
   readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;
   readonly authbench: { readonly version: string; readonly gitCommit: string | null };
@@ -286,6 +310,8 @@ export interface RunResults {
    * against the seconds before it, and the time to recover (src/events/impact.ts; added in 0.1, readers must accept its absence).
    */
   readonly events?: readonly EventResult[];
+  /** Streaming outputs and what they delivered; absent when the run had none (and in older files). */
+  readonly outputs?: readonly OutputReport[];
   /** Files written beside results.json (relative names), e.g. the .hlog. */
   readonly artifacts: Readonly<Record<string, string>>;
 }

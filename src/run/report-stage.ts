@@ -1,14 +1,16 @@
-// Writes one run's files: results.json (atomic), the .hlog interval log, HTML and JUnit through the reporters,
-// and the console summary. Reporters receive results and verdicts; they never compute them.
-import fs from 'node:fs/promises';
+// The end of a run: its report directory's name, and the error when not every report could be written. The writing
+// itself is done by the outputs (src/outputs/): results.json, the .hlog, HTML, JUnit and the console summary.
 import path from 'node:path';
 import type { HlogEntry } from '../metrics/aggregator.js';
-import { writeHlog } from '../metrics/hlog.js';
 import { InfraCode, InfrastructureError } from '../errors.js';
-import { REPORT_FILES, renderConsole, shouldUseColor, writeFileAtomic, writeReports } from '../report/index.js';
+import { REPORT_FILES } from '../report/index.js';
 import type { RunResults } from '../results/types.js';
+import { createOutputs } from '../outputs/create-outputs.js';
+import { receivesResults } from '../outputs/types.js';
+import { writeResultsOutputs, type ReportWriteFailure, type WrittenReports } from '../outputs/write-results.js';
 
-export const HLOG_FILE = 'latency.hlog';
+export { HLOG_FILE } from '../outputs/file-outputs.js';
+export type { ReportWriteFailure, WrittenReports } from '../outputs/write-results.js';
 
 /** `reports/<scenario>-<UTC timestamp>`: sortable, one directory per run, safe characters only. */
 export function runDirectory(scenario: string, startedAt: Date, root = 'reports'): string {
@@ -24,63 +26,13 @@ export interface ReportStageOptions {
   readonly stdout: { write(chunk: string): unknown; isTTY?: boolean };
 }
 
-/** A report file that could not be written, and why (the errno code or message). */
-export interface ReportWriteFailure {
-  readonly file: string;
-  readonly reason: string;
-}
-
-export interface WrittenReports {
-  /** The files written (relative names), as recorded in results.json. */
-  readonly artifacts: Record<string, string>;
-  /** Empty when every file was written. */
-  readonly failures: readonly ReportWriteFailure[];
-}
-
 /**
- * Writes every file it can and prints the console summary whatever happens to the files, so that a full disk after
- * the load loses no figure: each failure is returned, not thrown (the caller turns them into exit 3).
+ * The default file outputs into `dir` (results.json, .hlog, and JUnit/HTML/console as chosen): every file it can,
+ * and the console summary whatever happens to the files; each failure is returned, not thrown (exit 3 for the caller).
  */
-export async function writeRunReports(
-  results: RunResults,
-  dir: string,
-  hlog: readonly HlogEntry[],
-  startEpochMs: number,
-  opts: ReportStageOptions,
-): Promise<WrittenReports> {
-  const failures: ReportWriteFailure[] = [];
-  const attempt = async (file: string, write: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await write();
-      return true;
-    } catch (err) {
-      failures.push({ file, reason: (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err)) });
-      return false;
-    }
-  };
-  const planned: Record<string, string> = { results: REPORT_FILES.json };
-  const hasHlog = hlog.length > 0 && Number.isFinite(startEpochMs);
-  if (hasHlog) planned.hlog = HLOG_FILE;
-  if (opts.html) planned.html = REPORT_FILES.html;
-  if (opts.junit) planned.junit = REPORT_FILES.junit;
-  const artifacts: Record<string, string> = {};
-  if (await attempt(dir, () => fs.mkdir(dir, { recursive: true }))) {
-    // results.json first: it is the record of the run; the others are views of it.
-    const first: RunResults = { ...results, artifacts: planned };
-    if (await attempt(REPORT_FILES.json, () => writeReports(first, dir, { json: true, html: false, junit: false }))) artifacts.results = REPORT_FILES.json;
-    if (hasHlog) {
-      const text = writeHlog(hlog, { startEpochMs, comments: [`authbench ${results.authbench.version} scenario ${results.scenario.name}`] });
-      if (await attempt(HLOG_FILE, () => writeFileAtomic(path.join(dir, HLOG_FILE), text))) artifacts.hlog = HLOG_FILE;
-    }
-    if (opts.junit && (await attempt(REPORT_FILES.junit, () => writeReports(first, dir, { json: false, html: false, junit: true })))) artifacts.junit = REPORT_FILES.junit;
-    if (opts.html && (await attempt(REPORT_FILES.html, () => writeReports(first, dir, { json: false, html: true, junit: false })))) artifacts.html = REPORT_FILES.html;
-    // results.json must not list a file that is not there: rewrite it with what was written (best effort).
-    if (artifacts.results !== undefined && failures.length > 0) {
-      await writeReports({ ...results, artifacts }, dir, { json: true, html: false, junit: false }).catch(() => undefined);
-    }
-  }
-  if (opts.console) opts.stdout.write(renderConsole({ ...results, artifacts }, { color: shouldUseColor(opts.stdout, process.env) }));
-  return { artifacts, failures };
+export async function writeRunReports(results: RunResults, dir: string, hlog: readonly HlogEntry[], startEpochMs: number, opts: ReportStageOptions): Promise<WrittenReports> {
+  const outputs = (await createOutputs({ dir, ...opts })).filter(receivesResults);
+  return writeResultsOutputs({ results, hlog, startEpochMs }, outputs, dir);
 }
 
 /** The error of a run whose reports could not all be written (exit 3); the console summary was printed anyway. */

@@ -27,7 +27,10 @@ import { describeBuild, describeEnvironment } from './environment.js';
 import { LiveTotals } from './live-totals.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { summarizeFaults } from './recovery.js';
-import { reportWriteError, runDirectory, writeRunReports } from './report-stage.js';
+import { reportWriteError, runDirectory } from './report-stage.js';
+import { createOutputs } from '../outputs/create-outputs.js';
+import { newRunId, RunOutputs } from '../outputs/run-outputs.js';
+import type { OutputSpec } from '../outputs/spec.js';
 import { RedisSampler } from '../server-evidence/redis-sampler.js';
 import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnapshot } from '../server-evidence/server-evidence.js';
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
@@ -53,6 +56,12 @@ export interface RunOptions {
   /** The run's report directory; default `reports/<scenario>-<timestamp>/`. */
   readonly outDir?: string;
   readonly reports?: { readonly html?: boolean; readonly junit?: boolean; readonly console?: boolean };
+  /** `--out KIND[=DEST]` beyond the defaults (src/outputs/spec.ts), e.g. a Prometheus remote-write stream. */
+  readonly outputs?: readonly OutputSpec[];
+  /** The `run_id` label of streamed series; default a new one (outputs/run-outputs.ts). */
+  readonly runId?: string;
+  /** The `shard` label, `K/N`; default the plan's shard, or `0/1`. */
+  readonly shard?: string;
   readonly intervalMs?: number;
   readonly latenessBoundMs?: number;
   /** Live progress and stage messages; default process.stderr. */
@@ -175,6 +184,24 @@ export class BenchmarkRun {
       let startAtMs = Number.NaN;
       /** When every worker was ready (epoch ms): after a `--start-at` that has passed, the shard began late. */
       let readyAtMs = Number.NaN;
+      const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
+      const outputs = new RunOutputs(
+        await createOutputs({
+          dir,
+          ...(this.options.outputs ? { specs: this.options.outputs } : {}),
+          html: this.options.reports?.html ?? true,
+          junit: this.options.reports?.junit ?? true,
+          console: this.options.reports?.console ?? true,
+          stdout: this.options.stdout ?? process.stdout,
+          warn: (line) => void progressStream.write(line),
+        }),
+        {
+          // Shards of one run share --start-at, so their default run_id is that instant (no random part): they agree.
+          runId: this.options.runId ?? (this.options.startAtMs !== undefined ? newRunId(new Date(this.options.startAtMs), { shared: true }) : newRunId(startedAt)),
+          scenario: plan.name,
+          shard: this.options.shard ?? (plan.shard ? `${plan.shard.index}/${plan.shard.count}` : '0/1'),
+        },
+      );
 
       const onPoint = (point: IntervalPoint): void => {
         const elapsedMs = point.endMs;
@@ -191,7 +218,10 @@ export class BenchmarkRun {
         warmupMs: plan.load.warmupMs,
         durationMs: plan.load.durationMs,
         model: plan.load.model,
-        onInterval: (point) => onPoint(point),
+        onInterval: (point, index, extra) => {
+          onPoint(point);
+          outputs.addInterval(point, index, extra);
+        },
       });
       const live = new LiveTotals(aggregator);
       const before = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null);
@@ -216,6 +246,7 @@ export class BenchmarkRun {
           startAtMs = at;
           readyAtMs = Date.now();
           sampler.start(at);
+          outputs.start(at);
           redisSampler?.start();
           series?.start(at);
           scheduler?.start(at);
@@ -241,6 +272,7 @@ export class BenchmarkRun {
       upkeep?.start();
       const acknowledged = recordsAcknowledged(plan) ? this.acknowledgedLog(plan, startedAt) : undefined;
       const permissionSync = prepared.schema && usesOperation(plan, 'rbac.check') ? await this.startPermissionSync(prepared, log) : undefined;
+      for (const stream of outputs.describeStreams()) log(`Streaming: ${stream} (run_id ${outputs.identity.runId})`);
       const outcome = await this.pool.run().finally(() => Promise.all([upkeep?.stop(), permissionSync?.stop()]));
       if (permissionSync) {
         const st = permissionSync.stats;
@@ -262,15 +294,9 @@ export class BenchmarkRun {
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
       const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs, series: recordedSeries, eventRecords });
-      const dir = this.options.outDir ?? runDirectory(plan.name, startedAt);
-      const written = await writeRunReports(results, dir, aggregated.hlog, startAtMs, {
-        html: this.options.reports?.html ?? true,
-        junit: this.options.reports?.junit ?? true,
-        console: this.options.reports?.console ?? true,
-        stdout: this.options.stdout ?? process.stdout,
-      });
-      const final = { ...results, artifacts: written.artifacts };
+      const { results: final, written } = await outputs.finish({ results, hlog: aggregated.hlog, startEpochMs: startAtMs }, dir);
       log(`Reports: ${path.resolve(dir)}`);
+      for (const r of final.outputs ?? []) log(`Streamed to ${r.url}: ${r.pushes} pushes (${r.samples} samples) accepted, ${r.failedPushes} failed, ${r.droppedPushes} dropped.`);
       const finished = { ...finishOutcome(final, dir, outcome, this.signals?.signal !== undefined), ...(acknowledged ? { acknowledgedLogins: { file: acknowledged.file, count: acknowledged.count } } : {}) };
       // Reports that could not be written are exit 3 unless the run already failed (or was interrupted) for a reason of its own.
       if (written.failures.length === 0 || finished.error || finished.exitCode === ExitCode.aborted) return finished;

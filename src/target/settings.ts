@@ -1,6 +1,7 @@
 // The one source of server tuning: ServerSettings → PostgreSQL GUCs and redis-server options, for the embedded
 // target, the docker target and the files in docker/ (rendered here; a test checks the checked-in files agree).
 import os from 'node:os';
+import { MONITORING_COMPOSE } from './docker-monitoring.js';
 import type { ServerSettings } from './types.js';
 
 const MiB = 1024 * 1024;
@@ -146,12 +147,12 @@ export function postgresContainerArgs(s: ServerSettings): string[] {
   return args;
 }
 
-/** docker compose file: postgres:17 + redis:7 with the same settings as the embedded target. */
+/** docker compose file: postgres:17 + redis:7 with the same settings as the embedded target, and their monitoring. */
 export function renderComposeFile(s: ServerSettings): string {
   const yamlList = (items: string[], indent: string): string =>
     items.map((item) => `${indent}- ${JSON.stringify(item)}`).join('\n');
   return `# ${GENERATED}
-# Usage: POSTGRES_PASSWORD=... docker compose -f docker/compose.yaml up -d
+# Usage: POSTGRES_PASSWORD=... docker compose -f docker/compose.yaml up -d   (Prometheus and alerts on 127.0.0.1:9090)
 # then: authbench run scenarios/login.yaml --target external \\
 #         --pg-url postgres://postgres:$POSTGRES_PASSWORD@127.0.0.1:5432/postgres --redis-url redis://127.0.0.1:6379
 services:
@@ -178,7 +179,7 @@ ${yamlList(postgresContainerArgs(s), '      ')}
       nofile: { soft: 65536, hard: 65536 }
     command:
 ${yamlList(redisContainerArgs(s), '      ')}
-`;
+${MONITORING_COMPOSE}`;
 }
 
 /** The files under docker/ (name → content), rendered for DOCKER_REFERENCE_MEMORY. */

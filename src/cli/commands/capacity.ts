@@ -36,7 +36,7 @@ const command: CommandModule<object, CapacityArgs> = {
       .option('precision', { type: 'string', default: '5%', describe: 'Stop bisecting when the knee is known within this share' })
       .option('connections', { type: 'number', describe: 'PostgreSQL connections in total' })
       .option('workers', { type: 'number', describe: 'Load-generator threads' })
-      .option('out', { type: 'string', describe: 'Report directory', defaultDescription: 'reports/<scenario>-capacity-<timestamp>' })
+      .option('out', { type: 'string', alias: 'out-dir', describe: 'Report directory', defaultDescription: 'reports/<scenario>-capacity-<timestamp>' })
       .option('target', { choices: ['embedded', 'docker', 'external'] as const, describe: "Where the databases come from (default: the file's)" })
       .option('pg-url', { type: 'string', describe: 'PostgreSQL admin URL (implies --target external)' })
       .option('redis-url', { type: 'string', describe: 'Redis URL (implies --target external)' })

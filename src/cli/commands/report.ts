@@ -17,7 +17,7 @@ const command: CommandModule<object, ReportArgs> = {
       .positional('results', { type: 'string', demandOption: true, describe: 'The results.json an authbench run wrote' })
       .option('html', { type: 'boolean', default: false, describe: 'Write report.html (self-contained)' })
       .option('junit', { type: 'boolean', default: false, describe: 'Write junit.xml (one testcase per threshold)' })
-      .option('out', { type: 'string', describe: 'Directory for the files', defaultDescription: 'the directory of RESULTS.json' }),
+      .option('out', { type: 'string', alias: 'out-dir', describe: 'Directory for the files', defaultDescription: 'the directory of RESULTS.json' }),
   handler: async (args) => {
     const path = await import('node:path');
     const { readResults } = await import('../../results/read.js');

@@ -1,4 +1,5 @@
-// `authbench run FILE`: runs a scenario against its target and writes results.json, the .hlog, HTML and JUnit.
+// `authbench run FILE`: runs a scenario against its target and writes results.json, the .hlog, HTML and JUnit (and
+// whatever --out KIND[=DEST] adds, e.g. a Prometheus remote-write stream).
 // Flags override the file. Exit: 0 pass, 1 threshold failed, 2 invalid input, 3 infrastructure, 4 invalid run, 130 aborted.
 import type { CommandModule } from 'yargs';
 import type { TargetKind } from '../../target/types.js';
@@ -13,7 +14,9 @@ interface RunArgs {
   workers?: number;
   seed?: number;
   cache?: 'warm' | 'cold';
-  out?: string;
+  out?: string | string[];
+  'out-dir'?: string;
+  'run-id'?: string;
   target?: TargetKind;
   'pg-url'?: string;
   'redis-url'?: string;
@@ -43,7 +46,12 @@ const command: CommandModule<object, RunArgs> = {
       .option('workers', { type: 'number', describe: 'Load-generator threads' })
       .option('seed', { type: 'number', describe: 'Seed of every random choice of the run' })
       .option('cache', { choices: ['warm', 'cold'] as const, describe: 'Redis when the load starts (default: the file\'s target.cache)' })
-      .option('out', { type: 'string', describe: 'Report directory', defaultDescription: 'reports/<scenario>-<timestamp>' })
+      .option('out', {
+        type: 'string',
+        describe: 'An output, KIND[=DEST], repeatable: json, hlog, junit, html, console (=FILE moves the file) or prometheus-rw=URL (streams the run); a value that is no kind is the report directory (as --out-dir)',
+      })
+      .option('out-dir', { type: 'string', describe: 'Report directory', defaultDescription: 'reports/<scenario>-<timestamp>' })
+      .option('run-id', { type: 'string', describe: 'The run_id label of streamed series (shards of one run share it)', defaultDescription: '<UTC time>-<random>' })
       .option('target', { choices: ['embedded', 'docker', 'external'] as const, describe: 'Where the databases come from (default: the file\'s)' })
       .option('pg-url', { type: 'string', describe: 'PostgreSQL admin URL (implies --target external; default $DATABASE_URL)' })
       .option('redis-url', { type: 'string', describe: 'Redis URL (implies --target external; default $REDIS_URL)' })
@@ -81,10 +89,13 @@ const command: CommandModule<object, RunArgs> = {
       ...(args.cache !== undefined ? { cache: args.cache } : {}),
     });
     const target = targetOverridesFromArgs(args);
+    const { parseOutFlags, checkRunId } = await import('../../outputs/spec.js');
+    const out = parseOutFlags(args.out === undefined ? [] : [args.out].flat(), args['out-dir']);
+    if (args['run-id'] !== undefined) checkRunId(args['run-id']);
     const sharding = await shardingOf(args, plan.load.warmupMs);
     if (sharding.local !== undefined) {
       const { runLocalShards } = await import('../../shard/local-shards.js');
-      const merged = await runLocalShards(args.file, plan, sharding.local, { argv: process.argv.slice(2), target, ...(args.out !== undefined ? { outDir: args.out } : {}) });
+      const merged = await runLocalShards(args.file, plan, sharding.local, { argv: process.argv.slice(2), target, ...(out.dir !== undefined ? { outDir: out.dir } : {}) });
       process.exitCode = merged.exitCode;
       return;
     }
@@ -92,11 +103,13 @@ const command: CommandModule<object, RunArgs> = {
     const runPlan = sharding.shard ? shardPlan(plan, sharding.shard) : plan;
     // Before any server starts: a report directory that cannot be written would lose the run's results at its end.
     const { assertReportDirectoryWritable } = await import('../../report/out-dir.js');
-    await assertReportDirectoryWritable(args.out ?? 'reports', { flag: args.out === undefined ? '--out (default reports/)' : '--out' });
+    await assertReportDirectoryWritable(out.dir ?? 'reports', { flag: out.dirFlag ?? '--out-dir (default reports/)' });
     const outcome = await runBenchmark(runPlan, {
       target,
       ...(sharding.startAtMs !== undefined ? { startAtMs: sharding.startAtMs } : {}),
-      ...(args.out !== undefined ? { outDir: args.out } : {}),
+      ...(out.dir !== undefined ? { outDir: out.dir } : {}),
+      outputs: out.specs,
+      ...(args['run-id'] !== undefined ? { runId: args['run-id'] } : {}),
       reports: { html: args.html, junit: args.junit, console: true },
       handleSignals: true,
       serverSeries: args['server-series'],
