@@ -56,10 +56,10 @@ const command: CommandModule<object, RunArgs> = {
     const baseline = args.baseline;
     let maxRegression = 0;
     if (baseline !== undefined) {
-      const { parseMaxRegression } = await import('../../compare/index.js');
+      const { parseMaxRegression, refuseInvalidRuns } = await import('../../compare/index.js');
       const { readResults } = await import('../../report/json.js');
       maxRegression = parseMaxRegression(args['max-regression']);
-      await readResults(baseline);
+      refuseInvalidRuns([{ file: baseline, results: await readResults(baseline) }]);
     }
     const plan = applyOverrides(await loadScenario(args.file, { allowUnsafeSettings: args['allow-unsafe-settings'] }), {
       ...(args.duration !== undefined ? { duration: args.duration } : {}),
@@ -86,7 +86,8 @@ const command: CommandModule<object, RunArgs> = {
       const gate = await gateOnBaseline(baseline, outcome.results, maxRegression, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
       process.stdout.write(`\n${gate.text}\n`);
       // A regression fails an otherwise passing run; invalid input, infrastructure, invalid and aborted codes win.
-      if (gate.regressed && outcome.exitCode === 0) process.exitCode = 1;
+      // Nothing judged (too few samples) proves nothing, as an INCONCLUSIVE threshold.
+      if ((gate.regressed || gate.inconclusive) && outcome.exitCode === 0) process.exitCode = 1;
     }
   },
 };
