@@ -4,6 +4,14 @@ import { ERROR_KINDS, type ErrorKind, type GeneratorHealth, type IntervalOperati
 import { createHistogram, encode, maxUs, mergeEncodedInto, mergeInto, summarize, type Histogram } from './histogram.js';
 import type { IntervalSnapshot } from './types.js';
 
+/**
+ * What the live progress line shows besides the point, kept out of results.json: the interval's peak in flight, as
+ * the sum of each worker's peak (exact with one worker, an upper bound with more: their peaks need not coincide).
+ */
+export interface IntervalLive {
+  readonly inFlightMax: number;
+}
+
 export interface AggregatorOptions {
   /** Snapshots expected per interval; an interval is merged as soon as all of them arrived (or at finish). */
   readonly workers: number;
@@ -14,7 +22,7 @@ export interface AggregatorOptions {
   /** Open model: intervals carry `targetRate` (scheduled arrivals ÷ interval seconds). */
   readonly model: 'open' | 'closed';
   /** Called once per interval, in completion order (not index order), e.g. for live progress. */
-  readonly onInterval?: (point: IntervalPoint, index: number) => void;
+  readonly onInterval?: (point: IntervalPoint, index: number, live: IntervalLive) => void;
 }
 
 /** Generator health as measured; `run/` adds the lateness bound and decides validity. */
@@ -165,6 +173,7 @@ export class IntervalAggregator {
     let poolTimeouts = 0;
     let finished = 0;
     let inFlight = 0;
+    let inFlightMax = 0;
     const eventLoopLag = this.#scratchEventLoop;
     eventLoopLag.reset();
     for (const s of snapshots) {
@@ -176,6 +185,7 @@ export class IntervalAggregator {
       poolTimeouts += g.poolTimeouts ?? 0;
       finished += g.finished;
       inFlight += g.inFlight;
+      inFlightMax += g.inFlightMax;
       if (g.eventLoopLag !== null) mergeEncodedInto(eventLoopLag, g.eventLoopLag);
       if (!warmup) {
         this.#scheduled += g.scheduled;
@@ -205,7 +215,7 @@ export class IntervalAggregator {
     };
     this.#done.set(index, point);
     if (pending.workers.size < this.#options.workers) this.#incomplete.push(index);
-    this.#options.onInterval?.(point, index);
+    this.#options.onInterval?.(point, index, { inFlightMax });
   }
 
   #addTotals(key: string, count: number, errors: Map<ErrorKind, number>, outcomes: Map<string, number>, latency: Histogram, service: Histogram): void {

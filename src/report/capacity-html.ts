@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { CapacityResults } from '../results/capacity.js';
 import { latencyCell, shownOperations } from './capacity-operations.js';
-import { formatRate } from './format.js';
+import { formatCountOf, formatRate } from './format.js';
 import { embedJson, escapeHtml as h, escapeInlineScript } from './html.js';
 import { REPORT_CSS } from './html-style.js';
 
@@ -202,7 +202,7 @@ export function renderCapacityHtml(r: CapacityResults): string {
 <div class="meta">${h(r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))} · ${h(r.scenario.file)}</div></header>
 ${r.scenario.description ? `<p class="desc">${h(r.scenario.description)}</p>` : ''}
 <div class="banner ${bannerClass}"><div class="word">${h(r.knee === null ? 'no knee' : formatRate(r.knee))}</div><div><div class="detail">${h(r.summary)}</div>
-<div class="sub">Highest open-model arrival rate at which every threshold held on a valid run · ${r.steps.length} steps of ${s.stepDurationMs / 1000} s (+${s.stepWarmupMs / 1000} s warm-up) · ${s.connections} connections · ${s.workers} workers · precision ${(s.precision * 100).toFixed(0)} %</div></div></div>
+<div class="sub">Highest open-model arrival rate at which every threshold held on a valid run · ${r.steps.length} steps of ${s.stepDurationMs / 1000} s (+${s.stepWarmupMs / 1000} s warm-up) · ${formatCountOf(s.connections, 'connection')} · ${formatCountOf(s.workers, 'worker')} · precision ${(s.precision * 100).toFixed(0)} %</div></div></div>
 <section class="card"><h2>Latency vs achieved rate<span class="hint">P50 dotted, P95 solid, P99 dashed; from the intended start</span></h2><div id="curve" class="chart"></div>
 ${curveLegend(keys)}
 ${markerNote(r, markers)}</section>

@@ -7,6 +7,7 @@ import { ERROR_KINDS } from '../results/types.js';
 import {
   formatBytes,
   formatCount,
+  formatCountOf,
   formatDuration,
   formatMetricValue,
   formatMsValue,
@@ -248,7 +249,7 @@ function environmentCard(results: RunResults): string {
     ['ended', h(results.endedAt)],
     ['status', h(results.status + (results.abortReason ? ` — ${results.abortReason}` : ''))],
     ['load', h(`${loadText}; ${measuredText(results)} after ${formatDuration(load.warmupMs)} warm-up`)],
-    ['pool', h(`${formatCount(load.connections)} connections over ${formatCount(load.workers)} workers`)],
+    ['pool', h(`${formatCountOf(load.connections, 'connection')} over ${formatCountOf(load.workers, 'worker')}`)],
     ['dataset', h(`${formatCount(dataset.users)} users, seed ${dataset.seed}${dataset.reused ? ', reused' : ', freshly seeded'}`)],
     ['fingerprint', mono(dataset.fingerprint)],
   ]);

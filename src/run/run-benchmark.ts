@@ -23,6 +23,7 @@ import { ConnectionSampler, peaksOf, type ConnectionPeaks, type ConnectionSample
 import { describeBuild, describeEnvironment } from './environment.js';
 import { DEFAULT_LATENESS_BOUND_MS, judgeGenerator } from './generator-validity.js';
 import { LiveTotals } from './live-totals.js';
+import { formatCountOf } from '../report/format.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { summarizeFaults } from './recovery.js';
 import { reportWriteError, runDirectory, writeRunReports } from './report-stage.js';
@@ -139,10 +140,13 @@ export class BenchmarkRun {
       const totalMs = plan.load.warmupMs + plan.load.durationMs;
       let startAtMs = Number.NaN;
 
-      const onPoint = (point: IntervalPoint): void => {
+      const onPoint = (point: IntervalPoint, inFlightMax: number): void => {
         const elapsedMs = point.endMs;
         const measuredMs = Math.max(0, elapsedMs - plan.load.warmupMs);
-        progress.update({ elapsedMs, totalMs, warmup: point.warmup, point, p95SoFarMs: live.overallP95Ms(), errors: live.errors, dropped: live.dropped });
+        progress.update({
+          elapsedMs, totalMs, warmup: point.warmup, warmupMs: plan.load.warmupMs, point, inFlightMax,
+          p95SoFarMs: live.finished > 0 ? live.overallP95Ms() : null, errors: live.errors, dropped: live.dropped,
+        });
         const reason = abortOnFail.check(live, elapsedMs, measuredMs, sampler.peaks(plan.load.warmupMs));
         if (reason) {
           this.stoppedByThreshold = true;
@@ -154,7 +158,7 @@ export class BenchmarkRun {
         warmupMs: plan.load.warmupMs,
         durationMs: plan.load.durationMs,
         model: plan.load.model,
-        onInterval: (point) => onPoint(point),
+        onInterval: (point, _index, liveFigures) => onPoint(point, liveFigures.inFlightMax),
       });
       const before = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null);
       const redisSampler = before.redis ? new RedisSampler(redis) : null;
@@ -281,11 +285,13 @@ export class BenchmarkRun {
   }
 }
 
+const workersText = (n: number): string => formatCountOf(n, 'worker');
+
 function describeLoad(plan: Plan): string {
   const l = plan.load;
   return l.model === 'open'
-    ? `open model, ${Math.max(l.startRate, ...l.stages.map((s) => s.targetRate))}/s peak, ${l.connections} connections, ${l.workers} workers`
-    : `closed model, ${l.vus} VUs, ${l.workers} workers`;
+    ? `open model, ${Math.max(l.startRate, ...l.stages.map((s) => s.targetRate))}/s peak, ${l.connections} connections, ${workersText(l.workers)}`
+    : `closed model, ${l.vus} VUs, ${workersText(l.workers)}`;
 }
 
 /** The measured window actually covered: the planned duration, or less when the run stopped early. */
