@@ -7,6 +7,7 @@ import { targetOverridesFromArgs } from '../options.js';
 interface RunArgs {
   file: string;
   duration?: string;
+  warmup?: string;
   rate?: string;
   connections?: number;
   workers?: number;
@@ -23,6 +24,8 @@ interface RunArgs {
   junit: boolean;
   baseline?: string;
   'max-regression': string;
+  quiet: boolean;
+  json: boolean;
 }
 
 const command: CommandModule<object, RunArgs> = {
@@ -32,6 +35,7 @@ const command: CommandModule<object, RunArgs> = {
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'Scenario YAML file (- reads standard input)' })
       .option('duration', { type: 'string', describe: 'Measured duration, e.g. 60s (stages are scaled to it)' })
+      .option('warmup', { type: 'string', describe: 'Warm-up before the measured window, e.g. 5s or 0s' })
       .option('rate', { type: 'string', describe: 'Constant arrival rate, e.g. 2000/s (open model)' })
       .option('connections', { type: 'number', describe: 'PostgreSQL connections in total (closed model: VUs)' })
       .option('workers', { type: 'number', describe: 'Load-generator threads' })
@@ -47,7 +51,9 @@ const command: CommandModule<object, RunArgs> = {
       .option('html', { type: 'boolean', default: true, describe: 'Write report.html' })
       .option('junit', { type: 'boolean', default: true, describe: 'Write junit.xml' })
       .option('baseline', { type: 'string', describe: 'results.json of an earlier run: fail (exit 1) on a regression beyond --max-regression' })
-      .option('max-regression', { type: 'string', default: '10%', describe: 'Tolerated regression against --baseline, e.g. 10% or 0.1' }),
+      .option('max-regression', { type: 'string', default: '10%', describe: 'Tolerated regression against --baseline, e.g. 10% or 0.1' })
+      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress or stage messages and no table: the verdict line only (errors still on stderr)' })
+      .option('json', { type: 'boolean', default: false, describe: 'The run\'s summary as JSON on stdout instead of the table (progress stays on stderr)' }),
   handler: async (args) => {
     const { loadScenario } = await import('../../scenario/parse.js');
     const { applyOverrides } = await import('../../run/plan-overrides.js');
@@ -63,6 +69,7 @@ const command: CommandModule<object, RunArgs> = {
     }
     const plan = applyOverrides(await loadScenario(args.file, { allowUnsafeSettings: args['allow-unsafe-settings'] }), {
       ...(args.duration !== undefined ? { duration: args.duration } : {}),
+      ...(args.warmup !== undefined ? { warmup: args.warmup } : {}),
       ...(args.rate !== undefined ? { rate: args.rate } : {}),
       ...(args.connections !== undefined ? { connections: args.connections } : {}),
       ...(args.workers !== undefined ? { workers: args.workers } : {}),
@@ -76,18 +83,31 @@ const command: CommandModule<object, RunArgs> = {
     const outcome = await runBenchmark(plan, {
       target,
       ...(args.out !== undefined ? { outDir: args.out } : {}),
-      reports: { html: args.html, junit: args.junit, console: true },
+      // --json keeps stdout for the JSON document; --quiet leaves it the verdict line.
+      reports: { html: args.html, junit: args.junit, console: !args.quiet && !args.json },
+      ...(args.quiet ? { progress: { write: () => true } } : {}),
       handleSignals: true,
     });
     if (outcome.error) throw outcome.error;
     process.exitCode = outcome.exitCode;
+    const { shouldUseColor } = await import('../../report/console.js');
+    let gateLine: { regressed: boolean; inconclusive: boolean; line: string } | undefined;
     if (baseline !== undefined && outcome.results.status === 'completed') {
       const { gateOnBaseline } = await import('../../compare/index.js');
-      const gate = await gateOnBaseline(baseline, outcome.results, maxRegression, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
-      process.stdout.write(`\n${gate.text}\n`);
+      const gate = await gateOnBaseline(baseline, outcome.results, maxRegression, { color: shouldUseColor(process.stdout, process.env) });
+      gateLine = { regressed: gate.regressed, inconclusive: gate.inconclusive, line: gate.section.line };
+      if (!args.quiet && !args.json) process.stdout.write(`\n${gate.text}\n`);
       // A regression fails an otherwise passing run; invalid input, infrastructure, invalid and aborted codes win.
       // Nothing judged (too few samples) proves nothing, as an INCONCLUSIVE threshold.
       if ((gate.regressed || gate.inconclusive) && outcome.exitCode === 0) process.exitCode = 1;
+    }
+    if (args.json) {
+      const { runSummaryJson } = await import('../../report/json-summary.js');
+      const summary = { ...runSummaryJson(outcome.results, Number(process.exitCode), outcome.dir), ...(gateLine ? { baseline: gateLine } : {}) };
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } else if (args.quiet) {
+      const { summarizeVerdict } = await import('../../report/verdict-line.js');
+      process.stdout.write(`${summarizeVerdict(outcome.results).line}${gateLine ? `\n${gateLine.line}` : ''}\n`);
     }
   },
 };
