@@ -99,6 +99,8 @@ export const InfraCode = {
   portInUse: 'AB_ERR_PORT_IN_USE',
   stateFileConflict: 'AB_ERR_STATE',
   dockerUnavailable: 'AB_ERR_DOCKER_UNAVAILABLE',
+  /** The optional testcontainers package (only `--target docker` needs it) is not installed. */
+  dockerClientMissing: 'AB_ERR_TESTCONTAINERS_MISSING',
   databaseNotEmpty: 'AB_ERR_DB_NOT_EMPTY',
   migrationChanged: 'AB_ERR_MIGRATION_CHANGED',
   migrationFailed: 'AB_ERR_MIGRATION_FAILED',

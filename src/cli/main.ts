@@ -31,7 +31,9 @@ const commands: AnyCommand[] = [
 function flagSuggestions(message: string, known: readonly string[]): string {
   const match = /^Unknown arguments?: (.+)$/.exec(message.trim());
   if (!match) return '';
-  const hints = match[1]!.split(', ').flatMap((name) => {
+  // yargs names a kebab-case flag twice (`data-dir, dataDir`): once is enough.
+  const names = [...new Set(match[1]!.split(', ').map((n) => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)))];
+  const hints = names.flatMap((name) => {
     const near = didYouMean(name.replace(/^-+/, ''), known);
     return near === undefined ? [] : [`--${near} for ${name.length === 1 ? '-' : '--'}${name.replace(/^-+/, '')}`];
   });
