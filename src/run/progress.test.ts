@@ -43,7 +43,7 @@ describe('progress', () => {
 
   it('closed model: served only (nothing is offered on a schedule)', () => {
     const { targetRate: _none, ...closed } = point;
-    expect(formatProgress({ ...snapshot(12_000), point: closed })).toMatch(/^12s\/70s  last 1s: served 1987\/s, in flight ≤ 17, dropped 3  · /);
+    expect(formatProgress({ ...snapshot(12_000), point: closed })).toMatch(/^12s\/70s {2}last 1s: served 1987\/s, in flight ≤ 17, dropped 3 {2}· /);
   });
 
   it('rewrites one line on a TTY and ends it once', () => {
