@@ -121,8 +121,8 @@ thresholds:
   const plan = parseScenario(overload, 'login-one-connection.yaml');
   const silent = { write: () => true };
   const { results, exitCode } = await runBenchmark(plan, {
-    target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
-    outDir: path.join(outRoot, 'one-connection'),
+    target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
+    outDir: path.join(servers.outRoot, 'one-connection'),
     progress: silent,
     stdout: silent,
     reports: { html: false, junit: false, console: false },
