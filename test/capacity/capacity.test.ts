@@ -1,9 +1,8 @@
 // authbench capacity end to end on a `sql` scenario whose knee is known in advance: 2 connections that each hold a
 // 10 ms pg_sleep can carry at most ~200 arrivals/s, so the search must find a knee below that and say why it broke.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runCapacity } from '../../src/capacity/run-capacity.js';
 import type { CapacityResults } from '../../src/results/capacity.js';
 import { parseScenario } from '../../src/scenario/parse.js';

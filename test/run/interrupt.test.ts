@@ -2,9 +2,8 @@
 // 130, and still writes results.json marked ABORTED with what it measured.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { useRunServers } from '../support/servers.js';
 
 const servers = useRunServers('sigint');

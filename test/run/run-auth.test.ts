@@ -1,9 +1,7 @@
 // The auth operations end to end through the run stage: schema applied, a small dataset seeded, caches warmed,
 // every answer checked (no wrong_answer), outcomes classified, phases recorded.
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
 import { parseScenario } from '../../src/scenario/parse.js';
 import { useRunServers } from '../support/servers.js';

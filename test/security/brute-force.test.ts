@@ -2,10 +2,9 @@
 // accounts get locked in PostgreSQL, the rate limiter refuses attacker attempts, and legitimate logins, kept apart by
 // their tag, all succeed with no wrong answers.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
 import { parseScenario } from '../../src/scenario/parse.js';
