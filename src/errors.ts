@@ -101,6 +101,8 @@ export const InfraCode = {
   tlsSetupFailed: 'AB_ERR_TLS_SETUP',
   stateFileConflict: 'AB_ERR_STATE',
   dockerUnavailable: 'AB_ERR_DOCKER_UNAVAILABLE',
+  /** The optional testcontainers package (only `--target docker` needs it) is not installed. */
+  dockerClientMissing: 'AB_ERR_TESTCONTAINERS_MISSING',
   databaseNotEmpty: 'AB_ERR_DB_NOT_EMPTY',
   migrationChanged: 'AB_ERR_MIGRATION_CHANGED',
   migrationFailed: 'AB_ERR_MIGRATION_FAILED',
@@ -129,6 +131,8 @@ export const InputCode = {
   invalidOption: 'AB_ERR_INVALID_OPTION',
   /** `authbench merge` was given directories that are not shards of one run (src/merge/). */
   mergeInput: 'AB_ERR_MERGE_INPUT',
+  /** `compare` (or `run --baseline`) was given an INVALID or ABORTED run without --allow-invalid (src/compare/). */
+  compareInvalidRun: 'AB_ERR_COMPARE_INVALID_RUN',
 } as const;
 export type InputErrorCode = (typeof InputCode)[keyof typeof InputCode];
 

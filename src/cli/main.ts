@@ -7,6 +7,7 @@ import { ExitCode, InvalidInputError, isAuthbenchError } from '../errors.js';
 import { assertNoRepeatedFlags, attachNegativeValues, protectStdinDash } from './argv.js';
 // A leaf module: every error text is printed through the one redaction rule, whatever built it.
 import { redactSecrets } from '../target/redact.js';
+import { didYouMean } from '../scenario/did-you-mean.js';
 
 // Each command module types its own arguments; the list only needs them to be command modules.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,10 +33,29 @@ const commands: AnyCommand[] = [
   (await import('./commands/restore.js')).default,
 ];
 
+/** `Unknown argument: durtion` → ` Did you mean --duration?`, from the options of the command being parsed. */
+function flagSuggestions(message: string, known: readonly string[]): string {
+  const match = /^Unknown arguments?: (.+)$/.exec(message.trim());
+  if (!match) return '';
+  // yargs names a kebab-case flag twice (`data-dir, dataDir`): once is enough.
+  const names = [...new Set(match[1]!.split(', ').map((n) => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)))];
+  const hints = names.flatMap((name) => {
+    const near = didYouMean(name.replace(/^-+/, ''), known);
+    return near === undefined ? [] : [`--${near} for ${name.length === 1 ? '-' : '--'}${name.replace(/^-+/, '')}`];
+  });
+  return hints.length === 0 ? '' : ` Did you mean ${hints.join(', ')}?`;
+}
+
 /** A yargs usage problem (unknown flag, missing argument): input error, exit 2. */
-function usageError(message: string): InvalidInputError {
+function usageError(message: string, known: readonly string[] = []): InvalidInputError {
   const sentence = /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
-  return new InvalidInputError(sentence, { code: 'AB_ERR_USAGE', hint: 'Run `authbench --help` (or `authbench <command> --help`) for usage.' });
+  return new InvalidInputError(`${sentence}${flagSuggestions(message, known)}`, { code: 'AB_ERR_USAGE', hint: 'Run `authbench --help` (or `authbench <command> --help`) for usage.' });
+}
+
+/** The option names yargs knows for the command being parsed (its usage instance lists them with descriptions). */
+function knownFlags(usage: unknown): string[] {
+  const descriptions = (usage as { getDescriptions?: () => Record<string, unknown> } | undefined)?.getDescriptions?.();
+  return descriptions ? Object.keys(descriptions) : [];
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -50,9 +70,10 @@ export async function main(argv: string[]): Promise<void> {
       .demandCommand(1, 'Name a command.')
       .recommendCommands()
       .exitProcess(false)
-      .fail((message: string | null, err: Error | undefined) => {
-        throw err ?? usageError(message ?? 'invalid command line');
+      .fail((message: string | null, err: Error | undefined, usage: unknown) => {
+        throw err ?? usageError(message ?? 'invalid command line', knownFlags(usage));
       })
+      .completion('completion', 'Print a bash/zsh completion script (authbench completion >> ~/.bashrc)')
       .help()
       .alias('h', 'help')
       .version()

@@ -1,6 +1,7 @@
 // compareRuns: two RunResults in, a Comparison out — per operation and phase, p50/p95/p99, throughput and error ratio,
 // each change judged against the tolerance and against both runs' own noise. Pure: no I/O, no clock, no randomness.
 import { decode, type Histogram } from '../metrics/histogram.js';
+import { defaultMinSamples } from '../thresholds/parse.js';
 import type { IntervalOperation, IntervalPoint, OperationResult, RunResults } from '../results/types.js';
 import {
   classifyChange,
@@ -26,6 +27,17 @@ import {
 
 /** Fewer measured seconds than this and the interval spread says little: fall back to the sampling error alone. */
 export const MIN_NOISE_INTERVALS = 5;
+
+/**
+ * Samples a run needs on each side before a metric is judged at all, the thresholds' own rule (a percentile needs
+ * ten samples beyond it, never fewer than 100; an error ratio 100 iterations). Below it the sampling band of a p95
+ * of 3 samples is ±0 and any wobble would be a "regression": the row is INCONCLUSIVE instead. Throughput is a
+ * count, judged by its Poisson band at any size.
+ */
+export function minCompareSamples(metric: CompareMetric): number {
+  if (metric === 'throughput') return 0;
+  return defaultMinSamples(metric, 0);
+}
 
 type LatencyMetric = 'p50' | 'p95' | 'p99';
 const QUANTILE: Readonly<Record<LatencyMetric, number>> = { p50: 0.5, p95: 0.95, p99: 0.99 };
@@ -177,13 +189,17 @@ export function compareRuns(base: RunResults, next: RunResults, opts: CompareOpt
       const nextValue = metricValue(nextOp, metric);
       const noise = { base: estimateNoise(b, baseOp, metric), next: estimateNoise(n, nextOp, metric) };
       const noiseBand = combinedNoiseBand(noise.base.standardError ?? Number.NaN, noise.next.standardError ?? Number.NaN, NOISE_Z);
-      const status = classifyChange({
-        base: baseValue,
-        next: nextValue,
-        worseWhen: metric === 'throughput' ? 'lower' : 'higher',
-        tolerance: opts.maxRegression,
-        noiseBand,
-      });
+      const needed = minCompareSamples(metric);
+      const thin = baseOp.count < needed || nextOp.count < needed;
+      const status = thin
+        ? 'INCONCLUSIVE'
+        : classifyChange({
+            base: baseValue,
+            next: nextValue,
+            worseWhen: metric === 'throughput' ? 'lower' : 'higher',
+            tolerance: opts.maxRegression,
+            noiseBand,
+          });
       rows.push({
         key: baseOp.key,
         operation: baseOp.operation,
@@ -193,9 +209,11 @@ export function compareRuns(base: RunResults, next: RunResults, opts: CompareOpt
         next: nextValue,
         delta: nextValue - baseValue,
         deltaRatio: relativeChange(baseValue, nextValue),
-        noiseBand,
+        // a band from a handful of samples (±0 from three) claims a certainty the run does not have
+        noiseBand: thin ? null : noiseBand,
         noise,
         status,
+        ...(thin ? { reason: `${baseOp.count} samples in base, ${nextOp.count} in new; ${metric} needs ${needed}` } : {}),
       });
     }
   }
@@ -214,6 +232,7 @@ export function compareRuns(base: RunResults, next: RunResults, opts: CompareOpt
     onlyInNext: next.operations.filter((o) => !b.byKey.has(o.key)).map((o) => o.key),
     warnings,
     regressed: rows.some((r) => r.status === 'REGRESSION'),
+    inconclusive: rows.every((r) => r.status === 'INCONCLUSIVE'),
   };
 }
 

@@ -4,6 +4,7 @@ import { InvalidInputError } from '../errors.js';
 import { readResults } from '../results/read.js';
 import type { RunResults } from '../results/types.js';
 import { compareRuns } from './compare-runs.js';
+import { refuseInvalidRuns } from './refuse-invalid.js';
 import { comparisonVerdictLine, renderComparison, type RenderComparisonOptions } from './render-comparison.js';
 import type { Comparison, ComparisonSection } from './types.js';
 
@@ -11,6 +12,8 @@ export interface BaselineGate {
   readonly comparison: Comparison;
   /** True → the caller exits 1 (ExitCode.thresholdFailed). */
   readonly regressed: boolean;
+  /** True → nothing could be judged (too few samples): the caller exits 1, as for an INCONCLUSIVE threshold. */
+  readonly inconclusive: boolean;
   /** The rendered comparison, ending with its verdict line. */
   readonly text: string;
   /** The small form to attach to results. */
@@ -23,6 +26,7 @@ export function toComparisonSection(comparison: Comparison, baselineFile: string
     baselineFile,
     maxRegression: comparison.maxRegression,
     regressed: comparison.regressed,
+    inconclusive: comparison.inconclusive,
     line: comparisonVerdictLine(comparison),
     regressions: comparison.rows.filter((r) => r.status === 'REGRESSION'),
     onlyInBase: comparison.onlyInBase,
@@ -45,6 +49,7 @@ export async function gateOnBaseline(
     throw new InvalidInputError([{ path: '--max-regression', message: `must be a ratio ≥ 0, got ${maxRegression}` }]);
   }
   const base = await readResults(baseFile);
+  refuseInvalidRuns([{ file: baseFile, results: base }]);
   const comparison = compareRuns(base, results, { maxRegression });
-  return { comparison, regressed: comparison.regressed, text: renderComparison(comparison, options), section: toComparisonSection(comparison, baseFile) };
+  return { comparison, regressed: comparison.regressed, inconclusive: comparison.inconclusive, text: renderComparison(comparison, options), section: toComparisonSection(comparison, baseFile) };
 }

@@ -1,6 +1,7 @@
 // Comparing two runs: noise-aware regression verdicts (compare-runs.ts), their console form, and the baseline gate.
 // Everything but gate.ts is pure; `authbench compare` and `authbench run --baseline` import from here.
-export { compareRuns, metricValue, MIN_NOISE_INTERVALS } from './compare-runs.js';
+export { compareRuns, metricValue, minCompareSamples, MIN_NOISE_INTERVALS } from './compare-runs.js';
+export { refuseInvalidRuns, type ComparedRun } from './refuse-invalid.js';
 export { gateOnBaseline, toComparisonSection, type BaselineGate } from './gate.js';
 export { NOISE_Z } from './noise.js';
 export { parseCompareMetrics, parseMaxRegression } from './options.js';

@@ -53,9 +53,12 @@ export function comparisonVerdictLine(c: Comparison): string {
   }
   const noisy = c.rows.filter((r) => r.status === 'within noise').length;
   const improved = c.rows.filter((r) => r.status === 'improved').length;
-  const notes = [noisy > 0 ? `${noisy} within noise` : '', improved > 0 ? `${improved} improved` : ''].filter(Boolean);
-  const compared = `${formatCount(c.rows.length)} comparison${c.rows.length === 1 ? '' : 's'}`;
-  if (c.rows.length === 0) return 'OK — nothing to compare: the runs share no operation';
+  const thin = c.rows.filter((r) => r.status === 'INCONCLUSIVE').length;
+  const notes = [noisy > 0 ? `${noisy} within noise` : '', improved > 0 ? `${improved} improved` : '', thin > 0 ? `${thin} inconclusive: too few samples` : ''].filter(Boolean);
+  const judged = c.rows.length - thin;
+  const compared = `${formatCount(judged)} comparison${judged === 1 ? '' : 's'}`;
+  if (c.rows.length === 0) return 'INCONCLUSIVE — nothing to compare: the runs share no operation';
+  if (c.inconclusive) return `INCONCLUSIVE — too few samples to judge any of the ${formatCount(c.rows.length)} comparisons (${c.rows[0]!.reason ?? ''})`;
   return `OK — no regression beyond ${limit} in ${compared}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
@@ -70,6 +73,8 @@ function paintStatus(status: ComparisonStatus, color: boolean): string {
       return sgr(33, 39)(status);
     case 'ok':
       return sgr(2, 22)(status);
+    case 'INCONCLUSIVE':
+      return sgr(33, 39)(status);
   }
 }
 
@@ -106,10 +111,15 @@ export function renderComparison(c: Comparison, options: RenderComparisonOptions
   out.push(dim(`Noise band: ±${c.confidenceZ} standard errors of the difference, from each run's per-second spread (docs/reports.md).`));
   if (c.onlyInBase.length > 0) out.push(`Only in base (not compared): ${c.onlyInBase.join(', ')}`);
   if (c.onlyInNext.length > 0) out.push(`Only in new (not compared): ${c.onlyInNext.join(', ')}`);
+  const thin = c.rows.filter((r) => r.status === 'INCONCLUSIVE');
+  if (thin.length > 0) {
+    out.push(`Inconclusive (too few samples to judge, not a regression): ${[...new Set(thin.map((r) => `${r.key} ${r.metric} (${r.reason ?? ''})`))].join(', ')}`);
+  }
   for (const w of c.warnings) out.push(`${color ? sgr(33, 39)('warning') : 'warning'}: ${w}`);
   const line = comparisonVerdictLine(c);
   const dash = line.indexOf(' — ');
   const word = line.slice(0, dash);
-  out.push('', `${color ? (c.regressed ? sgr(1, 22)(sgr(31, 39)(word)) : sgr(1, 22)(sgr(32, 39)(word))) : word}${line.slice(dash)}`);
+  const wordColor = c.regressed ? sgr(31, 39) : c.inconclusive ? sgr(33, 39) : sgr(32, 39);
+  out.push('', `${color ? sgr(1, 22)(wordColor(word)) : word}${line.slice(dash)}`);
   return `${out.join('\n')}\n`;
 }

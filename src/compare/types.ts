@@ -10,8 +10,9 @@ export type CompareMetric = (typeof COMPARE_METRICS)[number];
  * - improved: better by more than the tolerance, and outside the noise band
  * - within noise: changed by more than the tolerance, but not by more than the runs' own noise
  * - ok: changed by no more than the tolerance
+ * - INCONCLUSIVE: too few samples on one side to judge the metric at all (a p95 of 3 samples has no noise band)
  */
-export type ComparisonStatus = 'REGRESSION' | 'improved' | 'within noise' | 'ok';
+export type ComparisonStatus = 'REGRESSION' | 'improved' | 'within noise' | 'ok' | 'INCONCLUSIVE';
 
 /** Where a run's noise estimate came from. */
 export type NoiseMethod =
@@ -47,6 +48,8 @@ export interface MetricComparison {
   readonly noiseBand: number | null;
   readonly noise: { readonly base: NoiseEstimate; readonly next: NoiseEstimate };
   readonly status: ComparisonStatus;
+  /** Why an INCONCLUSIVE row could not be judged (`3 samples in base, 4 in new; p95 needs 200`). */
+  readonly reason?: string;
 }
 
 /** Enough about a run to say which one it was. */
@@ -75,6 +78,8 @@ export interface Comparison {
   readonly warnings: readonly string[];
   /** True when any row is a REGRESSION: `authbench compare` exits 1. */
   readonly regressed: boolean;
+  /** True when no row could be judged (none compared, or every one INCONCLUSIVE): nothing was proven, exit 1. */
+  readonly inconclusive: boolean;
 }
 
 export interface CompareOptions {
@@ -89,6 +94,7 @@ export interface ComparisonSection {
   readonly baselineFile: string;
   readonly maxRegression: number;
   readonly regressed: boolean;
+  readonly inconclusive: boolean;
   /** The verdict line as printed. */
   readonly line: string;
   readonly regressions: readonly MetricComparison[];

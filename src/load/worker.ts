@@ -16,6 +16,7 @@ import { Random } from './random.js';
 import { EventLoopProbe } from './event-loop-probe.js';
 import { IntervalTicker } from './interval-ticker.js';
 import { IntervalRecorder } from '../metrics/interval-recorder.js';
+import { warmEncoder } from '../metrics/histogram.js';
 import type { IntervalRange } from '../metrics/intervals.js';
 import { createArrivalSchedule } from './schedule.js';
 import { IterationRunner, type PreparedEntry } from './iteration-runner.js';
@@ -162,6 +163,8 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerResult>
       sessions: new SessionPool(),
     };
     const entries = await prepareEntries(task.plan, env, random, where);
+    // Before the start: a cold encoder would stall the first interval flushes of the measured window.
+    warmEncoder();
     where.stage = 'running the load';
     post({ type: 'ready', workerId, connections: slots.size });
     if ((await control.changedFrom(ControlState.preparing)) === ControlState.stopping) {

@@ -38,12 +38,12 @@ describe('IntervalRecorder', () => {
     expect(decode(login.latency!).totalCount).toBe(3);
     expect(decode(login.service!).totalCount).toBe(2);
     expect(s.operations['auth.login/db']!.count).toBe(1);
-    expect(s.generator).toMatchObject({ scheduled: 4, started: 2, dropped: 1, queued: 1, poolTimeouts: 1, late: 1, finished: 1, inFlight: 1 });
+    expect(s.generator).toMatchObject({ scheduled: 4, started: 2, dropped: 1, queued: 1, poolTimeouts: 1, late: 1, finished: 1, inFlight: 1, inFlightMax: 2 });
     expect(decode(s.generator.scheduleLag!).totalCount).toBe(2);
 
     const next = r.flush(8, 8000, 9000);
     expect(next.operations).toEqual({});
-    expect(next.generator).toEqual({ scheduled: 0, started: 0, dropped: 0, queued: 0, poolTimeouts: 0, late: 0, finished: 0, inFlight: 1, scheduleLag: null, eventLoopLag: null });
+    expect(next.generator).toEqual({ scheduled: 0, started: 0, dropped: 0, queued: 0, poolTimeouts: 0, late: 0, finished: 0, inFlight: 1, inFlightMax: 1, scheduleLag: null, eventLoopLag: null });
     r.recordOutcome('auth.login', 'denied');
     expect(r.flush(9, 9000, 10000).operations['auth.login']).toEqual({ count: 0, errors: {}, outcomes: { denied: 1 }, latency: null, service: null });
   });

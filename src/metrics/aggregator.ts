@@ -23,6 +23,8 @@ export interface IntervalExtra {
   readonly scheduled: number;
   readonly started: number;
   readonly late: number;
+  /** Sum over the workers of each one's peak in flight during the interval (an upper bound of the true peak). */
+  readonly inFlightMax: number;
   /** Correct answers by key and kind in this interval; keys without any are absent. */
   readonly outcomes: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
@@ -177,6 +179,7 @@ export class IntervalAggregator {
     let poolTimeouts = 0;
     let finished = 0;
     let inFlight = 0;
+    let inFlightMax = 0;
     const eventLoopLag = this.#scratchEventLoop;
     eventLoopLag.reset();
     for (const s of snapshots) {
@@ -190,6 +193,7 @@ export class IntervalAggregator {
       poolTimeouts += g.poolTimeouts ?? 0;
       finished += g.finished;
       inFlight += g.inFlight;
+      inFlightMax += g.inFlightMax;
       if (g.eventLoopLag !== null) mergeEncodedInto(eventLoopLag, g.eventLoopLag);
       if (!warmup) {
         this.#scheduled += g.scheduled;
@@ -219,7 +223,7 @@ export class IntervalAggregator {
     };
     this.#done.set(index, point);
     if (pending.workers.size < this.#options.workers) this.#incomplete.push(index);
-    this.#options.onInterval?.(point, index, { scheduled, started, late, outcomes: intervalOutcomes });
+    this.#options.onInterval?.(point, index, { scheduled, started, late, outcomes: intervalOutcomes, inFlightMax });
   }
 
   #addTotals(key: string, count: number, errors: Map<ErrorKind, number>, outcomes: Map<string, number>, latency: Histogram, service: Histogram): void {

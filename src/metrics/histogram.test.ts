@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { HIGHEST_US, clampUs, createHistogram, decode, encode, maxUs, mergeEncoded, mergeInto, percentileSpectrum, summarize, type Histogram } from './histogram.js';
+import { HIGHEST_US, clampUs, warmEncoder, createHistogram, decode, encode, maxUs, mergeEncoded, mergeInto, percentileSpectrum, summarize, type Histogram } from './histogram.js';
 
 const PERCENTILES = [0, 1, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100];
 
@@ -149,5 +149,14 @@ describe('histogram', () => {
     expect(last.percentile).toBe(100);
     expect(last.valueMs).toBe(maxUs(h) / 1000);
     expect(percentileSpectrum(createHistogram())).toEqual([]);
+  });
+
+  it('warmEncoder leaves the encoder as it was: the same histogram encodes to the same bytes before and after', () => {
+    const h = createHistogram();
+    for (const us of [3, 150, 2_000, 47_000]) h.recordValue(us);
+    const before = encode(h);
+    warmEncoder(3);
+    expect(encode(h)).toBe(before);
+    expect(summarize(decode(before)).maxMs).toBe(summarize(h).maxMs);
   });
 });

@@ -66,6 +66,7 @@ export class IntervalRecorder {
   #finished = 0;
   /** Cumulative over the run (a gauge), not reset per interval. */
   #inFlight = 0;
+  #inFlightMax = 0;
 
   constructor(options: IntervalRecorderOptions) {
     if (!Number.isInteger(options.workerId) || options.workerId < 0) throw new RangeError(`workerId must be a non-negative integer, got ${options.workerId}`);
@@ -141,6 +142,7 @@ export class IntervalRecorder {
   countStarted(): void {
     this.#started++;
     this.#inFlight++;
+    if (this.#inFlight > this.#inFlightMax) this.#inFlightMax = this.#inFlight;
   }
 
   /** Arrivals that never started: still waiting for a connection when the run was stopped. */
@@ -174,6 +176,7 @@ export class IntervalRecorder {
       late: this.#late,
       finished: this.#finished,
       inFlight: this.#inFlight,
+      inFlightMax: this.#inFlightMax,
       scheduleLag: this.#scheduleLag.totalCount > 0 ? encode(this.#scheduleLag) : null,
       eventLoopLag: this.#eventLoopLag.totalCount > 0 ? encode(this.#eventLoopLag) : null,
     };
@@ -186,6 +189,7 @@ export class IntervalRecorder {
     this.#poolTimeouts = 0;
     this.#late = 0;
     this.#finished = 0;
+    this.#inFlightMax = this.#inFlight;
     return { workerId: this.workerId, intervalIndex, startMs, endMs, operations, generator };
   }
 }

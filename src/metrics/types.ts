@@ -31,6 +31,8 @@ export interface GeneratorSnapshot {
   readonly finished: number;
   /** Started and not yet finished, at the end of the interval. */
   readonly inFlight: number;
+  /** The most in flight at once during the interval (at least the in-flight count it started with). */
+  readonly inFlightMax: number;
   /** Encoded histogram of when the dispatcher saw an arrival − its intended start, µs; null when empty. */
   readonly scheduleLag: string | null;
   /** Encoded histogram of event-loop lag samples, µs; null when empty. */

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { CapacityResults } from '../results/capacity.js';
 import { latencyCell, shownOperations } from './capacity-operations.js';
-import { formatRate } from './format.js';
+import { formatCountOf, formatRate } from './format.js';
 import { embedJson, escapeHtml as h, escapeInlineScript } from './html.js';
 import { REPORT_CSS } from './html-style.js';
 
@@ -20,6 +20,25 @@ function uplotAssets(): { js: string; css: string } {
 const PILL: Record<string, string> = { held: 'PASS', failed: 'FAIL', inconclusive: 'INCONCLUSIVE', invalid: 'INVALID' };
 /** The same colours for the chart's vertical markers (the CSS variables of REPORT_CSS). */
 const MARKER_COLOR: Record<string, string> = { knee: '#1a7f37', held: '#1a7f37', failed: '#cf222e', inconclusive: '#9a6700', invalid: '#8250df' };
+
+/** One colour per operation on the curve (its three percentiles share it and differ by line style). */
+const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
+/** SVG stroke-dasharray per percentile: the chart's dash pattern, drawn the same in the legend. */
+const DASH: Readonly<Record<'p50' | 'p95' | 'p99', string>> = { p50: '2 4', p95: '', p99: '8 4' };
+
+/**
+ * The curve's legend as a small table, one row per operation in its colour and one column per percentile in its line
+ * style: uPlot's own legend put 3 × operations entries (12 for four operations) in one wrapped run of text.
+ */
+function curveLegend(keys: readonly string[]): string {
+  const line = (color: string, field: 'p50' | 'p95' | 'p99'): string =>
+    `<svg width="34" height="10" aria-hidden="true"><line x1="1" y1="5" x2="33" y2="5" stroke="${color}" stroke-width="${field === 'p95' ? 2.5 : 1.5}"${DASH[field] ? ` stroke-dasharray="${DASH[field]}"` : ''}/></svg>`;
+  const rows = keys.map((key, k) => {
+    const color = PALETTE[k % PALETTE.length]!;
+    return `<tr data-key="${h(key)}"><td><span class="swatch" style="background:${color}"></span>${h(key)}</td>${(['p50', 'p95', 'p99'] as const).map((f) => `<td>${line(color, f)}</td>`).join('')}</tr>`;
+  });
+  return `<table class="curve-legend" id="curve-legend"><thead><tr><th>operation</th><th>p50</th><th>p95</th><th>p99</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
 
 /** A vertical line on the curve at a step's achieved rate: the knee, and the first rate that did not hold. */
 interface CurveMarker {
@@ -59,6 +78,9 @@ td.verdict, .banner .word { white-space: nowrap; }
 td.reasons { min-width: 220px; max-width: 480px; }
 th .unit { font-weight: 400; }
 #curve-markers { margin: 10px 0 0; }
+.curve-legend { margin: 10px 0 0; width: auto; font-size: 13px; }
+.curve-legend th, .curve-legend td { padding: 2px 10px 2px 0; border: 0; text-align: left; }
+.curve-legend svg { vertical-align: middle; }
 `;
 
 const CLIENT_JS = String.raw`
@@ -79,7 +101,7 @@ const CLIENT_JS = String.raw`
   }
   var steps = r.steps.slice().sort(function (a, b) { return a.achievedRate - b.achievedRate || a.rate - b.rate; });
   if (steps.length === 0) return noData('no data — no step ran');
-  var PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
+  var PALETTE = view.palette;
   var data = [steps.map(function (s) { return s.achievedRate; })];
   var series = [{ label: 'achieved rate', value: function (u, v) { return v == null ? '—' : (+v.toPrecision(4)) + '/s'; } }];
   var dash = { p50Ms: [2, 4], p95Ms: undefined, p99Ms: [8, 4] };
@@ -134,7 +156,8 @@ const CLIENT_JS = String.raw`
     width: widthOf(), height: 360, series: series,
     scales: { x: { time: false }, y: { distr: 3 } },
     axes: [{ label: 'achieved rate (iterations/s)' }, { label: 'latency (ms, log)', size: 70 }],
-    legend: { live: true },
+    // The legend is the table under the chart (curveLegend); uPlot's would list every operation × percentile in a row.
+    legend: { show: false },
     plugins: [markerPlugin()],
   };
   var u = new uPlot(opts, data, el);
@@ -179,8 +202,9 @@ export function renderCapacityHtml(r: CapacityResults): string {
 <div class="meta">${h(r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))} · ${h(r.scenario.file)}</div></header>
 ${r.scenario.description ? `<p class="desc">${h(r.scenario.description)}</p>` : ''}
 <div class="banner ${bannerClass}"><div class="word">${h(r.knee === null ? 'no knee' : formatRate(r.knee))}</div><div><div class="detail">${h(r.summary)}</div>
-<div class="sub">Highest open-model arrival rate at which every threshold held on a valid run · ${r.steps.length} steps of ${s.stepDurationMs / 1000} s (+${s.stepWarmupMs / 1000} s warm-up) · ${s.connections} connections · ${s.workers} workers · precision ${(s.precision * 100).toFixed(0)} %</div></div></div>
+<div class="sub">Highest open-model arrival rate at which every threshold held on a valid run · ${r.steps.length} steps of ${s.stepDurationMs / 1000} s (+${s.stepWarmupMs / 1000} s warm-up) · ${formatCountOf(s.connections, 'connection')} · ${formatCountOf(s.workers, 'worker')} · precision ${(s.precision * 100).toFixed(0)} %</div></div></div>
 <section class="card"><h2>Latency vs achieved rate<span class="hint">P50 dotted, P95 solid, P99 dashed; from the intended start</span></h2><div id="curve" class="chart"></div>
+${curveLegend(keys)}
 ${markerNote(r, markers)}</section>
 <section class="card"><h2>Steps<span class="hint">ordered by rate</span></h2><div class="scroll"><table id="steps"><thead><tr>${head.map((x, i) => `<th${i < 3 || (i > 3 && i < 4 + keys.length) ? ' class="num"' : ''}>${x}</th>`).join('')}</tr></thead><tbody>${stepRows(r, keys)}</tbody></table></div></section>
 <section class="card"><h2>Judged by</h2><p>${r.thresholds.map((t) => `<code>${h(t)}</code>`).join(' · ') || '<span class="muted">no latency or error thresholds</span>'}</p>
@@ -188,7 +212,7 @@ ${r.ignoredThresholds.length > 0 ? `<p class="muted">Not judged (each step sets 
 <footer>Generated by authbench capacity. The complete results are embedded in this file (script#authbench-capacity-data).</footer>
 </div>
 <script id="authbench-capacity-data" type="application/json">${embedJson(r)}</script>
-<script id="authbench-capacity-view" type="application/json">${embedJson({ keys, markers })}</script>
+<script id="authbench-capacity-view" type="application/json">${embedJson({ keys, markers, palette: PALETTE })}</script>
 <script>${escapeInlineScript(uplot.js)}</script>
 <script>${escapeInlineScript(CLIENT_JS)}</script>
 </body>

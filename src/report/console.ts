@@ -23,8 +23,12 @@ export interface ConsoleOptions {
   readonly color?: boolean;
 }
 
-/** Colors only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+/** Colors only for a terminal and never when NO_COLOR is set (https://no-color.org), unless FORCE_COLOR says otherwise. */
 export function shouldUseColor(stream: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): boolean {
+  // FORCE_COLOR (as Node and most CLIs read it): 0/false turns colour off, any other value turns it on, TTY or not
+  // (CI log viewers render ANSI), and it wins over NO_COLOR as in Node.
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force.toLowerCase() !== 'false';
   return stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
 }
 

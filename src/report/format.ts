@@ -6,6 +6,11 @@ import type { ThresholdMetric, ThresholdVerdict } from '../thresholds/types.js';
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** A count with thousands separators: `12,345`. */
+/** `1 worker`, `2 workers`: a count with its noun, singular for one. */
+export function formatCountOf(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function formatCount(n: number): string {
   return Number.isFinite(n) ? integer.format(n) : '—';
 }

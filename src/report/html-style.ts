@@ -23,6 +23,7 @@ header.top .meta { color: var(--muted); font-size: 13px; }
 .banner .word { font-size: 30px; font-weight: 750; letter-spacing: 0.02em; line-height: 1; }
 .banner .detail { font-size: 16px; color: var(--fg); }
 .banner .sub { color: var(--muted); font-size: 13px; margin-top: 2px; }
+.banner .stopped { font-size: 14px; color: var(--fg); margin-top: 4px; font-weight: 600; }
 .banner.PASS { color: var(--pass); background: var(--pass-bg); }
 .banner.FAIL { color: var(--fail); background: var(--fail-bg); }
 .banner.INCONCLUSIVE { color: var(--warn); background: var(--warn-bg); }

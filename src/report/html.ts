@@ -8,6 +8,7 @@ import { ERROR_KINDS } from '../results/types.js';
 import {
   formatBytes,
   formatCount,
+  formatCountOf,
   formatDuration,
   formatMetricValue,
   formatMsValue,
@@ -104,8 +105,13 @@ function banner(results: RunResults): string {
     `${formatDuration(measuredSec * 1000)} measured`,
     results.generator.valid ? 'generator kept its schedule' : 'generator did not keep its schedule',
   ].join(' · ');
+  // An abort-on-fail or interrupted run judged FAIL/INVALID: why it stopped belongs next to the verdict (an ABORTED
+  // verdict's detail already says it).
+  const stopped = results.status === 'aborted' && results.abortReason && summary.verdict !== 'ABORTED'
+    ? `<div class="stopped">Stopped early: ${h(results.abortReason)}</div>`
+    : '';
   return `<section class="banner ${summary.verdict}" role="status"><div class="word">${summary.verdict}</div>` +
-    `<div><div class="detail">${h(summary.detail)}</div><div class="sub">${h(sub)}</div></div></section>`;
+    `<div><div class="detail">${h(summary.detail)}</div>${stopped}<div class="sub">${h(sub)}</div></div></section>`;
 }
 
 function kpis(results: RunResults): string {
@@ -229,6 +235,13 @@ function generatorCard(results: RunResults): string {
   return card('Generator health', body + reasons, 'an invalid run says nothing about the database');
 }
 
+/** `1m measured`, or for a run that stopped early `12s measured of 1m planned`: never the plan as if it ran. */
+function measuredText(results: RunResults): string {
+  const measuredMs = Math.max(0, results.measuredWindow.endMs - results.measuredWindow.startMs);
+  const planned = formatDuration(results.load.durationMs);
+  return results.status === 'completed' || measuredMs >= results.load.durationMs ? `${planned} measured` : `${formatDuration(measuredMs)} measured of ${planned} planned`;
+}
+
 function environmentCard(results: RunResults): string {
   const { target, dataset, environment: env, load, authbench } = results;
   const loadText = load.model === 'open'
@@ -240,8 +253,8 @@ function environmentCard(results: RunResults): string {
     ['started', h(results.startedAt)],
     ['ended', h(results.endedAt)],
     ['status', h(results.status + (results.abortReason ? ` — ${results.abortReason}` : ''))],
-    ['load', h(`${loadText}; ${formatDuration(load.durationMs)} measured after ${formatDuration(load.warmupMs)} warm-up`)],
-    ['pool', h(`${formatCount(load.connections)} connections over ${formatCount(load.workers)} workers`)],
+    ['load', h(`${loadText}; ${measuredText(results)} after ${formatDuration(load.warmupMs)} warm-up`)],
+    ['pool', h(`${formatCountOf(load.connections, 'connection')} over ${formatCountOf(load.workers, 'worker')}`)],
     ['dataset', h(`${formatCount(dataset.users)} users, seed ${dataset.seed}${dataset.reused ? ', reused' : ', freshly seeded'}`)],
     ['fingerprint', mono(dataset.fingerprint)],
   ]);

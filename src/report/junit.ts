@@ -1,5 +1,5 @@
-// JUnit XML for CI: one testsuite per run, one testcase per threshold, and an error testcase when the run is INVALID or ABORTED.
-// CI systems that understand JUnit then show failed thresholds as failed tests with measured vs target.
+// JUnit XML for CI: one testsuite per run, one testcase per threshold, and the `run is valid` testcase in every run
+// (an error when INVALID or ABORTED). CI systems then show failed thresholds as failed tests with measured vs target.
 import type { RunResults } from '../results/types.js';
 import type { ThresholdVerdict } from '../thresholds/types.js';
 import { formatMetricValue, thresholdLabel, thresholdTarget } from './format.js';
@@ -27,8 +27,20 @@ function attrs(record: Record<string, string | number>): string {
     .join('');
 }
 
+/** The fixed name of the validity testcase: the verdict stays out of it, so CI test history follows one test. */
+export const VALIDITY_TESTCASE = 'run is valid';
+
+/**
+ * One classname segment. Jenkins splits a classname into package and class at its last dot, so `auth.login/db`
+ * would become class `login/db` in package `….auth`; dots inside a segment become `_` (the testcase name keeps the
+ * real key).
+ */
+function classSegment(text: string): string {
+  return text.replace(/\./g, '_');
+}
+
 function thresholdCase(v: ThresholdVerdict, classPrefix: string): string {
-  const head = `    <testcase${attrs({ classname: `${classPrefix}.${v.scopeKey}`, name: thresholdLabel(v), time: 0 })}`;
+  const head = `    <testcase${attrs({ classname: `${classPrefix}.${classSegment(v.scopeKey)}`, name: thresholdLabel(v), time: 0 })}`;
   const measured = formatMetricValue(v.metric, v.measured);
   const detail = `target ${thresholdTarget(v)}, measured ${measured}, samples ${v.samples}`;
   switch (v.status) {
@@ -49,17 +61,21 @@ function thresholdCase(v: ThresholdVerdict, classPrefix: string): string {
 /** The JUnit XML document for one run. */
 export function renderJunit(results: RunResults): string {
   const summary = summarizeVerdict(results);
-  const classPrefix = `authbench.${results.scenario.name}`;
+  const classPrefix = `authbench.${classSegment(results.scenario.name)}`;
   const cases = results.thresholds.map((v) => thresholdCase(v, classPrefix));
+  const stoppedEarly = results.status === 'aborted' && results.abortReason ? `run stopped early: ${results.abortReason}` : '';
+  const head = `    <testcase${attrs({ classname: `${classPrefix}.run`, name: VALIDITY_TESTCASE, time: 0 })}>\n`;
   let errors = 0;
   if (results.verdict === 'INVALID' || results.verdict === 'ABORTED') {
     errors = 1;
     const type = results.verdict === 'INVALID' ? 'InvalidRun' : 'Aborted';
-    const body = results.verdict === 'INVALID' ? results.generator.invalidReasons.join('\n') : (results.abortReason ?? '');
-    cases.push(
-      `    <testcase${attrs({ classname: `${classPrefix}.run`, name: `run is valid (${results.verdict})`, time: 0 })}>\n` +
-        `      <error${attrs({ message: summary.line, type })}>${escapeXml(body)}</error>\n    </testcase>`,
-    );
+    const reasons = results.verdict === 'INVALID' ? results.generator.invalidReasons : [];
+    const body = [...reasons, stoppedEarly].filter(Boolean).join('\n');
+    cases.push(`${head}      <error${attrs({ message: summary.line, type })}>${escapeXml(body)}</error>\n    </testcase>`);
+  } else {
+    const g = results.generator;
+    const health = `generator kept its schedule: ${g.scheduled} scheduled, ${g.dropped} dropped, ${g.late} late (> ${g.latenessBoundMs} ms)`;
+    cases.push(`${head}      <system-out>${escapeXml([health, stoppedEarly].filter(Boolean).join('\n'))}</system-out>\n    </testcase>`);
   }
   const failures = results.thresholds.filter((t) => t.status === 'FAIL').length;
   const skipped = results.thresholds.filter((t) => t.status === 'INCONCLUSIVE').length;
@@ -79,6 +95,7 @@ export function renderJunit(results: RunResults): string {
     ['postgres.version', results.target.serverVersion],
     ['redis.version', results.target.redisVersion],
     ['durability', results.target.nonDurable?.length ? `non-durable: ${results.target.nonDurable.join(', ')}` : 'durable'],
+    ...(results.status === 'aborted' && results.abortReason ? [['abort.reason', results.abortReason]] : []),
   ]
     .map(([name, value]) => `      <property${attrs({ name: name ?? '', value: value ?? '' })}/>`)
     .join('\n');

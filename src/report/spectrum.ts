@@ -42,13 +42,18 @@ export function percentileSpectrum(operations: readonly Pick<OperationResult, 'k
     .map((op) => ({ key: op.key, result: percentilesMs(op.latencyHistogram, [...percentiles, 1]) }))
     .filter((d): d is { key: string; result: { values: number[]; count: number } } => d.result !== null);
   if (decoded.length === 0) return { x: [], series: [] };
-  let lastIndex = 0;
-  const series = decoded.map(({ key, result }) => {
-    const max = result.values[result.values.length - 1] ?? 0;
-    // First grid point past what the sample count resolves carries the maximum, then the series stops.
+  // First grid point past what the sample count resolves carries the maximum, then the series stops. A series that
+  // resolves the whole grid (≥ 100,000 samples: P99.999) still ends with its maximum, on one point beyond the grid.
+  const ends = decoded.map(({ result }) => {
     const past = x.findIndex((v) => v > result.count);
-    const end = past === -1 ? x.length : Math.max(1, past);
-    lastIndex = Math.max(lastIndex, Math.min(end, x.length - 1));
+    return past === -1 ? x.length : Math.max(1, past);
+  });
+  const gridPoints = x.length;
+  if (ends.some((end) => end >= gridPoints)) x.push(Number((10 ** ((MAX_DECADES * STEPS_PER_DECADE + 1) / STEPS_PER_DECADE)).toPrecision(6)));
+  const lastIndex = Math.max(...ends);
+  const series = decoded.map(({ key, result }, n) => {
+    const max = result.values[result.values.length - 1] ?? 0;
+    const end = ends[n]!;
     const values = x.map((_, i) => (i < end ? (result.values[i] ?? null) : i === end ? max : null));
     return { key, values };
   });

@@ -48,6 +48,12 @@ describe('applyOverrides', () => {
     expect(p.load.model === 'open' && p.load.stages.map((s) => s.durationMs)).toEqual([20_000, 60_000]);
   });
 
+  it('--warmup sets the warm-up alone (0s allowed), in both models', () => {
+    const p = applyOverrides(open, { warmup: '5s' });
+    expect([p.load.warmupMs, p.load.durationMs, p.setByFlag?.['load.warmup']]).toEqual([5_000, open.load.durationMs, '--warmup']);
+    expect(applyOverrides(closed, { warmup: '0s' }).load.warmupMs).toBe(0);
+  });
+
   it('--rate replaces the stages with one constant rate (open model only)', () => {
     const p = applyOverrides(open, { rate: '250/s' });
     expect(p.load.model === 'open' && [p.load.startRate, p.load.stages]).toEqual([250, [{ durationMs: 40_000, targetRate: 250 }]]);
@@ -84,11 +90,13 @@ describe('applyOverrides', () => {
   it.each([
     [{ rate: '99999999999/s' }, `--rate: must be at most ${SCENARIO_LIMITS.maxRatePerSec}/s, got 99999999999/s`],
     [{ rate: 99_999_999_999 }, `--rate: must be more than 0/s and at most ${SCENARIO_LIMITS.maxRatePerSec}/s, got 99999999999/s`],
-    [{ rate: '2000' }, '--rate: expected a rate like 2000/s, got "2000"'],
+    [{ rate: '2000' }, '--rate: expected a rate like 2000/s, got "2000"; write 2000/s (a number alone has no unit)'],
     [{ rate: '-5/s' }, '--rate: must be more than 0/s, got -5/s'],
     [{ duration: '1000h' }, '--duration: must be at most 24h, got 1000h'],
+    [{ warmup: '10' }, '--warmup: expected a duration like 10s or 500ms, got "10"; write 10s or 10ms (a number alone has no unit)'],
+    [{ warmup: '-1s' }, '--warmup: must be at least 0s, got -1s'],
     [{ duration: '-5s' }, '--duration: must be more than 0s, got -5s'],
-    [{ duration: '60' }, '--duration: expected a duration like 10s or 500ms, got "60"'],
+    [{ duration: '60' }, '--duration: expected a duration like 10s or 500ms, got "60"; write 60s or 60ms (a number alone has no unit)'],
     [{ workers: 1_000_000 }, `--workers: must be from 1 to ${SCENARIO_LIMITS.maxWorkers}, got 1000000`],
     [{ connections: 1_000_000 }, `--connections: must be from 1 to ${SCENARIO_LIMITS.maxConnections}, got 1000000`],
     [{ workers: 3, connections: 2 }, '--workers: must not be more than --connections (2): each worker owns at least one connection, got 3'],

@@ -1,4 +1,4 @@
-// Command-line flags that override a scenario file (`--duration --rate --connections --workers --seed --cache`), applied to
+// Command-line flags that override a scenario file (`--duration --warmup --rate --connections --workers --seed --cache`), applied to
 // the frozen Plan once, before anything runs. Each flag is read by the same reader, with the same units and limits, as the
 // file's field; every bad flag is reported at once, with its name (exit 2).
 import { InvalidInputError } from '../errors.js';
@@ -11,6 +11,8 @@ import { formatRate } from '../scenario/units.js';
 export interface PlanOverrides {
   /** `30s`, `2m`: a unit is required, as in the file. */
   readonly duration?: string;
+  /** `5s`, `0s`: the warm-up before the measured window (a unit is required, as in the file). */
+  readonly warmup?: string;
   /** `2000/s` (a unit is required, as in the file), or a number per second from code (capacity steps). */
   readonly rate?: string | number;
   readonly connections?: number;
@@ -47,6 +49,7 @@ export function applyOverrides(plan: Plan, flags: PlanOverrides): Plan {
   const L = SCENARIO_LIMITS;
   const closed = plan.load.model === 'closed';
   const durationMs = flags.duration === undefined ? undefined : readDuration(scalar(flags.duration), '--duration', issues, { positive: true, maxMs: L.maxDurationMs });
+  const warmupMs = flags.warmup === undefined ? undefined : readDuration(scalar(flags.warmup), '--warmup', issues, { positive: false, maxMs: L.maxWarmupMs });
   const rate = readRateFlag(flags.rate, issues);
   if (rate !== undefined && closed) issues.add('--rate', undefined, 'applies to the open model only; this scenario is closed (use --connections for its VUs)');
   const integer = (value: number | undefined, flag: string, min: number, max: number): number | undefined =>
@@ -68,6 +71,10 @@ export function applyOverrides(plan: Plan, flags: PlanOverrides): Plan {
   if (durationMs !== undefined) {
     load = withDuration(load, durationMs);
     setByFlag['load.duration'] = '--duration';
+  }
+  if (warmupMs !== undefined) {
+    load = { ...load, warmupMs };
+    setByFlag['load.warmup'] = '--warmup';
   }
   if (rate !== undefined && load.model === 'open') {
     // A fixed rate: the whole run (warm-up included) at it, as one stage.

@@ -16,7 +16,10 @@ const point: IntervalPoint = {
 };
 
 function snapshot(elapsedMs: number, warmup = false): ProgressSnapshot {
-  return { elapsedMs, totalMs: 70_000, warmup, point: { ...point, warmup }, p95SoFarMs: 4.567, errors: 2, dropped: 3 };
+  return {
+    elapsedMs, totalMs: 70_000, warmup, warmupMs: 10_000, point: { ...point, warmup }, inFlightMax: 17,
+    p95SoFarMs: warmup ? null : 4.567, errors: warmup ? 0 : 2, dropped: warmup ? 0 : 3,
+  };
 }
 
 function sink(isTTY: boolean): { isTTY: boolean; written: string[]; write(chunk: string): boolean } {
@@ -25,9 +28,22 @@ function sink(isTTY: boolean): { isTTY: boolean; written: string[]; write(chunk:
 }
 
 describe('progress', () => {
-  it('formats elapsed/total, achieved vs target rate, P95 so far, errors, dropped and in flight', () => {
-    expect(formatProgress(snapshot(12_000))).toBe('12s/70s  rate 1987/2000/s  p95 4.57 ms  errors 2  dropped 3  in flight 12');
-    expect(formatProgress(snapshot(3_000, true))).toMatch(/^3s\/70s \(warm-up\)/);
+  it('says served/offered, and which figures are the last interval\'s and which the measured window\'s so far', () => {
+    expect(formatProgress(snapshot(12_000))).toBe(
+      '12s/70s  last 1s: served/offered 1987/2000/s, in flight ≤ 17, dropped 3  ·  so far: p95 4.57 ms, errors 2, dropped 3',
+    );
+  });
+
+  it('shows the warm-up\'s drops and its peak in flight, and "—" rather than a p95 of 0.00 ms before measuring', () => {
+    const warm = { ...snapshot(3_000, true), point: { ...point, warmup: true, startMs: 2_000, endMs: 3_000, dropped: 1362 } };
+    const line = formatProgress(warm);
+    expect(line).toBe('3s/70s warm-up  last 1s: served/offered 1987/2000/s, in flight ≤ 17, dropped 1362  ·  so far: — (measured from 10s)');
+    expect(line).not.toContain('0.00 ms');
+  });
+
+  it('closed model: served only (nothing is offered on a schedule)', () => {
+    const { targetRate: _none, ...closed } = point;
+    expect(formatProgress({ ...snapshot(12_000), point: closed })).toMatch(/^12s\/70s {2}last 1s: served 1987\/s, in flight ≤ 17, dropped 3 {2}· /);
   });
 
   it('rewrites one line on a TTY and ends it once', () => {

@@ -25,6 +25,7 @@ import { makeCacheCold } from './cold-cache.js';
 import { ConnectionSampler, peaksOf, type ConnectionPeaks, type ConnectionSample } from '../server-evidence/connection-sampler.js';
 import { describeBuild, describeEnvironment } from './environment.js';
 import { LiveTotals } from './live-totals.js';
+import { formatCountOf } from '../report/format.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { summarizeFaults } from './recovery.js';
 import { reportWriteError, runDirectory } from './report-stage.js';
@@ -203,10 +204,13 @@ export class BenchmarkRun {
         },
       );
 
-      const onPoint = (point: IntervalPoint): void => {
+      const onPoint = (point: IntervalPoint, inFlightMax: number): void => {
         const elapsedMs = point.endMs;
         const measuredMs = Math.max(0, elapsedMs - plan.load.warmupMs);
-        progress.update({ elapsedMs, totalMs, warmup: point.warmup, point, p95SoFarMs: live.overallP95Ms(), errors: live.errors, dropped: live.dropped });
+        progress.update({
+          elapsedMs, totalMs, warmup: point.warmup, warmupMs: plan.load.warmupMs, point, inFlightMax,
+          p95SoFarMs: live.finished > 0 ? live.overallP95Ms() : null, errors: live.errors, dropped: live.dropped,
+        });
         const reason = abortOnFail.check(live, elapsedMs, measuredMs, sampler.peaks(plan.load.warmupMs));
         if (reason) {
           this.stoppedByThreshold = true;
@@ -219,7 +223,7 @@ export class BenchmarkRun {
         durationMs: plan.load.durationMs,
         model: plan.load.model,
         onInterval: (point, index, extra) => {
-          onPoint(point);
+          onPoint(point, extra.inFlightMax);
           outputs.addInterval(point, index, extra);
         },
       });
@@ -453,6 +457,8 @@ function recordsAcknowledged(plan: Plan): boolean {
   return plan.mix.some((entry) => entry.steps.some((step) => step.op === 'auth.login' && step.options.recordAcknowledged === true));
 }
 
+const workersText = (n: number): string => formatCountOf(n, 'worker');
+
 function describeLoad(plan: Plan): string {
   if (plan.shard) return `shard ${plan.shard.index}/${plan.shard.count}: ${describeWhole(plan)}`;
   return describeWhole(plan);
@@ -461,8 +467,8 @@ function describeLoad(plan: Plan): string {
 function describeWhole(plan: Plan): string {
   const l = plan.load;
   return l.model === 'open'
-    ? `open model, ${Math.max(l.startRate, ...l.stages.map((s) => s.targetRate))}/s peak, ${l.connections} connections, ${l.workers} workers`
-    : `closed model, ${l.vus} VUs, ${l.workers} workers`;
+    ? `open model, ${Math.max(l.startRate, ...l.stages.map((s) => s.targetRate))}/s peak, ${l.connections} connections, ${workersText(l.workers)}`
+    : `closed model, ${l.vus} VUs, ${workersText(l.workers)}`;
 }
 
 /** The measured window actually covered: the planned duration, or less when the run stopped early. */

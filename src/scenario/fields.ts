@@ -32,6 +32,14 @@ export function childPath(parent: string, key: string | number): string {
 }
 
 /** How a value reads in a message: strings quoted, lists and maps named. */
+/** For a bare number where a unit is required (`rate: 2000`, `--rate 2000`): the fix, `; write 2000/s`. */
+function unitFix(node: SourceNode, units: readonly string[]): string {
+  if (node.kind !== 'scalar') return '';
+  const raw = typeof node.value === 'number' ? String(node.value) : typeof node.value === 'string' ? node.value.trim() : '';
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(raw)) return '';
+  return `; write ${units.map((u) => `${raw}${u}`).join(' or ')} (a number alone has no unit)`;
+}
+
 export function describe(node: SourceNode): string {
   switch (node.kind) {
     case 'map':
@@ -177,7 +185,7 @@ export function readDuration(node: SourceNode, path: string, issues: Issues, bou
   const text = node.kind === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
   const ms = text !== undefined ? parseDuration(text) : node.kind === 'scalar' && node.value === 0 ? 0 : null;
   if (ms === null) {
-    issues.add(path, node.line, `expected a duration like 10s or 500ms, got ${describe(node)}`);
+    issues.add(path, node.line, `expected a duration like 10s or 500ms, got ${describe(node)}${unitFix(node, ['s', 'ms'])}`);
     return undefined;
   }
   const shown = text?.trim() ?? '0';
@@ -197,7 +205,7 @@ export function readRate(node: SourceNode, path: string, issues: Issues, bounds:
   const text = node.kind === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
   const perSec = text !== undefined ? parseRate(text) : null;
   if (perSec === null) {
-    issues.add(path, node.line, `expected a rate like 2000/s, got ${describe(node)}`);
+    issues.add(path, node.line, `expected a rate like 2000/s, got ${describe(node)}${unitFix(node, ['/s'])}`);
     return undefined;
   }
   const shown = text!.trim();

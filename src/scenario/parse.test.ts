@@ -10,6 +10,7 @@ import { OPERATION_NAMES } from './operations.js';
 
 /** The list every unknown-operation message ends with (the catalog's own test pins the names). */
 const KNOWN = `known operations: ${listWords(OPERATION_NAMES)}`;
+import { MAX_UNKEPT_SHARE } from '../verdict/index.js';
 
 const LOAD = 'load: { rate: 100/s, duration: 10s }\n';
 const MIX = 'mix: [ { op: auth.login } ]\n';
@@ -64,13 +65,13 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
     ['misspelt enum', 'load: { model: opne, rate: 10/s, duration: 1s }\n' + MIX, ['1 load.model: expected open or closed, got "opne" (did you mean "open"?)']],
     // rates
     ['rate in words', 'load: { rate: 2000 per sec, duration: 10s }\n' + MIX, ['1 load.rate: expected a rate like 2000/s, got "2000 per sec"']],
-    ['rate without unit', 'load: { rate: 2000, duration: 10s }\n' + MIX, ['1 load.rate: expected a rate like 2000/s, got 2000']],
+    ['rate without unit', 'load: { rate: 2000, duration: 10s }\n' + MIX, ['1 load.rate: expected a rate like 2000/s, got 2000; write 2000/s (a number alone has no unit)']],
     ['zero rate', 'load: { rate: 0/s, duration: 10s }\n' + MIX, ['1 load.rate: must be more than 0/s, got 0/s']],
     ['negative rate', 'load: { rate: -5/s, duration: 10s }\n' + MIX, ['1 load.rate: must be more than 0/s, got -5/s']],
     ['absurd rate', 'load: { rate: 2000000/s, duration: 10s }\n' + MIX, ['1 load.rate: must be at most 1000000/s, got 2000000/s']],
     // durations
     ['zero duration', 'load: { rate: 10/s, duration: 0s }\n' + MIX, ['1 load.duration: must be more than 0s, got 0s']],
-    ['duration without unit', 'load: { rate: 10/s, duration: 60 }\n' + MIX, ['1 load.duration: expected a duration like 10s or 500ms, got 60']],
+    ['duration without unit', 'load: { rate: 10/s, duration: 60 }\n' + MIX, ['1 load.duration: expected a duration like 10s or 500ms, got 60; write 60s or 60ms (a number alone has no unit)']],
     ['absurd duration', 'load: { rate: 10/s, duration: 48h }\n' + MIX, ['1 load.duration: must be at most 24h, got 48h']],
     ['negative warmup', 'load: { rate: 10/s, duration: 1s, warmup: -5s }\n' + MIX, ['1 load.warmup: must be at least 0s, got -5s']],
     ['rate without duration', 'load: { rate: 10/s }\n' + MIX, ['1 load.duration: required with load.rate, e.g. duration: 60s']],
@@ -436,5 +437,15 @@ thresholds:
       expect(plan.name).toBe(file.replace(/^scenarios\/(.*)\.yaml$/, '$1'));
     }
     expect(summarizePlan(await loadScenario('scenarios/login.yaml'))).toBe('open model, 2050/s for 60s, 1 operation, 4 thresholds');
+  });
+
+  it('smoke.yaml, the scenario CI runs, is not decided by one late arrival: a warm-up and 300 measured arrivals', async () => {
+    const load = (await loadScenario('scenarios/smoke.yaml')).load as OpenLoad;
+    expect(load.model).toBe('open');
+    // first-touch costs (new backends' first calls, the first interval flushes) land in the warm-up
+    expect(load.warmupMs).toBeGreaterThanOrEqual(2000);
+    const measured = load.stages.reduce((n, s) => n + (s.targetRate * s.durationMs) / 1000, 0);
+    expect(measured).toBeGreaterThanOrEqual(300);
+    expect(Math.floor(measured * MAX_UNKEPT_SHARE)).toBeGreaterThanOrEqual(3);
   });
 });

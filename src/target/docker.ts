@@ -1,5 +1,6 @@
 // The docker target: postgres:17 and redis:7 through testcontainers, started with the same settings as the
 // embedded target (settings.ts). A missing Docker engine is found quickly and reported as dockerUnavailable.
+// testcontainers is an optional dependency (about half of the production packages), loaded here and only here.
 import { InfraCode, InfrastructureError } from '../errors.js';
 import { checkRedis, connectPostgres, readPostgresFacts } from './check.js';
 import { APP_ROLE, EMBEDDED_DATABASE } from './embedded.js';
@@ -11,9 +12,26 @@ export const POSTGRES_IMAGE = 'postgres:17';
 export const REDIS_IMAGE = 'redis:7';
 const RUNTIME_TIMEOUT_MS = 10_000;
 
+export const TESTCONTAINERS_INSTALL = 'npm install testcontainers';
+
+/** The testcontainers module, or an InfrastructureError (exit 3) naming the install command when it is absent. */
+export async function loadTestcontainers(): Promise<typeof import('testcontainers')> {
+  try {
+    return await import('testcontainers');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw cause;
+    throw new InfrastructureError(
+      InfraCode.dockerClientMissing,
+      'The docker target needs the optional package testcontainers, which is not installed (npm ci --omit=optional, or an install without optional dependencies).',
+      { hint: `Install it with \`${TESTCONTAINERS_INSTALL}\` in the directory authbench is installed in, or use the default embedded target (--target embedded), which needs no Docker.`, cause },
+    );
+  }
+}
+
 /** Resolves when testcontainers finds a working Docker engine; throws dockerUnavailable otherwise (within ~10 s). */
 export async function assertDockerAvailable(): Promise<void> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
+  const { getContainerRuntimeClient } = await loadTestcontainers();
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -44,7 +62,7 @@ export async function dockerAvailable(): Promise<boolean> {
 
 export async function provisionDocker(spec: TargetSpec): Promise<Target> {
   await assertDockerAvailable();
-  const { GenericContainer, Wait } = await import('testcontainers');
+  const { GenericContainer, Wait } = await loadTestcontainers();
   const settings = resolveServerSettings(spec.settings);
   const password = generatePassword();
   const appPassword = generatePassword();

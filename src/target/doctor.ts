@@ -104,7 +104,11 @@ function installHint(): string {
 }
 
 async function checkDocker(): Promise<DoctorCheck> {
-  const { dockerAvailable } = await import('./docker.js');
+  const { dockerAvailable, loadTestcontainers, TESTCONTAINERS_INSTALL } = await import('./docker.js');
+  const client = await loadTestcontainers().then(() => true, () => false);
+  if (!client) {
+    return { name: 'docker engine', ok: false, detail: 'the optional package testcontainers is not installed', neededBy: ['docker'], fix: `${TESTCONTAINERS_INSTALL}; the embedded target needs no Docker` };
+  }
   const ok = await dockerAvailable();
   const cli = await versionOf('docker', ['--version']);
   return {

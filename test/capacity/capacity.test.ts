@@ -1,29 +1,15 @@
 // authbench capacity end to end on a `sql` scenario whose knee is known in advance: 2 connections that each hold a
 // 10 ms pg_sleep can carry at most ~200 arrivals/s, so the search must find a knee below that and say why it broke.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runCapacity } from '../../src/capacity/run-capacity.js';
 import type { CapacityResults } from '../../src/results/capacity.js';
 import { parseScenario } from '../../src/scenario/parse.js';
-import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+import { useRunServers } from '../support/servers.js';
 import { schemaProblems } from '../support/results-schema.js';
 
-let db: TestDatabase;
-let redis: TestRedis;
-let outRoot: string;
-
-beforeAll(async () => {
-  [db, redis] = await Promise.all([createTestDatabase('cap'), startTestRedis()]);
-  outRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-capacity-'));
-});
-
-afterAll(async () => {
-  await redis?.stop();
-  await db?.drop();
-  await fs.rm(outRoot, { recursive: true, force: true });
-});
+const servers = useRunServers('cap');
 
 const scenario = `
 name: sleepy
@@ -41,14 +27,14 @@ thresholds:
 it('steps up, bisects, reports the knee below the pool limit and writes capacity.json + capacity.html', async () => {
   const plan = parseScenario(scenario, 'sleepy.yaml');
   const out: string[] = [];
-  const dir = path.join(outRoot, 'sleepy');
+  const dir = path.join(servers.outRoot, 'sleepy');
   const { results } = await runCapacity(plan, {
     start: 25,
     max: 800,
     stepDurationMs: 2000,
     stepWarmupMs: 0,
     precision: 0.2,
-    target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
+    target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
     outDir: dir,
     progress: { write: () => true },
     stdout: { write: (c: string) => out.push(c) },

@@ -22,7 +22,7 @@ describe('authbench CLI', () => {
   it('an unknown flag is a usage error: exit 2, one paragraph', async () => {
     const out = await cli(['teardown', '--purgee']);
     expect(out.status).toBe(2);
-    expect(out.stderr).toMatch(/^authbench: Unknown argument: purgee\. Run `authbench --help`/);
+    expect(out.stderr).toMatch(/^authbench: Unknown argument: purgee\. Did you mean --purge for --purgee\? Run `authbench --help`/);
     expect(out.stderr).toContain('[AB_ERR_USAGE]');
     expectOneParagraph(out.stderr);
   });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Comparison } from '../../src/compare/index.js';
 import { writeResults } from '../../src/report/json.js';
 import { buildRunResults } from '../report/fixtures.js';
-import { scaleLatency } from './variants.js';
+import { scaleLatency, withFewSamples } from './variants.js';
 
 const MAIN = path.resolve('src/cli/main.ts');
 
@@ -54,6 +54,40 @@ describe('authbench compare', () => {
     expect(comparison.regressed).toBe(true);
     expect(comparison.rows.find((row) => row.key === 'auth.login/db')?.status).toBe('REGRESSION');
     expect(comparison.rows.find((row) => row.key === 'session.validate')?.status).toBe('ok');
+  });
+
+  it('refuses an INVALID or ABORTED run with exit 2, naming the file and --allow-invalid; with the flag it compares and warns', async () => {
+    const invalid = path.join(dir, 'invalid.json');
+    const aborted = path.join(dir, 'aborted.json');
+    await writeResults(invalid, buildRunResults('invalid'));
+    await writeResults(aborted, buildRunResults('aborted'));
+    const refused = authbench('compare', invalid, base);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`${invalid}: the run is INVALID`);
+    expect(refused.stderr).toContain('--allow-invalid');
+    const both = authbench('compare', base, aborted);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/aborted\.json: the run is ABORTED \([\d.]+ s measured\)/);
+    const gate = authbench('run', 'scenarios/smoke.yaml', '--baseline', invalid, '--out', path.join(dir, 'never'));
+    expect(gate.code).toBe(2);
+    expect(gate.stderr).toContain(`${invalid}: the run is INVALID`);
+    expect(gate.stdout).toBe(''); // refused before anything started
+    const allowed = authbench('compare', invalid, base, '--allow-invalid');
+    expect(allowed.stdout).toContain('warning: the base run is INVALID');
+    expect([0, 1]).toContain(allowed.code);
+  });
+
+  it('says INCONCLUSIVE, not REGRESSION, for rows of too few samples; exit 1 only when nothing could be judged', async () => {
+    const thinBase = path.join(dir, 'thin-base.json');
+    const thinNext = path.join(dir, 'thin-next.json');
+    await writeResults(thinBase, withFewSamples(buildRunResults('pass'), 'token.refresh', [4.1, 4.2, 4.3]));
+    await writeResults(thinNext, withFewSamples(buildRunResults('pass'), 'token.refresh', [5.4, 5.5, 5.6]));
+    const mixed = authbench('compare', thinBase, thinNext);
+    expect(mixed.stdout).toMatch(/│\s+│ p95\s+│\s+4\.30ms │\s+5\.60ms │ \+30\.2% │\s+— │ INCONCLUSIVE │/);
+    expect(mixed.stdout).toContain('token.refresh p95 (3 samples in base, 3 in new; p95 needs 200)');
+    expect(mixed.stdout.trimEnd().split('\n').at(-1)).toBe('OK — no regression beyond 10% in 26 comparisons (4 inconclusive: too few samples)');
+    expect(mixed.code).toBe(0);
   });
 
   it('exits 2 naming the flag for a bad --max-regression', () => {

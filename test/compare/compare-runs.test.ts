@@ -6,7 +6,7 @@ import { InvalidInputError } from '../../src/errors.js';
 import { writeResults } from '../../src/report/json.js';
 import type { RunResults } from '../../src/results/types.js';
 import { buildRunResults } from '../report/fixtures.js';
-import { addIntervalNoise, scaleLatency, scaleThroughput, setErrorRatio, withDatasetUsers, withoutOperation, withScenarioName } from './variants.js';
+import { addIntervalNoise, scaleLatency, withFewSamples, scaleThroughput, setErrorRatio, withDatasetUsers, withoutOperation, withScenarioName } from './variants.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -109,6 +109,29 @@ const cases: Case[] = [
     warnings: [/different scenarios: base "login-mix", new "login-burst"/, /different dataset sizes: base 100,000 users, new 1,000,000 users/],
   },
   {
+    name: 'three samples against four, 30 % slower, are INCONCLUSIVE, not a regression with a ±0 band',
+    base: withFewSamples(pass, 'token.refresh', [4.1, 4.2, 4.3]),
+    next: withFewSamples(pass, 'token.refresh', [5.4, 5.5, 5.6, 5.6]),
+    expect: [
+      { key: 'token.refresh', metric: 'p50', status: 'INCONCLUSIVE' },
+      { key: 'token.refresh', metric: 'p95', status: 'INCONCLUSIVE' },
+      { key: 'token.refresh', metric: 'p99', status: 'INCONCLUSIVE' },
+      { key: 'token.refresh', metric: 'errors', status: 'INCONCLUSIVE' },
+      { key: 'auth.login', metric: 'p95', status: 'ok' },
+    ],
+    regressed: false,
+  },
+  {
+    name: 'a percentile is judged only with enough samples to resolve it: p95 at 300, not p99',
+    base: withFewSamples(pass, 'token.refresh', Array.from({ length: 300 }, (_, i) => 4 + (i % 10) / 10)),
+    next: withFewSamples(pass, 'token.refresh', Array.from({ length: 300 }, (_, i) => 5.2 + (i % 10) / 10)),
+    expect: [
+      { key: 'token.refresh', metric: 'p95', status: 'REGRESSION' },
+      { key: 'token.refresh', metric: 'p99', status: 'INCONCLUSIVE' },
+    ],
+    regressed: true,
+  },
+  {
     name: 'a generous tolerance absorbs a real 30 %',
     base: pass,
     next: scaleLatency(pass, 'auth.login', 1.3),
@@ -127,6 +150,7 @@ describe('compareRuns', () => {
       for (const r of rows) expect({ key: r.key, metric: r.metric, status: r.status }).toEqual({ key: r.key, metric: r.metric, status: e.status });
     }
     expect(comparison.regressed).toBe(c.regressed);
+    expect(comparison.inconclusive).toBe(false);
     expect(comparison.onlyInBase).toEqual(c.onlyInBase ?? []);
     expect(comparison.onlyInNext).toEqual(c.onlyInNext ?? []);
     if (c.warnings) for (const w of c.warnings) expect(comparison.warnings.some((x) => w.test(x)), String(w)).toBe(true);
@@ -154,6 +178,20 @@ describe('compareRuns', () => {
     expect(comparison.onlyInBase).toHaveLength(pass.operations.length);
     expect(comparison.regressed).toBe(false);
     expect(comparison.warnings.some((w) => w.includes('ABORTED'))).toBe(true);
+  });
+
+  it('names why a row is INCONCLUSIVE, and a comparison where nothing could be judged is INCONCLUSIVE', () => {
+    const comparison = compareRuns(withFewSamples(pass, 'token.refresh', [4.1, 4.2, 4.3]), withFewSamples(pass, 'token.refresh', [5.4, 5.5, 5.6]), { maxRegression: 0.1, metrics: ['p95'] });
+    expect(comparison.rows.find((r) => r.key === 'token.refresh')?.reason).toBe('3 samples in base, 3 in new; p95 needs 200');
+    const thin = (r: RunResults): RunResults => withFewSamples(r, 'token.refresh', [4, 5]);
+    const only = (r: RunResults): RunResults => pass.operations.filter((o) => o.key !== 'token.refresh').reduce((acc, o) => withoutOperation(acc, o.key), r);
+    const nothing = compareRuns(only(thin(pass)), only(thin(pass)), { maxRegression: 0.1 });
+    expect(nothing.rows.map((r) => r.status)).toEqual(['INCONCLUSIVE', 'INCONCLUSIVE', 'INCONCLUSIVE', 'ok', 'INCONCLUSIVE']);
+    expect(nothing.inconclusive).toBe(false);
+    const none = compareRuns(only(thin(pass)), only(thin(pass)), { maxRegression: 0.1, metrics: ['p95', 'p99'] });
+    expect(none.inconclusive).toBe(true);
+    expect(none.regressed).toBe(false);
+    expect(renderComparison(none).trimEnd().split('\n').at(-1)).toBe('INCONCLUSIVE — too few samples to judge any of the 2 comparisons (2 samples in base, 2 in new; p95 needs 200)');
   });
 
   it('survives JSON (no Infinity or NaN)', () => {

@@ -86,6 +86,31 @@ export function setErrorRatio(results: RunResults, key: string, ratio: number, s
   return out;
 }
 
+/**
+ * `key` ran only `valuesMs.length` times (a rare phase such as session.validate/db on a warm cache): its histogram,
+ * summary and count hold just those samples, all in the first measured second.
+ */
+export function withFewSamples(results: RunResults, key: string, valuesMs: readonly number[]): RunResults {
+  const out = copy(results);
+  const h = createHistogram(64);
+  for (const ms of valuesMs) h.recordValue(Math.round(ms * 1000));
+  const latencyHistogram = encode(h);
+  const summary = summarize(h);
+  const measuredS = (results.measuredWindow.endMs - results.measuredWindow.startMs) / 1000;
+  out.operations = mapOperation(results, key, (op) => ({
+    ...op, count: valuesMs.length, errors: {}, throughputPerSec: valuesMs.length / measuredS, latency: summary, service: summary, latencyHistogram, serviceHistogram: latencyHistogram,
+  }));
+  let first = true;
+  out.intervals = results.intervals.map((p) => {
+    const { [key]: figures, ...rest } = p.operations;
+    if (!figures || p.warmup) return p;
+    if (!first) return { ...p, operations: rest };
+    first = false;
+    return { ...p, operations: { ...rest, [key]: { count: valuesMs.length, errors: {}, p50Ms: summary.p50Ms, p95Ms: summary.p95Ms, p99Ms: summary.p99Ms, maxMs: summary.maxMs } } };
+  });
+  return out;
+}
+
 /** The run without `key` (an operation removed from the scenario). */
 export function withoutOperation(results: RunResults, key: string): RunResults {
   const out = copy(results);

@@ -93,6 +93,22 @@ describe.skipIf(!available)('capacity.html in headless Chromium', () => {
     expect(await page.locator('.banner .detail').innerText()).toBe(results.summary);
     expect(await page.locator('#curve-markers [data-marker="knee"]').innerText()).toContain('knee: 1,625/s scheduled (1,621/s achieved)');
     expect(await page.locator('#curve-markers [data-marker="first-bad"]').innerText()).toContain('1,688/s, invalid');
+    // The legend: a table, one row per operation in its colour and a column per percentile, not 9 entries in a row.
+    expect(await page.locator('.u-legend').count()).toBe(0);
+    const legendRows = page.locator('#curve-legend tbody tr');
+    expect(await legendRows.count()).toBe(3);
+    expect(await page.locator('#curve-legend thead th').allInnerTexts()).toEqual(['operation', 'p50', 'p95', 'p99']);
+    const strokes = await page.evaluate(() => {
+      const u = (window as unknown as { __authbenchCharts: { instance: { series: { label: string }[] } }[] }).__authbenchCharts[0]!.instance;
+      return u.series.slice(1).map((x) => x.label);
+    });
+    for (const [i, key] of (await legendRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key') ?? ''))).entries()) {
+      expect(strokes.slice(i * 3, i * 3 + 3)).toEqual([`${key} p50`, `${key} p95`, `${key} p99`]);
+      const swatch = await legendRows.nth(i).locator('.swatch').evaluate((el) => getComputedStyle(el).backgroundColor);
+      const line = await legendRows.nth(i).locator('line').first().getAttribute('stroke');
+      expect(swatch).not.toBe('rgba(0, 0, 0, 0)');
+      expect(line).toMatch(/^#[0-9a-f]{6}$/);
+    }
     // The step table: one row per step, ordered by rate, the knee's row marked, every verdict coloured.
     const rows = page.locator('#steps tbody tr');
     expect(await rows.count()).toBe(results.steps.length);

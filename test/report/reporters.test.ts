@@ -213,7 +213,7 @@ describe('JUnit XML', () => {
       const suite = suites[0]!;
       const invalidOrAborted = r.verdict === 'INVALID' || r.verdict === 'ABORTED' ? 1 : 0;
       const cases = findAll(suite, 'testcase');
-      expect(cases).toHaveLength(r.thresholds.length + invalidOrAborted);
+      expect(cases).toHaveLength(r.thresholds.length + 1);
       expect(Number(suite.attributes.tests)).toBe(cases.length);
       expect(Number(suite.attributes.failures)).toBe(r.thresholds.filter((t) => t.status === 'FAIL').length);
       expect(findAll(suite, 'failure')).toHaveLength(Number(suite.attributes.failures));
@@ -224,6 +224,38 @@ describe('JUnit XML', () => {
       // Names come back unescaped: `<` survives the round trip.
       expect(cases[0]!.attributes.name).toBe('auth.login/db p95 < 25ms');
     }
+  });
+
+  it('has the validity testcase under one fixed name in every run, an error only when INVALID or ABORTED', () => {
+    for (const kind of ['pass', 'fail', 'invalid', 'aborted'] as const) {
+      const r = run(kind);
+      const validity = findAll(parseXml(renderJunit(r)), 'testcase').filter((c) => c.attributes.name === 'run is valid');
+      expect(validity, kind).toHaveLength(1);
+      expect(validity[0]!.attributes.classname).toBe('authbench.login-mix.run');
+      expect(findAll(validity[0]!, 'error'), kind).toHaveLength(r.verdict === 'INVALID' || r.verdict === 'ABORTED' ? 1 : 0);
+    }
+    const pass = findAll(parseXml(renderJunit(run('pass'))), 'testcase').find((c) => c.attributes.name === 'run is valid')!;
+    expect(findAll(pass, 'system-out')[0]!.text).toMatch(/^generator kept its schedule: \d+ scheduled, 0 dropped, \d+ late/);
+  });
+
+  it('gives Jenkins class names without a dot inside the operation key or scenario name', () => {
+    const r = run('fail');
+    const dotted: RunResults = { ...r, scenario: { ...r.scenario, name: 'login.v2' } };
+    const classes = findAll(parseXml(renderJunit(dotted)), 'testcase').map((c) => c.attributes.classname ?? '');
+    expect(classes).toContain('authbench.login_v2.auth_login/db');
+    // Jenkins takes the class after the last dot and the package before it.
+    for (const c of classes) expect(c.split('.').slice(0, 2)).toEqual(['authbench', 'login_v2']);
+    for (const c of classes) expect(c.split('.')).toHaveLength(3);
+    // The testcase name keeps the key as written.
+    expect(findAll(parseXml(renderJunit(dotted)), 'testcase')[0]!.attributes.name).toBe('auth.login/db p95 < 25ms');
+  });
+
+  it('carries the abort reason of a run stopped early by abort-on-fail (verdict FAIL)', () => {
+    const r: RunResults = { ...run('fail'), status: 'aborted', abortReason: 'abort-on-fail: auth.login/db p95 < 25ms measured 41ms after the 10s grace' };
+    const root = parseXml(renderJunit(r));
+    const validity = findAll(root, 'testcase').find((c) => c.attributes.name === 'run is valid')!;
+    expect(findAll(validity, 'system-out')[0]!.text).toContain('run stopped early: abort-on-fail: auth.login/db p95 < 25ms measured 41ms');
+    expect(findAll(root, 'property').find((p) => p.attributes.name === 'abort.reason')?.attributes.value).toBe(r.abortReason);
   });
 
   it('puts measured vs target in the failure and the reason in skipped', () => {
@@ -258,6 +290,25 @@ describe('JUnit XML', () => {
 describe('HTML report', () => {
   const attributeUrls = (html: string): string[] =>
     [...html.matchAll(/\s(?:src|href|action|poster|srcset|data)\s*=\s*["']?([^"'\s>]+)/gi)].map((m) => m[1] ?? '');
+
+  it('puts the abort reason in the banner and does not claim the planned duration was measured', () => {
+    const r = run('fail');
+    const stopped: RunResults = {
+      ...r,
+      status: 'aborted',
+      abortReason: 'abort-on-fail: auth.login/db p95 < 25ms measured 41ms after the 10s grace',
+      measuredWindow: { startMs: r.measuredWindow.startMs, endMs: r.measuredWindow.startMs + 12_000 },
+    };
+    const html = renderHtml(stopped);
+    const bannerHtml = /<section class="banner[^"]*"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(bannerHtml).toContain('<div class="stopped">Stopped early: abort-on-fail: auth.login/db p95 &lt; 25ms measured 41ms after the 10s grace</div>');
+    expect(bannerHtml).toContain('12s measured');
+    expect(html).toContain('12s measured of 1m planned after 10s warm-up');
+    expect(html).not.toContain('1m measured after');
+    // A completed run keeps the plain form, and no "stopped" line.
+    expect(renderHtml(r)).toContain('1m measured after 10s warm-up');
+    expect(renderHtml(r)).not.toContain('class="stopped"');
+  });
 
   it('loads nothing from the network: no src/href URLs, no <link>, no <script src>', () => {
     for (const kind of ['pass', 'aborted'] as const) {

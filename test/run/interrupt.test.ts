@@ -2,25 +2,11 @@
 // 130, and still writes results.json marked ABORTED with what it measured.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+import { expect, it } from 'vitest';
+import { useRunServers } from '../support/servers.js';
 
-let db: TestDatabase;
-let redis: TestRedis;
-let dir: string;
-
-beforeAll(async () => {
-  [db, redis] = await Promise.all([createTestDatabase('sigint'), startTestRedis()]);
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-sigint-'));
-});
-
-afterAll(async () => {
-  await redis?.stop();
-  await db?.drop();
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const servers = useRunServers('sigint');
 
 const scenario = `
 name: sigint
@@ -39,12 +25,12 @@ mix:
 `;
 
 it('SIGINT stops the run promptly, exits 130 and writes results.json marked ABORTED', async () => {
-  const file = path.join(dir, 'sigint.yaml');
+  const file = path.join(servers.outRoot, 'sigint.yaml');
   await fs.writeFile(file, scenario);
-  const out = path.join(dir, 'out');
+  const out = path.join(servers.outRoot, 'out');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'run', file, '--pg-url', db.url, '--redis-url', redis.url, '--out', out, '--allow-non-empty', '--no-html', '--no-junit'],
+    ['--import', 'tsx', 'src/cli/main.ts', 'run', file, '--pg-url', servers.db.url, '--redis-url', servers.redis.url, '--out', out, '--allow-non-empty', '--no-html', '--no-junit'],
     { cwd: path.resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

@@ -1,28 +1,13 @@
 // The auth operations end to end through the run stage: schema applied, a small dataset seeded, caches warmed,
 // every answer checked (no wrong_answer), outcomes classified, phases recorded.
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
 import { parseScenario } from '../../src/scenario/parse.js';
 import { schemaProblems } from '../support/results-schema.js';
-import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+import { useRunServers } from '../support/servers.js';
 
-let db: TestDatabase;
-let redis: TestRedis;
-let outRoot: string;
-
-beforeAll(async () => {
-  [db, redis] = await Promise.all([createTestDatabase('auth'), startTestRedis()]);
-  outRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-auth-'));
-});
-
-afterAll(async () => {
-  await redis?.stop();
-  await db?.drop();
-  await fs.rm(outRoot, { recursive: true, force: true });
-});
+const servers = useRunServers('auth');
 
 const scenario = `
 name: auth-mix
@@ -78,8 +63,8 @@ it('runs every auth operation with checked answers and per-phase timings', async
   const plan = parseScenario(scenario, 'auth-mix.yaml');
   const silent = { write: () => true };
   const { results, exitCode } = await runBenchmark(plan, {
-    target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
-    outDir: path.join(outRoot, 'auth'),
+    target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
+    outDir: path.join(servers.outRoot, 'auth'),
     progress: silent,
     stdout: silent,
     reports: { html: false, junit: false, console: false },
@@ -136,8 +121,8 @@ thresholds:
   const plan = parseScenario(overload, 'login-one-connection.yaml');
   const silent = { write: () => true };
   const { results, exitCode } = await runBenchmark(plan, {
-    target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
-    outDir: path.join(outRoot, 'one-connection'),
+    target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
+    outDir: path.join(servers.outRoot, 'one-connection'),
     progress: silent,
     stdout: silent,
     reports: { html: false, junit: false, console: false },

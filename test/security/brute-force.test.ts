@@ -2,33 +2,19 @@
 // accounts get locked in PostgreSQL, the rate limiter refuses attacker attempts, and legitimate logins, kept apart by
 // their tag, all succeed with no wrong answers.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
 import { parseScenario } from '../../src/scenario/parse.js';
 import { userIdForIndex } from '../../src/dataset/identities.js';
-import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+import { useRunServers } from '../support/servers.js';
 
 const SCENARIO_FILE = path.resolve('scenarios/brute-force.yaml');
 const USERS = 300;
 
-let db: TestDatabase;
-let redis: TestRedis;
-let outDir: string;
-
-beforeAll(async () => {
-  [db, redis] = await Promise.all([createTestDatabase('brute'), startTestRedis()]);
-  outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-brute-'));
-});
-
-afterAll(async () => {
-  await redis?.stop();
-  await db?.drop();
-  if (outDir) await fs.rm(outDir, { recursive: true, force: true });
-});
+const servers = useRunServers('brute');
 
 /** The shipped scenario with its size turned down; every replaced figure must be found, so the file cannot drift silently. */
 async function shortenedScenario(): Promise<string> {
@@ -53,8 +39,8 @@ describe('brute-force scenario', () => {
     const plan = parseScenario(await shortenedScenario(), 'brute-force.yaml');
     const silent = { write: () => true };
     const { results } = await runBenchmark(plan, {
-      target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
-      outDir,
+      target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
+      outDir: servers.outRoot,
       progress: silent,
       stdout: silent,
       reports: { html: false, junit: false, console: false },
@@ -82,7 +68,7 @@ describe('brute-force scenario', () => {
     for (const refused of ['rate_limited', 'locked', 'denied']) expect(legit.outcomes[refused] ?? 0, refused).toBe(0);
 
     // The database locked the hottest attacked accounts (zipf: ranks 1 and 2 take most guesses) and audited it.
-    const admin = new pg.Client({ connectionString: db.url });
+    const admin = new pg.Client({ connectionString: servers.db.url });
     await admin.connect();
     try {
       const hot = [userIdForIndex(0), userIdForIndex(1)];

@@ -9,6 +9,7 @@ import { TLS_OPTION, targetOverridesFromArgs } from '../options.js';
 interface RunArgs {
   file: string;
   duration?: string;
+  warmup?: string;
   rate?: string;
   connections?: number;
   workers?: number;
@@ -32,6 +33,8 @@ interface RunArgs {
   shard?: string;
   shards?: number;
   'start-at'?: string;
+  quiet: boolean;
+  json: boolean;
 }
 
 const command: CommandModule<object, RunArgs> = {
@@ -41,6 +44,7 @@ const command: CommandModule<object, RunArgs> = {
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'Scenario YAML file (- reads standard input)' })
       .option('duration', { type: 'string', describe: 'Measured duration, e.g. 60s (stages are scaled to it)' })
+      .option('warmup', { type: 'string', describe: 'Warm-up before the measured window, e.g. 5s or 0s' })
       .option('rate', { type: 'string', describe: 'Constant arrival rate, e.g. 2000/s (open model)' })
       .option('connections', { type: 'number', describe: 'PostgreSQL connections in total (closed model: VUs)' })
       .option('workers', { type: 'number', describe: 'Load-generator threads' })
@@ -66,7 +70,9 @@ const command: CommandModule<object, RunArgs> = {
       .option('max-regression', { type: 'string', default: '10%', describe: 'Tolerated regression against --baseline, e.g. 10% or 0.1' })
       .option('shard', { type: 'string', describe: 'Run shard K of N (K from 0), e.g. 1/3; merge the shards with authbench merge (docs/distributed.md)' })
       .option('shards', { type: 'number', describe: 'Run N shard processes on this machine, then merge them' })
-      .option('start-at', { type: 'string', describe: 'With --shard: start the load at this instant (ISO 8601 or epoch ms), the same for every shard' }),
+      .option('start-at', { type: 'string', describe: 'With --shard: start the load at this instant (ISO 8601 or epoch ms), the same for every shard' })
+      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress or stage messages and no table: the verdict line only (errors still on stderr)' })
+      .option('json', { type: 'boolean', default: false, describe: 'The run\'s summary as JSON on stdout instead of the table (progress stays on stderr)' }),
   handler: async (args) => {
     const { loadScenario } = await import('../../scenario/parse.js');
     const { applyOverrides } = await import('../../run/plan-overrides.js');
@@ -75,13 +81,14 @@ const command: CommandModule<object, RunArgs> = {
     const baseline = args.baseline;
     let maxRegression = 0;
     if (baseline !== undefined) {
-      const { parseMaxRegression } = await import('../../compare/index.js');
+      const { parseMaxRegression, refuseInvalidRuns } = await import('../../compare/index.js');
       const { readResults } = await import('../../results/read.js');
       maxRegression = parseMaxRegression(args['max-regression']);
-      await readResults(baseline);
+      refuseInvalidRuns([{ file: baseline, results: await readResults(baseline) }]);
     }
     const plan = applyOverrides(await loadScenario(args.file, { allowUnsafeSettings: args['allow-unsafe-settings'] }), {
       ...(args.duration !== undefined ? { duration: args.duration } : {}),
+      ...(args.warmup !== undefined ? { warmup: args.warmup } : {}),
       ...(args.rate !== undefined ? { rate: args.rate } : {}),
       ...(args.connections !== undefined ? { connections: args.connections } : {}),
       ...(args.workers !== undefined ? { workers: args.workers } : {}),
@@ -110,18 +117,32 @@ const command: CommandModule<object, RunArgs> = {
       ...(out.dir !== undefined ? { outDir: out.dir } : {}),
       outputs: out.specs,
       ...(args['run-id'] !== undefined ? { runId: args['run-id'] } : {}),
-      reports: { html: args.html, junit: args.junit, console: true },
+      // --json keeps stdout for the JSON document; --quiet leaves it the verdict line.
+      reports: { html: args.html, junit: args.junit, console: !args.quiet && !args.json },
+      ...(args.quiet ? { progress: { write: () => true } } : {}),
       handleSignals: true,
       serverSeries: args['server-series'],
     });
     if (outcome.error) throw outcome.error;
     process.exitCode = outcome.exitCode;
+    const { shouldUseColor } = await import('../../report/console.js');
+    let gateLine: { regressed: boolean; inconclusive: boolean; line: string } | undefined;
     if (baseline !== undefined && outcome.results.status === 'completed') {
       const { gateOnBaseline } = await import('../../compare/index.js');
-      const gate = await gateOnBaseline(baseline, outcome.results, maxRegression, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
-      process.stdout.write(`\n${gate.text}\n`);
+      const gate = await gateOnBaseline(baseline, outcome.results, maxRegression, { color: shouldUseColor(process.stdout, process.env) });
+      gateLine = { regressed: gate.regressed, inconclusive: gate.inconclusive, line: gate.section.line };
+      if (!args.quiet && !args.json) process.stdout.write(`\n${gate.text}\n`);
       // A regression fails an otherwise passing run; invalid input, infrastructure, invalid and aborted codes win.
-      if (gate.regressed && outcome.exitCode === 0) process.exitCode = 1;
+      // Nothing judged (too few samples) proves nothing, as an INCONCLUSIVE threshold.
+      if ((gate.regressed || gate.inconclusive) && outcome.exitCode === 0) process.exitCode = 1;
+    }
+    if (args.json) {
+      const { runSummaryJson } = await import('../../report/json-summary.js');
+      const summary = { ...runSummaryJson(outcome.results, Number(process.exitCode), outcome.dir), ...(gateLine ? { baseline: gateLine } : {}) };
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } else if (args.quiet) {
+      const { summarizeVerdict } = await import('../../report/verdict-line.js');
+      process.stdout.write(`${summarizeVerdict(outcome.results).line}${gateLine ? `\n${gateLine.line}` : ''}\n`);
     }
   },
 };
