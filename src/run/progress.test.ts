@@ -41,6 +41,11 @@ describe('progress', () => {
     expect(line).not.toContain('0.00 ms');
   });
 
+  it('says how many arrivals of the last second waited for a connection, and gave up at the pool timeout, when some did', () => {
+    const busy = { ...snapshot(12_000), point: { ...point, queued: 640, poolTimeouts: 12 } };
+    expect(formatProgress(busy)).toContain('in flight ≤ 17, waited for a connection 640, pool timeouts 12, dropped 3');
+  });
+
   it('closed model: served only (nothing is offered on a schedule)', () => {
     const { targetRate: _none, ...closed } = point;
     expect(formatProgress({ ...snapshot(12_000), point: closed })).toMatch(/^12s\/70s {2}last 1s: served 1987\/s, in flight ≤ 17, dropped 3 {2}· /);

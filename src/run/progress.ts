@@ -38,7 +38,10 @@ const rate = (r: number): string => (r >= 100 ? r.toFixed(0) : r.toFixed(1));
 export function formatProgress(p: ProgressSnapshot): string {
   const served = p.point.targetRate !== undefined ? `served/offered ${rate(p.point.achievedRate)}/${rate(p.point.targetRate)}/s` : `served ${rate(p.point.achievedRate)}/s`;
   const seconds_ = Math.max(0, p.point.endMs - p.point.startMs) / 1000;
-  const interval = `last ${Number(seconds_.toFixed(1))}s: ${served}, in flight ≤ ${p.inFlightMax}, dropped ${p.point.dropped}`;
+  // Arrivals that had to wait for a connection (their wait is in their latency), shown only when some did.
+  const waited = (p.point.queued ?? 0) > 0 ? `, waited for a connection ${p.point.queued}` : '';
+  const gaveUp = (p.point.poolTimeouts ?? 0) > 0 ? `, pool timeouts ${p.point.poolTimeouts}` : '';
+  const interval = `last ${Number(seconds_.toFixed(1))}s: ${served}, in flight ≤ ${p.inFlightMax}${waited}${gaveUp}, dropped ${p.point.dropped}`;
   const soFar = p.warmup || p.p95SoFarMs === null
     ? `so far: — (measured from ${seconds(p.warmupMs)})`
     : `so far: p95 ${p.p95SoFarMs.toFixed(2)} ms, errors ${p.errors}, dropped ${p.dropped}`;
