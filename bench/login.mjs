@@ -170,12 +170,12 @@ function loginScenario(rate, ctx) {
 
 const AUTHBENCH_PROGRESS = /^(\d+)s\/(\d+)s/;
 
-async function runAuthbenchLogin(ctx, rate, label, { measure = true } = {}) {
+async function runAuthbenchLogin(ctx, rate, label, { measure = true, serverSeries = true } = {}) {
   const file = path.join(ctx.work, `${label}.yaml`);
   fs.writeFileSync(file, loginScenario(rate, ctx));
   const out = path.join(ctx.work, `run-${label}`);
   // The embedded target on the servers this benchmark provisioned: the workers use their Unix-domain sockets.
-  const argv = [ctx.cli, 'run', file, '--data-dir', ctx.server.dataDir, '--out', out, '--html=false', '--junit=false'];
+  const argv = [ctx.cli, 'run', file, '--data-dir', ctx.server.dataDir, '--out', out, '--html=false', '--junit=false', ...(serverSeries ? [] : ['--no-server-series'])];
   const before = loadavg();
   const r = await runSampled(process.execPath, argv, { mark: AUTHBENCH_PROGRESS, extra: () => serverCpu(ctx.server) });
   if (![0, 1, 4].includes(r.code)) throw new Error(`authbench ${label} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
@@ -228,6 +228,8 @@ export async function benchLogin(ctx) {
       const reference = await runPgbenchLogin(ctx, `pgbench-reference-${rate}-r${round}`, overSocket(ctx.server.pgUrl, ctx.server.dataDir), referenceScript(ctx.users), rate);
       const naiveRun = await runPgbenchLogin(ctx, `pgbench-naive-${rate}-r${round}`, overSocket(naive.url, ctx.server.dataDir), naiveScript(ctx.users), rate);
       const authbench = await runAuthbenchLogin(ctx, rate, `authbench-login-${rate}-r${round}`);
+      // The same run without the per-second host/server series (issue 12: recording them must cost ≤ 2 % of throughput).
+      const noSeries = await runAuthbenchLogin(ctx, rate, `authbench-login-noseries-${rate}-r${round}`, { serverSeries: false });
       const row = {
         rate,
         round,
@@ -235,7 +237,9 @@ export async function benchLogin(ctx) {
         pgbenchReference: reference,
         pgbenchNaive: naiveRun,
         authbench,
+        authbenchNoSeries: noSeries,
         ratios: {
+          servedWithSeriesVsWithout: authbench.loginsPerSec / noSeries.loginsPerSec,
           generatorVsPgbench: authbench.generatorUs / reference.generatorUs,
           // The same ratio per server round trip: authbench's login makes about 4 (two of them to Redis), pgbench's 2.
           generatorPerRoundTripVsPgbench: authbench.generatorUs / authbench.roundTrips / (reference.generatorUs / reference.roundTrips),
@@ -277,6 +281,11 @@ export function printLogin(rows) {
     'Login wake-ups per login (voluntary context switches: a thread blocked and was woken; counts, not times)',
     ['rate', 'round', 'pgbench reference gen', 'authbench gen', 'PG (pgbench-driven)', 'PG (authbench-driven)', 'redis'],
     rows.map((r) => [r.rate, r.round, fmt(r.pgbenchReference.generatorWakes), fmt(r.authbench.generatorWakes), fmt(r.pgbenchReference.postgresWakes), fmt(r.authbench.postgresWakes), fmt(r.authbench.redisWakes)]),
+  );
+  table(
+    'Cost of the per-second series (authbench login with and without --no-server-series, same run)',
+    ['rate', 'round', 'served/s with', 'served/s without', 'with ÷ without', 'gen µs with', 'gen µs without', 'pg µs with', 'pg µs without'],
+    rows.map((r) => [r.rate, r.round, fmt(r.authbench.loginsPerSec, 0), fmt(r.authbenchNoSeries.loginsPerSec, 0), fmt(r.ratios.servedWithSeriesVsWithout, 3), fmt(r.authbench.generatorUs, 0), fmt(r.authbenchNoSeries.generatorUs, 0), fmt(r.authbench.postgresUs, 0), fmt(r.authbenchNoSeries.postgresUs, 0)]),
   );
   table(
     'Login ratios (same run)',
