@@ -1,6 +1,5 @@
 // The auth operations end to end through the run stage: schema applied, a small dataset seeded, caches warmed,
 // every answer checked (no wrong_answer), outcomes classified, phases recorded.
-import path from 'node:path';
 import { expect, it } from 'vitest';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
 import { parseScenario } from '../../src/scenario/parse.js';
@@ -61,15 +60,7 @@ thresholds:
 
 it('runs every auth operation with checked answers and per-phase timings', async () => {
   const plan = parseScenario(scenario, 'auth-mix.yaml');
-  const silent = { write: () => true };
-  const { results, exitCode } = await runBenchmark(plan, {
-    target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
-    outDir: path.join(servers.outRoot, 'auth'),
-    progress: silent,
-    stdout: silent,
-    reports: { html: false, junit: false, console: false },
-    latenessBoundMs: 100,
-  });
+  const { results, exitCode } = await runBenchmark(plan, servers.quietRunOptions('auth'));
   expect(schemaProblems('results', results)).toEqual([]);
   const byKey = new Map(results.operations.map((o) => [o.key, o]));
   for (const op of results.operations) expect(op.errors.wrong_answer ?? 0, op.key).toBe(0);
@@ -119,15 +110,7 @@ thresholds:
     - p95 < 25ms
 `;
   const plan = parseScenario(overload, 'login-one-connection.yaml');
-  const silent = { write: () => true };
-  const { results, exitCode } = await runBenchmark(plan, {
-    target: { kind: 'external', pgUrl: servers.db.url, redisUrl: servers.redis.url, allowNonEmpty: true },
-    outDir: path.join(servers.outRoot, 'one-connection'),
-    progress: silent,
-    stdout: silent,
-    reports: { html: false, junit: false, console: false },
-    latenessBoundMs: 100,
-  });
+  const { results, exitCode } = await runBenchmark(plan, servers.quietRunOptions('one-connection'));
   const dbPhase = results.operations.find((o) => o.key === 'auth.login/db')!;
   expect(results.generator.dropped).toBe(0);
   expect(results.generator.queued).toBeGreaterThan(1000);
