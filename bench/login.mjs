@@ -147,8 +147,18 @@ async function runPgbenchLogin(ctx, label, url, script, rate) {
   };
 }
 
+/**
+ * The authbench login variants of one run: `full` is login.yaml's workload (rate limit and session cache in Redis, a
+ * signed access token); `pg-only` sends just the two function calls pgbench's reference script sends, so the two
+ * generators do the same work and their CPU per login compares like for like.
+ */
+const VARIANT_OPTIONS = {
+  full: '{ wrongPasswordShare: 5%, verify: none }',
+  'pg-only': '{ wrongPasswordShare: 5%, verify: none, rateLimit: false, cacheSession: false, jwt: false }',
+};
+
 /** authbench's login workload as login.yaml has it (mix, options, durable commits), at a fixed rate, no early abort. */
-function loginScenario(rate, ctx) {
+function loginScenario(rate, ctx, variant = 'full') {
   return [
     `name: login-bench-${rate}`,
     "description: login.yaml's workload at a fixed rate (bench/login.mjs)",
@@ -159,7 +169,7 @@ function loginScenario(rate, ctx) {
     'mix:',
     '  - op: auth.login',
     '    params: { user: uniform }',
-    '    options: { wrongPasswordShare: 5%, verify: none }',
+    `    options: ${VARIANT_OPTIONS[variant]}`,
     'thresholds:',
     '  auth.login/db: [p95 < 25ms]',
     '  auth.login: [errors < 0.1%]',
@@ -170,9 +180,9 @@ function loginScenario(rate, ctx) {
 
 const AUTHBENCH_PROGRESS = /^(\d+)s\/(\d+)s/;
 
-async function runAuthbenchLogin(ctx, rate, label, { measure = true, serverSeries = true } = {}) {
+async function runAuthbenchLogin(ctx, rate, label, { measure = true, serverSeries = true, variant = 'full' } = {}) {
   const file = path.join(ctx.work, `${label}.yaml`);
-  fs.writeFileSync(file, loginScenario(rate, ctx));
+  fs.writeFileSync(file, loginScenario(rate, ctx, variant));
   const out = path.join(ctx.work, `run-${label}`);
   // The embedded target on the servers this benchmark provisioned: the workers use their Unix-domain sockets.
   const argv = [ctx.cli, 'run', file, '--data-dir', ctx.server.dataDir, '--out', out, '--html=false', '--junit=false', ...(serverSeries ? [] : ['--no-server-series'])];
@@ -185,15 +195,26 @@ async function runAuthbenchLogin(ctx, rate, label, { measure = true, serverSerie
   if (marks.length < 2) throw new Error(`authbench ${label}: too few progress lines after the warm-up`);
   const fromMs = Number(marks[0].match[1]) * 1000;
   const toMs = Number(marks.at(-1).match[1]) * 1000;
-  const logins = results.intervals.filter((i) => i.endMs > fromMs && i.endMs <= toMs).reduce((s, i) => s + (i.operations['auth.login']?.count ?? 0), 0);
+  const window = results.intervals.filter((i) => i.endMs > fromMs && i.endMs <= toMs);
+  const logins = window.reduce((s, i) => s + (i.operations['auth.login']?.count ?? 0), 0);
+  // Served: logins the database answered. An arrival that timed out waiting for a connection (or failed) costs the
+  // generator little and the servers nothing; counting it as a login would flatter every figure per login.
+  const failedOf = (i) => Object.values(i.operations['auth.login']?.errors ?? {}).reduce((a, b) => a + b, 0);
+  const served = logins - window.reduce((s, i) => s + failedOf(i), 0);
   const login = results.operations.find((o) => o.key === 'auth.login');
   const db = results.operations.find((o) => o.key === 'auth.login/db');
   const countOf = (key) => results.operations.find((o) => o.key === key)?.count ?? 0;
   // Server round trips per login: the rate-limit script, begin + finish (one db sample is both), the session SET.
-  const roundTrips = login?.count ? (countOf('auth.login/ratelimit') + 2 * countOf('auth.login/db') + countOf('auth.login/cache')) / login.count : Number.NaN;
+  // Per login the database answered (a pool timeout made none); the rate-limit script and the session SET are absent
+  // in the pg-only variant.
+  const answered = (login?.count ?? 0) - Object.values(login?.errors ?? {}).reduce((s, n) => s + n, 0);
+  const roundTrips = answered > 0 ? (countOf('auth.login/ratelimit') + 2 * countOf('auth.login/db') + countOf('auth.login/cache')) / answered : Number.NaN;
   const g = results.generator;
   return {
-    ...perLogin(marks[0], marks.at(-1), logins),
+    ...perLogin(marks[0], marks.at(-1), served),
+    variant,
+    finishedPerSec: logins / ((marks.at(-1).atMs - marks[0].atMs) / 1000),
+    failedShare: logins > 0 ? (logins - served) / logins : Number.NaN,
     verdict: results.verdict,
     roundTrips,
     dbP95Ms: db?.latency.p95Ms,
@@ -215,6 +236,7 @@ export async function benchLogin(ctx) {
   // The first authbench run migrates and seeds (then reuses): a short one before anything is measured.
   console.log(`login: seeding ${ctx.users} users …`);
   await runAuthbenchLogin({ ...ctx, durationS: 1 }, 100, 'login-seed', { measure: false });
+  if (ctx.tlsServer) await runAuthbenchLogin({ ...ctx, server: ctx.tlsServer, durationS: 1 }, 100, 'login-seed-tls', { measure: false });
   const naive = await createNaiveDatabase(ctx.server.pgUrl);
   // One unmeasured pass of both pgbench scripts first: whatever a fresh dataset, a fresh scratch database or the seed's
   // checkpoint still costs (first-touch page writes, autovacuum) must not land on whichever run happens to be first.
@@ -230,6 +252,10 @@ export async function benchLogin(ctx) {
       const authbench = await runAuthbenchLogin(ctx, rate, `authbench-login-${rate}-r${round}`);
       // The same run without the per-second host/server series (issue 12: recording them must cost ≤ 2 % of throughput).
       const noSeries = await runAuthbenchLogin(ctx, rate, `authbench-login-noseries-${rate}-r${round}`, { serverSeries: false });
+      // The same two calls pgbench's reference script makes, and nothing else: the generators compared like for like.
+      const pgOnly = await runAuthbenchLogin(ctx, rate, `authbench-login-pgonly-${rate}-r${round}`, { variant: 'pg-only' });
+      // login.yaml's workload on the servers started with TLS: TCP + TLS to PostgreSQL and Redis instead of sockets.
+      const tls = ctx.tlsServer ? await runAuthbenchLogin({ ...ctx, server: ctx.tlsServer }, rate, `authbench-login-tls-${rate}-r${round}`) : null;
       const row = {
         rate,
         round,
@@ -238,7 +264,11 @@ export async function benchLogin(ctx) {
         pgbenchNaive: naiveRun,
         authbench,
         authbenchNoSeries: noSeries,
+        authbenchPgOnly: pgOnly,
+        ...(tls ? { authbenchTls: tls } : {}),
         ratios: {
+          ...(tls ? { tlsGeneratorVsPlain: tls.generatorUs / authbench.generatorUs, tlsPostgresVsPlain: tls.postgresUs / authbench.postgresUs, tlsRedisVsPlain: tls.redisUs / authbench.redisUs } : {}),
+          pgOnlyGeneratorVsPgbench: pgOnly.generatorUs / reference.generatorUs,
           servedWithSeriesVsWithout: authbench.loginsPerSec / noSeries.loginsPerSec,
           generatorVsPgbench: authbench.generatorUs / reference.generatorUs,
           // The same ratio per server round trip: authbench's login makes about 4 (two of them to Redis), pgbench's 2.
@@ -249,7 +279,7 @@ export async function benchLogin(ctx) {
       };
       rows.push(row);
       console.log(
-        `login ${rate}/s round ${round}: generator ${fmt(authbench.generatorUs, 0)} vs pgbench ${fmt(reference.generatorUs, 0)} µs/login (×${fmt(row.ratios.generatorVsPgbench)}); ` +
+        `login ${rate}/s round ${round}: generator ${fmt(authbench.generatorUs, 0)} (pg-only ${fmt(pgOnly.generatorUs, 0)}) vs pgbench ${fmt(reference.generatorUs, 0)} µs/login (×${fmt(row.ratios.generatorVsPgbench)}, pg-only ×${fmt(row.ratios.pgOnlyGeneratorVsPgbench)}); ` +
           `PostgreSQL ${fmt(reference.postgresUs, 0)} vs naive ${fmt(naiveRun.postgresUs, 0)} µs (×${fmt(row.ratios.postgresReferenceVsNaive)}); redis ${fmt(authbench.redisUs, 0)} µs (load ${authbench.loadavg.before})`,
       );
     }
@@ -260,13 +290,22 @@ export async function benchLogin(ctx) {
 export function printLogin(rows) {
   table(
     'Login: CPU µs per login over the same steady-state window (generator | PostgreSQL tree | redis-server)',
-    ['rate', 'who', 'served/s', 'gen µs', 'pg µs', 'redis µs', 'p95 ms', 'verdict', 'loadavg'],
+    ['rate', 'who', 'served/s', 'gen µs', 'pg µs', 'redis µs', 'latency ms', 'verdict', 'loadavg'],
     rows.flatMap((r) => [
-      [r.rate, 'pgbench reference', fmt(r.pgbenchReference.loginsPerSec, 0), fmt(r.pgbenchReference.generatorUs, 0), fmt(r.pgbenchReference.postgresUs, 0), fmt(r.pgbenchReference.redisUs, 0), '', '', r.pgbenchReference.loadavg.before],
-      [r.rate, 'pgbench naive', fmt(r.pgbenchNaive.loginsPerSec, 0), fmt(r.pgbenchNaive.generatorUs, 0), fmt(r.pgbenchNaive.postgresUs, 0), '', '', '', r.pgbenchNaive.loadavg.before],
-      [r.rate, 'authbench login', fmt(r.authbench.loginsPerSec, 0), fmt(r.authbench.generatorUs, 0), fmt(r.authbench.postgresUs, 0), fmt(r.authbench.redisUs, 0), fmt(r.authbench.dbP95Ms), r.authbench.verdict, r.authbench.loadavg.before],
+      [r.rate, 'pgbench reference', fmt(r.pgbenchReference.loginsPerSec, 0), fmt(r.pgbenchReference.generatorUs, 0), fmt(r.pgbenchReference.postgresUs, 0), fmt(r.pgbenchReference.redisUs, 0), `avg ${fmt(r.pgbenchReference.latencyAvgMs)}`, '', r.pgbenchReference.loadavg.before],
+      [r.rate, 'pgbench naive', fmt(r.pgbenchNaive.loginsPerSec, 0), fmt(r.pgbenchNaive.generatorUs, 0), fmt(r.pgbenchNaive.postgresUs, 0), '', `avg ${fmt(r.pgbenchNaive.latencyAvgMs)}`, '', r.pgbenchNaive.loadavg.before],
+      [r.rate, 'authbench login', fmt(r.authbench.loginsPerSec, 0), fmt(r.authbench.generatorUs, 0), fmt(r.authbench.postgresUs, 0), fmt(r.authbench.redisUs, 0), `db p95 ${fmt(r.authbench.dbP95Ms)}`, r.authbench.verdict, r.authbench.loadavg.before],
+      [r.rate, 'authbench pg-only', fmt(r.authbenchPgOnly.loginsPerSec, 0), fmt(r.authbenchPgOnly.generatorUs, 0), fmt(r.authbenchPgOnly.postgresUs, 0), '', `db p95 ${fmt(r.authbenchPgOnly.dbP95Ms)}`, r.authbenchPgOnly.verdict, r.authbenchPgOnly.loadavg.before],
     ]),
   );
+  const withTls = rows.filter((r) => r.authbenchTls);
+  if (withTls.length > 0) {
+    table(
+      'What TLS costs a login (authbench login on servers with TLS vs the plaintext Unix-socket servers, same run)',
+      ['rate', 'round', 'served/s plain', 'served/s TLS', 'gen µs plain', 'gen µs TLS', 'pg µs plain', 'pg µs TLS', 'redis µs plain', 'redis µs TLS'],
+      withTls.map((r) => [r.rate, r.round, fmt(r.authbench.loginsPerSec, 0), fmt(r.authbenchTls.loginsPerSec, 0), fmt(r.authbench.generatorUs, 0), fmt(r.authbenchTls.generatorUs, 0), fmt(r.authbench.postgresUs, 0), fmt(r.authbenchTls.postgresUs, 0), fmt(r.authbench.redisUs, 0), fmt(r.authbenchTls.redisUs, 0)]),
+    );
+  }
   const cores = os.availableParallelism();
   table(
     `Login CPU budget on this machine (${cores} cores): what one authbench login costs all three processes`,
@@ -289,7 +328,7 @@ export function printLogin(rows) {
   );
   table(
     'Login ratios (same run)',
-    ['rate', 'round', 'generator ÷ pgbench', 'round trips (authbench/pgbench)', 'generator ÷ pgbench per round trip', 'PG reference ÷ naive', 'PG authbench-driven ÷ naive', 'redis µs/login'],
-    rows.map((r) => [r.rate, r.round, fmt(r.ratios.generatorVsPgbench), `${fmt(r.authbench.roundTrips)}/${r.pgbenchReference.roundTrips}`, fmt(r.ratios.generatorPerRoundTripVsPgbench), fmt(r.ratios.postgresReferenceVsNaive), fmt(r.ratios.postgresAuthbenchVsNaive), fmt(r.authbench.redisUs, 0)]),
+    ['rate', 'round', 'generator ÷ pgbench', 'pg-only generator ÷ pgbench', 'round trips (authbench/pgbench)', 'generator ÷ pgbench per round trip', 'PG reference ÷ naive', 'PG authbench-driven ÷ naive', 'redis µs/login'],
+    rows.map((r) => [r.rate, r.round, fmt(r.ratios.generatorVsPgbench), fmt(r.ratios.pgOnlyGeneratorVsPgbench), `${fmt(r.authbench.roundTrips)}/${r.pgbenchReference.roundTrips}`, fmt(r.ratios.generatorPerRoundTripVsPgbench), fmt(r.ratios.postgresReferenceVsNaive), fmt(r.ratios.postgresAuthbenchVsNaive), fmt(r.authbench.redisUs, 0)]),
   );
 }

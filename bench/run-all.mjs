@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     'login-rates': { type: 'string', default: '1000,2000' },
     'login-duration': { type: 'string', default: '20' },
     'login-connections': { type: 'string', default: '64' },
+    // Also run authbench's login against a second set of servers started with TLS (the shipped embedded default).
+    'login-tls': { type: 'boolean', default: false },
     users: { type: 'string', default: '100000' },
     workers: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -66,10 +68,11 @@ async function cli(argv, env) {
   return r.stdout;
 }
 
-async function startServer(dataDir) {
+async function startServer(dataDir, { tls = false } = {}) {
   // Plaintext, so the workers reach the servers over their Unix-domain sockets, as pgbench does here: the benchmark
-  // compares the generators, not TLS (which the shipped embedded target turns on; see docs/security.md).
-  await cli(['provision', '--data-dir', dataDir, '--no-tls']);
+  // compares the generators, not TLS (which the shipped embedded target turns on; see docs/security.md). With
+  // --login-tls a second set starts with TLS, to measure what TLS costs a login.
+  await cli(['provision', '--data-dir', dataDir, ...(tls ? [] : ['--no-tls'])]);
   const env = JSON.parse(await cli(['env', '--data-dir', dataDir, '--json']));
   // The servers' pids, to sample their CPU beside the generator's (the state file is authbench's own record).
   const running = JSON.parse(fs.readFileSync(path.join(dataDir, 'state.json'), 'utf8')).running;
@@ -323,12 +326,15 @@ async function main() {
   // Running as root, PostgreSQL runs as "postgres" and must be able to enter the data directory's parents.
   fs.chmodSync(work, 0o755);
   const dataDir = path.join(work, 'servers');
+  const tlsDataDir = path.join(work, 'servers-tls');
   let server = null;
+  let tlsServer = null;
   let stopping = false;
   const teardown = () => {
     if (stopping || !server) return;
     stopping = true;
     spawnSync(process.execPath, [CLI, 'teardown', '--data-dir', dataDir], { stdio: 'ignore' });
+    if (tlsServer) spawnSync(process.execPath, [CLI, 'teardown', '--data-dir', tlsDataDir], { stdio: 'ignore' });
   };
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
@@ -345,6 +351,10 @@ async function main() {
       const init = spawnSync(pgbench, ['-i', '-q', '-s', args.scale, server.pgUrl], { encoding: 'utf8' });
       if (init.status !== 0) throw new Error(`pgbench -i failed:\n${init.stderr}`);
       report.pgbenchScale = Number(args.scale);
+      if (args['login-tls'] && only.includes('login')) {
+        console.log(`Starting a second PostgreSQL 17 + redis with TLS in ${tlsDataDir} …`);
+        tlsServer = await startServer(tlsDataDir, { tls: true });
+      }
       const ctx = { work, server, pgbench };
       if (only.includes('login')) {
         report.benchmarks.login = await benchLogin({
@@ -356,6 +366,7 @@ async function main() {
           users: Number(args.users),
           rounds,
           workers: args.workers,
+          tlsServer,
         });
       }
       if (only.includes('generator')) report.benchmarks.generator = await benchGenerator(ctx);
