@@ -20,8 +20,9 @@ export interface ConnectRedisOptions {
   connectionName?: string;
   /**
    * Send the commands issued in one event-loop tick as one write (ioredis `enableAutoPipelining`). The load workers
-   * use it: one client serves hundreds of concurrent iterations, and a socket write per command costs the generator
-   * a syscall (plus, on loopback, the server's wake-up) each time.
+   * do not: on the login path commands rarely share a tick, and each batch builds a Pipeline and its promises. On this
+   * 2-core VM it cost the client more CPU per command than it saved, one command at a time and 16 in flight alike
+   * (`npm run bench -- --only redis-client`; figures in docs/benchmarks.md, "Redis client").
    */
   autoPipelining?: boolean;
 }
