@@ -1,31 +1,17 @@
 // Every file in scenarios/ validates, and each scenario written for the targets runs end to end in a shortened
 // form (tiny dataset, a few seconds, a low rate, few connections) with every operation run and every answer checked.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { RunResults } from '../../src/results/types.js';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
 import { loadScenario, parseScenario } from '../../src/scenario/parse.js';
-import { createTestDatabase, startTestRedis, type TestDatabase, type TestRedis } from '../support/servers.js';
+import { useRunServers } from '../support/servers.js';
 
 const DIR = path.resolve(import.meta.dirname, '../../scenarios');
 
-let db: TestDatabase;
-let redis: TestRedis;
-let outRoot: string;
-
-beforeAll(async () => {
-  [db, redis] = await Promise.all([createTestDatabase('scn'), startTestRedis()]);
-  outRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'authbench-scenarios-'));
-});
-
-afterAll(async () => {
-  await redis?.stop();
-  await db?.drop();
-  await fs.rm(outRoot, { recursive: true, force: true });
-});
+const servers = useRunServers('scn');
 
 it('every scenario file validates', async () => {
   const files = (await fs.readdir(DIR)).filter((f) => f.endsWith('.yaml'));
@@ -54,15 +40,7 @@ async function shortened(file: string, thinkTime?: string): Promise<string> {
 
 async function run(file: string, thinkTime?: string): Promise<RunResults> {
   const plan = parseScenario(await shortened(file, thinkTime), file);
-  const silent = { write: () => true };
-  const { results } = await runBenchmark(plan, {
-    target: { kind: 'external', pgUrl: db.url, redisUrl: redis.url, allowNonEmpty: true },
-    outDir: path.join(outRoot, file),
-    progress: silent,
-    stdout: silent,
-    reports: { html: false, junit: false, console: false },
-    latenessBoundMs: 100,
-  });
+  const { results } = await runBenchmark(plan, servers.quietRunOptions(file));
   expect(results.status).toBe('completed');
   const ops = new Set(plan.mix.flatMap((e) => e.steps.map((s) => s.op)));
   for (const op of ops) expect(results.operations.find((o) => o.key === op)?.count ?? 0, `${file}: ${op} ran`).toBeGreaterThan(0);
