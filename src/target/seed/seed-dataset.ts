@@ -222,6 +222,10 @@ export async function seedDataset(target: pg.Client | string, spec: DatasetSpec,
       // insert-driven pass over every loaded table, the first reads setting hint bits on every page, and the seed's
       // dirty pages and WAL flushed while the load ran (docs/seeding.md, "The first run"). VACUUM (FREEZE) does that
       // work now, and a CHECKPOINT writes the pages out, so the first run starts like any later one.
+      // The load's row counts reach the shared statistics only when this backend flushes them, at most once a second
+      // when idle: a seed quicker than that flushed them after the VACUUM below, which then looked undone (every table
+      // "modified since analyze", re-analyzed by autovacuum during a run). Forcing the flush first puts them before it.
+      await client.query('SELECT pg_stat_force_next_flush()');
       await client.query(`VACUUM (FREEZE, ANALYZE) ${[...SEEDED_TABLES, ...derived].join(', ')}`);
       await client.query('CHECKPOINT').catch((err: unknown) => {
         // An external admin without pg_checkpoint: the run is still valid, the first one may just start slower.
