@@ -35,21 +35,22 @@ export function toComparisonSection(comparison: Comparison, baselineFile: string
   };
 }
 
+export interface GateOptions extends RenderComparisonOptions {
+  /** `--allow-invalid`: compare with an INVALID or ABORTED baseline too (the comparison then warns). */
+  readonly allowInvalid?: boolean;
+}
+
 /**
  * Compare `results` with the run in `baseFile`. `maxRegression` is a ratio (parse the flag with parseMaxRegression).
- * Throws InvalidInputError (exit 2) for an unreadable baseline or a bad tolerance.
+ * Throws InvalidInputError (exit 2) for an unreadable baseline, a bad tolerance, or an INVALID or ABORTED baseline
+ * without `allowInvalid`.
  */
-export async function gateOnBaseline(
-  baseFile: string,
-  results: RunResults,
-  maxRegression: number,
-  options: RenderComparisonOptions = {},
-): Promise<BaselineGate> {
+export async function gateOnBaseline(baseFile: string, results: RunResults, maxRegression: number, options: GateOptions = {}): Promise<BaselineGate> {
   if (!Number.isFinite(maxRegression) || maxRegression < 0) {
     throw new InvalidInputError([{ path: '--max-regression', message: `must be a ratio ≥ 0, got ${maxRegression}` }]);
   }
   const base = await readResults(baseFile);
-  refuseInvalidRuns([{ file: baseFile, results: base }]);
+  if (!options.allowInvalid) refuseInvalidRuns([{ file: baseFile, results: base }], '--allow-invalid');
   const comparison = compareRuns(base, results, { maxRegression });
   return { comparison, regressed: comparison.regressed, inconclusive: comparison.inconclusive, text: renderComparison(comparison, options), section: toComparisonSection(comparison, baseFile) };
 }

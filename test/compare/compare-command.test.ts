@@ -72,7 +72,12 @@ describe('authbench compare', () => {
     const gate = authbench('run', 'scenarios/smoke.yaml', '--baseline', invalid, '--out', path.join(dir, 'never'));
     expect(gate.code).toBe(2);
     expect(gate.stderr).toContain(`${invalid}: the run is INVALID`);
+    expect(gate.stderr).toContain('--allow-invalid'); // the same way out as compare's
     expect(gate.stdout).toBe(''); // refused before anything started
+    const alone = authbench('run', 'scenarios/smoke.yaml', '--allow-invalid', '--out', path.join(dir, 'never'));
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--allow-invalid: only with --baseline');
+    expect(alone.stdout).toBe('');
     const allowed = authbench('compare', invalid, base, '--allow-invalid');
     expect(allowed.stdout).toContain('warning: the base run is INVALID');
     expect([0, 1]).toContain(allowed.code);

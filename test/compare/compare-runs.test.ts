@@ -262,4 +262,23 @@ describe('gateOnBaseline', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('refuses an INVALID or ABORTED baseline naming --allow-invalid, and with allowInvalid compares and warns', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbench-gate-'));
+    try {
+      for (const kind of ['invalid', 'aborted'] as const) {
+        const baseFile = path.join(dir, `${kind}.json`);
+        await writeResults(baseFile, buildRunResults(kind));
+        const refused = gateOnBaseline(baseFile, pass, 0.1);
+        await expect(refused).rejects.toMatchObject({ code: 'AB_ERR_COMPARE_INVALID_RUN', exitCode: 2 });
+        await expect(refused).rejects.toThrow(`${baseFile}: the run is ${kind.toUpperCase()}`);
+        await expect(refused).rejects.toMatchObject({ hint: expect.stringContaining('--allow-invalid') });
+        const allowed = await gateOnBaseline(baseFile, pass, 0.1, { allowInvalid: true });
+        expect(allowed.comparison.warnings).toContain(`the base run is ${kind.toUpperCase()}: its numbers say little about the database`);
+        expect(allowed.section.warnings).toEqual(allowed.comparison.warnings);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

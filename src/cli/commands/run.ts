@@ -30,6 +30,7 @@ interface RunArgs {
   'server-series': boolean;
   baseline?: string;
   'max-regression': string;
+  'allow-invalid': boolean;
   shard?: string;
   shards?: number;
   'start-at'?: string;
@@ -68,6 +69,7 @@ const command: CommandModule<object, RunArgs> = {
       .option('server-series', { type: 'boolean', default: true, describe: 'Record the per-second host, thread, PostgreSQL and Redis series behind the diagnosis (--no-server-series turns it off)' })
       .option('baseline', { type: 'string', describe: 'results.json of an earlier run: fail (exit 1) on a regression beyond --max-regression' })
       .option('max-regression', { type: 'string', default: '10%', describe: 'Tolerated regression against --baseline, e.g. 10% or 0.1' })
+      .option('allow-invalid', { type: 'boolean', default: false, describe: 'With --baseline: gate even on an INVALID or ABORTED baseline (refused by default, exit 2); the comparison warns' })
       .option('shard', { type: 'string', describe: 'Run shard K of N (K from 0), e.g. 1/3; merge the shards with authbench merge (docs/distributed.md)' })
       .option('shards', { type: 'number', describe: 'Run N shard processes on this machine, then merge them' })
       .option('start-at', { type: 'string', describe: 'With --shard: start the load at this instant (ISO 8601 or epoch ms), the same for every shard' })
@@ -79,12 +81,17 @@ const command: CommandModule<object, RunArgs> = {
     const { runBenchmark } = await import('../../run/run-benchmark.js');
     // A bad baseline or tolerance is invalid input: refuse it before any load, not after the run.
     const baseline = args.baseline;
+    const allowInvalid = args['allow-invalid'];
     let maxRegression = 0;
+    if (baseline === undefined && allowInvalid) {
+      const { InvalidInputError } = await import('../../errors.js');
+      throw new InvalidInputError([{ path: '--allow-invalid', message: 'only with --baseline BASE.json: it lets the gate compare with an INVALID or ABORTED baseline' }], { code: 'AB_ERR_USAGE' });
+    }
     if (baseline !== undefined) {
       const { parseMaxRegression, refuseInvalidRuns } = await import('../../compare/index.js');
       const { readResults } = await import('../../results/read.js');
       maxRegression = parseMaxRegression(args['max-regression']);
-      refuseInvalidRuns([{ file: baseline, results: await readResults(baseline) }]);
+      if (!allowInvalid) refuseInvalidRuns([{ file: baseline, results: await readResults(baseline) }], '--allow-invalid');
     }
     const plan = applyOverrides(await loadScenario(args.file, { allowUnsafeSettings: args['allow-unsafe-settings'] }), {
       ...(args.duration !== undefined ? { duration: args.duration } : {}),
@@ -129,7 +136,7 @@ const command: CommandModule<object, RunArgs> = {
     let gateLine: { regressed: boolean; inconclusive: boolean; line: string } | undefined;
     if (baseline !== undefined && outcome.results.status === 'completed') {
       const { gateOnBaseline } = await import('../../compare/index.js');
-      const gate = await gateOnBaseline(baseline, outcome.results, maxRegression, { color: shouldUseColor(process.stdout, process.env) });
+      const gate = await gateOnBaseline(baseline, outcome.results, maxRegression, { color: shouldUseColor(process.stdout, process.env), allowInvalid });
       gateLine = { regressed: gate.regressed, inconclusive: gate.inconclusive, line: gate.section.line };
       if (!args.quiet && !args.json) process.stdout.write(`\n${gate.text}\n`);
       // A regression fails an otherwise passing run; invalid input, infrastructure, invalid and aborted codes win.
