@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { InfraCode, InfrastructureError } from '../errors.js';
+import { serverOsUser } from './embedded-postgres.js';
 
 const run = promisify(execFile);
 
@@ -69,4 +70,19 @@ export function withPgTls(url: string, caFile: string): string {
   parsed.searchParams.set('sslmode', 'verify-full');
   parsed.searchParams.set('sslrootcert', caFile);
   return parsed.toString();
+}
+
+/**
+ * Installs the server certificate and key in a PostgreSQL data directory and returns the settings that turn TLS on.
+ * PostgreSQL reads its key as the server's OS user and refuses one others can read: copies, mode 600, owned by it.
+ */
+export async function installPostgresCertificates(dataDir: string, certs: Pick<ServerCertificates, 'certFile' | 'keyFile'>): Promise<Record<string, string>> {
+  const owner = serverOsUser();
+  for (const [from, to] of [[certs.certFile, 'server.crt'], [certs.keyFile, 'server.key']] as const) {
+    const target = path.join(dataDir, to);
+    await fs.copyFile(from, target);
+    await fs.chmod(target, 0o600);
+    if (owner) await fs.chown(target, owner.uid, owner.gid);
+  }
+  return { ssl: 'on', ssl_cert_file: 'server.crt', ssl_key_file: 'server.key', ssl_min_protocol_version: 'TLSv1.2' };
 }

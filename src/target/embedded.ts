@@ -8,7 +8,7 @@ import { checkRedis, connectPostgres, readPostgresFacts } from './check.js';
 import { initCluster, serverOsUser, startServer, stopServer, type RunningPostgres, type StartOptions } from './embedded-postgres.js';
 import { findFreePort, isPortInUse } from './free-port.js';
 import { LocalServers } from './local-control.js';
-import { ensureServerCertificates, withPgTls, type ServerCertificates } from './certificates.js';
+import { ensureServerCertificates, installPostgresCertificates, withPgTls, type ServerCertificates } from './certificates.js';
 import { findRedisServer, startRedisServer, stopRedisServer, type RedisStartOptions, type RunningRedis } from './redis-server.js';
 import { postgresSettings, redisSettings, resolveServerSettings } from './settings.js';
 import { registerCleanup } from './shutdown.js';
@@ -36,18 +36,6 @@ function tlsUrl(url: string, certs: ServerCertificates | undefined): string {
 /** Whether the recorded servers were started with TLS (their URLs say so). */
 function runsTls(running: RunningServers): boolean {
   return running.redisUrl.startsWith('rediss:') || new URL(running.pgUrl).searchParams.get('sslmode') === 'verify-full';
-}
-
-/** PostgreSQL reads its key as the server's OS user and refuses one others can read: copies in the data directory. */
-async function installPostgresCertificates(dataDir: string, certs: ServerCertificates): Promise<Record<string, string>> {
-  const owner = serverOsUser();
-  for (const [from, to] of [[certs.certFile, 'server.crt'], [certs.keyFile, 'server.key']] as const) {
-    const target = path.join(dataDir, to);
-    await fs.copyFile(from, target);
-    await fs.chmod(target, 0o600);
-    if (owner) await fs.chown(target, owner.uid, owner.gid);
-  }
-  return { ssl: 'on', ssl_cert_file: 'server.crt', ssl_key_file: 'server.key', ssl_min_protocol_version: 'TLSv1.2' };
 }
 
 /** redis-server's TLS port and files; clients are not asked for certificates (they authenticate as before). */

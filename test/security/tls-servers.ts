@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { initCluster, serverOsUser, startServer, stopServer } from '../../src/target/embedded-postgres.js';
+import { installPostgresCertificates } from '../../src/target/certificates.js';
+import { initCluster, startServer, stopServer } from '../../src/target/embedded-postgres.js';
 import { findFreePort } from '../../src/target/free-port.js';
 import { startRedisServer, stopRedisServer } from '../../src/target/redis-server.js';
 
@@ -69,20 +70,13 @@ export async function startTlsPostgres(certs: Certificates): Promise<TlsPostgres
   const dataDir = path.join(root, 'data');
   const password = randomBytes(12).toString('hex');
   await initCluster({ dataDir, superuser: 'postgres', password });
-  // The server reads its key as itself and refuses a key readable by others.
-  const owner = serverOsUser();
-  for (const [from, to] of [[certs.certFile, 'server.crt'], [certs.keyFile, 'server.key']] as const) {
-    const target = path.join(dataDir, to);
-    await fs.copyFile(from, target);
-    await fs.chmod(target, 0o600);
-    if (owner) await fs.chown(target, owner.uid, owner.gid);
-  }
+  const tls = await installPostgresCertificates(dataDir, certs);
   await fs.writeFile(path.join(dataDir, 'pg_hba.conf'), 'local all all scram-sha-256\nhostssl all all 127.0.0.1/32 scram-sha-256\n');
   const port = await findFreePort();
   const server = await startServer({
     dataDir,
     port,
-    settings: { ssl: 'on', ssl_cert_file: 'server.crt', ssl_key_file: 'server.key', max_connections: 60, shared_buffers: '32MB', shared_preload_libraries: 'pg_stat_statements' },
+    settings: { ...tls, max_connections: 60, shared_buffers: '32MB', shared_preload_libraries: 'pg_stat_statements' },
   });
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
