@@ -1,10 +1,12 @@
 // The published schemas of results.json and capacity.json: generated from src/results/json-schema.ts, and the results
 // the fixtures (and the run tests, via test/support/results-schema.ts) write satisfy them; a drifted file does not.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCapacityResults } from '../../test/report/capacity-fixtures.js';
 import { buildRunResults } from '../../test/report/fixtures.js';
-import { schemaProblems } from '../../test/support/results-schema.js';
+import { schemaProblems, schemaProblemsBelow } from '../../test/support/results-schema.js';
 import { buildCapacitySchema, buildResultsSchema } from './json-schema.js';
 
 describe.each([
@@ -41,5 +43,27 @@ describe('capacity.schema.json', () => {
   it('refuses a step with an unknown verdict', () => {
     const capacity = buildCapacityResults('knee');
     expect(schemaProblems('capacity', { ...capacity, steps: [{ ...capacity.steps[0], verdict: 'ok' }] })).toEqual(['/steps/0/verdict must be equal to one of the allowed values']);
+  });
+});
+
+describe('schemaProblemsBelow (what useRunServers checks before it removes a test file\'s report directory)', () => {
+  it('checks every results.json and capacity.json in the tree, naming the file; other files are not read', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'authbench-schema-below-'));
+    try {
+      mkdirSync(path.join(dir, 'a', 'b'), { recursive: true });
+      writeFileSync(path.join(dir, 'a', 'results.json'), JSON.stringify(buildRunResults('pass')));
+      writeFileSync(path.join(dir, 'capacity.json'), JSON.stringify(buildCapacityResults('knee')));
+      writeFileSync(path.join(dir, 'a', 'b', 'other.json'), '{ not json');
+      expect(schemaProblemsBelow(dir)).toEqual([]);
+      writeFileSync(path.join(dir, 'a', 'b', 'results.json'), JSON.stringify({ ...buildRunResults('pass'), verdict: 'OK' }));
+      writeFileSync(path.join(dir, 'capacity.json'), '{ cut short');
+      const problems = schemaProblemsBelow(dir).sort();
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toBe(`${path.join(dir, 'a', 'b', 'results.json')}: /verdict must be equal to one of the allowed values`);
+      expect(problems[1]!.startsWith(`${path.join(dir, 'capacity.json')}: `)).toBe(true);
+      expect(problems[1]).toMatch(/JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { findFreePort } from '../../src/target/free-port.js';
 import { startRedisServer, stopRedisServer } from '../../src/target/redis-server.js';
 import type { RunOptions } from '../../src/run/run-benchmark.js';
+import { schemaProblemsBelow } from './results-schema.js';
 import './provided-context.js';
 
 export interface TestDatabase {
@@ -85,7 +86,9 @@ const silent = { write: () => true };
 
 /**
  * For a test file that runs the load against real servers: registers beforeAll/afterAll that create a database,
- * start a private redis-server and make a report directory, and remove all three afterwards.
+ * start a private redis-server and make a report directory, and remove all three afterwards. Before the directory
+ * goes, every results.json and capacity.json written into it is checked against the published schemas (schema/):
+ * a file that breaks the contract fails the test file.
  */
 export function useRunServers(prefix: string): RunServers {
   let db: TestDatabase | undefined;
@@ -98,7 +101,10 @@ export function useRunServers(prefix: string): RunServers {
   afterAll(async () => {
     await redis?.stop();
     await db?.drop();
-    if (outRoot) await fs.rm(outRoot, { recursive: true, force: true });
+    if (!outRoot) return;
+    const problems = schemaProblemsBelow(outRoot);
+    await fs.rm(outRoot, { recursive: true, force: true });
+    if (problems.length > 0) throw new Error(`results written by this file break the published schemas:\n${problems.join('\n')}`);
   });
   const ready = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`useRunServers: ${what} is not ready (use it inside a test or hook)`);
