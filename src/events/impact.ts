@@ -4,6 +4,7 @@
 import type { HlogEntry } from '../metrics/aggregator.js';
 import { createHistogram, mergeEncodedInto, summarize } from '../metrics/histogram.js';
 import type { ErrorKind, IntervalPoint, OperationResult } from '../results/types.js';
+import { splitOperationKey } from '../results/keys.js';
 import type { EventRecord, EventResult, WindowFigures } from './types.js';
 
 /** Seconds before an event its figures are compared with. */
@@ -115,11 +116,9 @@ function windowOperations(intervals: readonly IntervalPoint[], hlog: ReadonlyMap
   const keys = [...new Set(intervals.flatMap((i) => Object.keys(i.operations)))].sort();
   return keys.map((key) => {
     const { count, errorsByKind, latency } = merged(key, intervals, hlog);
-    const slash = key.indexOf('/');
     return {
       key,
-      operation: slash < 0 ? key : key.slice(0, slash),
-      ...(slash < 0 ? {} : { phase: key.slice(slash + 1) }),
+      ...splitOperationKey(key),
       count,
       errors: errorsByKind,
       throughputPerSec: seconds > 0 ? count / seconds : 0,

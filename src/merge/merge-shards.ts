@@ -16,6 +16,7 @@ import {
 } from '../results/types.js';
 import { evaluateThresholds } from '../thresholds/index.js';
 import { judgeGenerator, overallVerdict } from '../verdict/index.js';
+import { splitOperationKey } from '../results/keys.js';
 
 /** One shard's files as the merge read them; `results` absent when the directory had none (a killed shard). */
 export interface ShardInput {
@@ -44,11 +45,6 @@ function sortedErrors(map: ReadonlyMap<ErrorKind, number>): Counts {
   return out;
 }
 
-function splitKey(key: string): { operation: string; phase?: string } {
-  const slash = key.indexOf('/');
-  return slash < 0 ? { operation: key } : { operation: key.slice(0, slash), phase: key.slice(slash + 1) };
-}
-
 /** Per-key totals over the measured window: every shard's histograms added into one. */
 function mergeOperations(shards: readonly RunResults[], measuredMs: number): OperationResult[] {
   const keys = [...new Set(shards.flatMap((s) => s.operations.map((o) => o.key)))].sort();
@@ -69,7 +65,7 @@ function mergeOperations(shards: readonly RunResults[], measuredMs: number): Ope
     }
     return {
       key,
-      ...splitKey(key),
+      ...splitOperationKey(key),
       count,
       errors: sortedErrors(errors),
       outcomes: Object.fromEntries([...outcomes.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),

@@ -1,4 +1,6 @@
 // Result keys split the same way everywhere: the aggregator, live totals and threshold scopes all use these.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseScopeKey, scopeKey } from '../thresholds/parse.js';
 import { isTopLevelKey, operationKey, splitOperationKey, splitTag, taggedOperation } from './keys.js';
@@ -30,5 +32,15 @@ describe('result keys', () => {
     expect(splitTag('auth.login')).toEqual({ op: 'auth.login' });
     expect(taggedOperation('auth.login', 'attack')).toBe('auth.login@attack');
     expect(taggedOperation('auth.login', undefined)).toBe('auth.login');
+  });
+
+  it('are split nowhere else in src/ (the browser script, which cannot import, only tells phases apart)', () => {
+    const src = path.resolve(import.meta.dirname, '..');
+    const splitting = /\bkey\.(?:lastIndexOf|indexOf|split)\('\/'\)/;
+    const found = fs
+      .readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== path.join('results', 'keys.ts') && f !== path.join('report', 'html-client.ts'))
+      .filter((f) => splitting.test(fs.readFileSync(path.join(src, f), 'utf8')));
+    expect(found).toEqual([]);
   });
 });

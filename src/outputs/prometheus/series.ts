@@ -1,6 +1,7 @@
 // The run's per-second figures as Prometheus series (names and labels in docs/prometheus.md): counters since the load
 // started, split by window (warm-up / measured) so the measured totals equal results.json's, and per-interval gauges.
 import type { IntervalPoint } from '../../results/types.js';
+import { splitOperationKey } from '../../results/keys.js';
 import type { LiveInterval, RunIdentity } from '../types.js';
 import type { TimeSeries } from './write-request.js';
 
@@ -17,8 +18,8 @@ export function runLabels(identity: RunIdentity): Labels {
 
 /** `auth.login/db` → operation `auth.login`, phase `db`; a key without a phase has no phase label. */
 function keyLabels(key: string): Labels {
-  const slash = key.indexOf('/');
-  return slash < 0 ? [['operation', key]] : [['operation', key.slice(0, slash)], ['phase', key.slice(slash + 1)]];
+  const { operation, phase } = splitOperationKey(key);
+  return phase === undefined ? [['operation', operation]] : [['operation', operation], ['phase', phase]];
 }
 
 const QUANTILES = [
