@@ -1,5 +1,5 @@
 // Runs before `npm test`: the suite talks to a real redis-server and Prometheus (with its exporters and promtool),
-// drives headless Chromium and makes certificates with openssl, and skips none of it. What is missing is installed
+// drives headless Chromium, makes certificates with openssl, refuses a real PostgreSQL 15, and skips none of it. What is missing is installed
 // from the OS packages when we may (root with apt-get); otherwise the suite stops here with the command to run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +15,8 @@ const needs = [
   { pkg: 'prometheus', present: () => onPath('prometheus') && onPath('promtool') },
   { pkg: 'prometheus-postgres-exporter', present: () => onPath('prometheus-postgres-exporter') },
   { pkg: 'prometheus-redis-exporter', present: () => onPath('prometheus-redis-exporter') },
+  // A real PostgreSQL 15 server: the external target must refuse it (test/target/external.test.ts).
+  { pkg: 'postgresql-15', present: () => fs.existsSync('/usr/lib/postgresql/15/bin/postgres') },
 ];
 const missing = needs.filter((n) => !n.present()).map((n) => n.pkg);
 if (missing.length > 0) {
@@ -32,6 +34,10 @@ if (missing.length > 0) {
       console.error(`npm test: \`apt-get ${argv.join(' ')}\` failed (exit ${r.status}); install ${missing.join(', ')} by hand and run npm test again.`);
       process.exit(1);
     }
+  }
+  // Debian's postgresql-15 creates and starts a cluster of its own on port 5432; the suite starts its servers itself.
+  if (missing.includes('postgresql-15') && onPath('pg_dropcluster')) {
+    spawnSync('sh', ['-c', 'pg_lsclusters -h 2>/dev/null | grep -q "^15 main" && pg_dropcluster --stop 15 main'], { stdio: 'ignore' });
   }
   const still = needs.filter((n) => missing.includes(n.pkg) && !n.present()).map((n) => n.pkg);
   if (still.length > 0) {

@@ -124,7 +124,9 @@ describe('external target', () => {
   });
 
   const pg15 = '/usr/lib/postgresql/15/bin';
-  it.runIf(fs.existsSync(path.join(pg15, 'postgres')))('refuses PostgreSQL 15 (pgTooOld), against a real 15 server', async () => {
+  // scripts/test-prerequisites.mjs and .ci/run install Debian's postgresql-15: missing, this fails instead of skipping.
+  it('refuses PostgreSQL 15 (pgTooOld), against a real 15 server', async () => {
+    expect(fs.existsSync(path.join(pg15, 'postgres')), `${pg15}/postgres is missing: apt-get install postgresql-15`).toBe(true);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbench-pg15-'));
     fs.chmodSync(dir, 0o755);
     const owner = serverOsUser();
