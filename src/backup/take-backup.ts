@@ -9,6 +9,7 @@ import copyStreams from 'pg-copy-streams';
 import { InfraCode, InfrastructureError, InvalidInputError } from '../errors.js';
 import { pgClientConfig } from '../target/tls.js';
 import { backupsToKeep, DEFAULT_RETENTION, readCatalogue, RECOVERY_SETTINGS, writeCatalogue, type BackupEntry, type RetentionPolicy } from './catalogue.js';
+import { writeFenceAfter, writeFenceBefore, type FenceExpectation } from './fence.js';
 import { lsnToBytes, walSegmentOf } from './lsn.js';
 import type { BackupDirs } from './server-settings.js';
 
@@ -65,7 +66,9 @@ async function takeBackupNow(options: TakeBackupOptions): Promise<TakenBackup> {
   const t0 = performance.now();
   let results: pg.QueryResult[];
   let recoverySettings: Record<string, string> = {};
+  let fence: FenceExpectation | undefined;
   try {
+    fence = await writeFenceBefore(options.adminUrl, id);
     await client.connect();
     const shown = await client.query<{ name: string; setting: string }>(`SELECT name, setting FROM pg_settings WHERE name IN (${RECOVERY_SETTINGS.map((n) => `'${n}'`).join(', ')}) ORDER BY name`);
     recoverySettings = Object.fromEntries(shown.rows.map((r) => [r.name, r.setting]));
@@ -86,6 +89,7 @@ async function takeBackupNow(options: TakeBackupOptions): Promise<TakenBackup> {
     await client.end().catch(() => undefined);
   }
   const durationMs = performance.now() - t0;
+  await writeFenceAfter(options.adminUrl, id);
   const start = results[0]?.rows[0] as { recptr: string; tli: string } | undefined;
   const end = results[2]?.rows[0] as { recptr: string; tli: string } | undefined;
   if (!start || !end) throw new InfrastructureError(InfraCode.backupFailed, 'BASE_BACKUP answered without its start and end WAL positions.');
@@ -100,6 +104,7 @@ async function takeBackupNow(options: TakeBackupOptions): Promise<TakenBackup> {
     bytes: await directoryBytes(dir),
     ...(parent ? { parentId: parent.id } : {}),
     recoverySettings,
+    ...(fence ? { fence } : {}),
   };
   const removed = await recordAndPrune(options.dirs, entry, now(), options.retention ?? DEFAULT_RETENTION);
   const manifest = await readManifestFiles(path.join(dir, 'backup_manifest'));

@@ -1,5 +1,5 @@
-// `authbench restore BACKUP --to DIR`: a full backup of the catalogue plus archived WAL into a new data directory,
-// started on a free port and verified (row counts, amcheck); --keep-running leaves it up.
+// `authbench restore BACKUP --to DIR`: a full backup (or an incremental combined with its chain) plus archived WAL into
+// a new data directory, started on a free port and verified (fence rows, row counts, amcheck); --keep-running leaves it up.
 import type { CommandModule } from 'yargs';
 import { InfraCode, InfrastructureError } from '../../errors.js';
 import { withDataDir } from '../options.js';
@@ -13,10 +13,10 @@ interface RestoreArgs {
 
 const command: CommandModule<object, RestoreArgs> = {
   command: 'restore <backup>',
-  describe: 'Restore a full backup (an id from `authbench backup --list`, or latest) into a new directory, start it and verify it',
+  describe: 'Restore a backup (an id from `authbench backup --list`, or latest; an incremental is combined with its chain) into a new directory, start it and verify it',
   builder: (y) =>
     withDataDir(y)
-      .positional('backup', { type: 'string', demandOption: true, describe: 'Backup id, or latest (the newest full backup)' })
+      .positional('backup', { type: 'string', demandOption: true, describe: 'Backup id, or latest (the newest backup, full or incremental)' })
       .option('to', { type: 'string', demandOption: true, describe: 'New, empty data directory for the restored cluster' })
       .option('keep-running', { type: 'boolean', default: false, describe: 'Leave the restored server running (it listens on 127.0.0.1 and its own socket)' }),
   handler: async (args) => {
@@ -41,8 +41,11 @@ const command: CommandModule<object, RestoreArgs> = {
       keepRunning: args['keep-running'],
     });
     const c = report.counts;
+    const f = report.fence;
     process.stdout.write(
       `Restored ${report.backup.id} into ${report.dataDir} (WAL replayed to the backup's end, ${report.backup.endLsn}) and started it on port ${report.port}.\n` +
+        (report.combined ? `Chain: combined ${report.chain.join(' + ')} (${report.combined.reconstructed} incremental files rebuilt, ${report.combined.files} files checked against the manifests).\n` : '') +
+        (f ? `At the end LSN exactly: fence rows: ${f.rows} of ${f.expectedRows} expected, this backup's "before" row present, its "after" row absent.\n` : '') +
         `Rows: ${c.users} users, ${c.sessions} sessions, ${c.securityEvents} security events. amcheck: ${report.indexesChecked} B-tree indexes sound.\n` +
         (report.pid ? `Running as pid ${report.pid} (the source cluster's credentials; stop it with kill -INT ${report.pid}).\n` : 'Stopped again (pass --keep-running to leave it up).\n'),
     );
