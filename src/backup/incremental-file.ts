@@ -2,6 +2,7 @@
 // length, block numbers, padded to a block) and the rebuild of the full file from it and the older backups' copies.
 import fs from 'node:fs/promises';
 import { InfraCode, InfrastructureError } from '../errors.js';
+import { Crc32c } from './crc32c.js';
 
 /** Page size of the embedded build (and of every PostgreSQL built with the default BLCKSZ). */
 export const BLOCK_SIZE = 8192;
@@ -95,12 +96,13 @@ export function planReconstruction(sources: readonly FileSource[], sizes: readon
   throw new RangeError('the chain of sources must end with a full copy of the file');
 }
 
-/** Writes the planned file to `output` (which must not exist) and returns its bytes written. */
-export async function writeReconstruction(plan: ReconstructionPlan, sources: readonly FileSource[], output: string): Promise<number> {
+/** Writes the planned file to `output` (which must not exist): its size, and its CRC-32C unless copied whole (the source's manifest has that). */
+export async function writeReconstruction(plan: ReconstructionPlan, sources: readonly FileSource[], output: string): Promise<{ bytes: number; crc32c?: string }> {
   if (plan.copyWhole !== undefined) {
     await fs.copyFile(sources[plan.copyWhole]!.file, output, fs.constants.COPYFILE_EXCL);
-    return plan.blocks.length * BLOCK_SIZE;
+    return { bytes: plan.blocks.length * BLOCK_SIZE };
   }
+  const crc = new Crc32c();
   const handles = await Promise.all(sources.map((s) => fs.open(s.file, 'r')));
   const out = await fs.open(output, 'wx', 0o600);
   try {
@@ -115,9 +117,10 @@ export async function writeReconstruction(plan: ReconstructionPlan, sources: rea
           throw new InfrastructureError(InfraCode.restoreFailed, `${sources[from.source]!.file} ends inside block ${b} (read ${bytesRead} of ${BLOCK_SIZE} bytes at ${from.offset}); the backup is damaged.`);
         }
       }
+      crc.update(page);
       await out.write(page, 0, BLOCK_SIZE, b * BLOCK_SIZE);
     }
-    return plan.blocks.length * BLOCK_SIZE;
+    return { bytes: plan.blocks.length * BLOCK_SIZE, crc32c: crc.digest() };
   } finally {
     await out.close();
     await Promise.all(handles.map((h) => h.close()));
