@@ -182,4 +182,25 @@ describe('restoring an incremental backup (the chain combined in TypeScript)', (
     expect((error as InfrastructureError).exitCode).toBe(3);
     expect((error as Error).message).toMatch(new RegExp(`^Backup ${ids.first}: \\S*INCREMENTAL\\.\\d+ does not match its CRC32C checksum`));
   }, 60_000);
+
+  it('authbench backup --auto --pg-url --backup-dir (what the docker service runs) takes the incremental the schedule asks for', async () => {
+    const target = await provisionEmbedded({ kind: 'embedded', dataDir: path.join(home, 'ab') });
+    try {
+      // The daily full is due an hour from now: the last due moment was ~23 h ago, before this file's full backup.
+      const inAnHour = new Date(Date.now() + 3_600_000);
+      const fullAt = `${String(inAnHour.getUTCHours()).padStart(2, '0')}:${String(inAnHour.getUTCMinutes()).padStart(2, '0')}`;
+      const result = await cli(['backup', '--auto', '--full-at', fullAt, '--pg-url', target.pgUrl, '--backup-dir', path.join(home, 'ab')]);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^Backup \S+-incremental: incremental, /);
+      const newest = (await readCatalogue(dirs.catalogueDir)).backups.at(-1)!;
+      expect([newest.mode, newest.parentId]).toEqual(['incremental', ids.second]);
+      const bad = await cli(['backup', '--pg-url', target.pgUrl]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('--pg-url needs --backup-dir');
+      expect(bad.stderr + bad.stdout).not.toContain(credentials.password);
+    } finally {
+      await target[Symbol.asyncDispose]();
+    }
+  }, 60_000);
 });
