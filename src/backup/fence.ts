@@ -4,7 +4,7 @@ import pg from 'pg';
 import { pgClientConfig } from '../target/tls.js';
 
 /** Outside `auth` (like authbench.dataset): the auth schema stays the application's. */
-const FENCE_DDL = `
+export const FENCE_DDL = `
   CREATE SCHEMA IF NOT EXISTS authbench;
   CREATE TABLE IF NOT EXISTS authbench.backup_fence (
     backup_id  text        NOT NULL,
