@@ -70,7 +70,12 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   }
   const chain = chainOf(backup, catalogue.backups, options.dirs.catalogueDir);
   for (const b of chain) {
-    if (!(await fs.stat(path.join(options.dirs.catalogueDir, b.id, 'base.tar')).catch(() => undefined))) {
+    const files = await fs.readdir(path.join(options.dirs.catalogueDir, b.id)).catch(() => [] as string[]);
+    const tablespaces = files.filter((f) => f.endsWith('.tar') && f !== 'base.tar');
+    if (tablespaces.length > 0) {
+      throw new InvalidInputError(`Backup ${b.id} holds tablespaces (${tablespaces.join(', ')}); authbench restores the default tablespace only (its own clusters create no other). Restore it with PostgreSQL's own tools.`);
+    }
+    if (!files.includes('base.tar')) {
       throw new InfrastructureError(InfraCode.restoreFailed, `Backup ${b.id} is in the catalogue but ${path.join(options.dirs.catalogueDir, b.id, 'base.tar')} is missing${b.id === backup.id ? '' : `, and ${backup.id} needs it`}.`, {
         hint: 'Restore another backup (authbench backup --list), and take a new full backup.',
       });
