@@ -127,8 +127,13 @@ describe('restoring an incremental backup (the chain combined in TypeScript)', (
     expect(manifest).not.toContain('INCREMENTAL.');
   }, 120_000);
 
-  it('authbench restore ID restores the first incremental from the command line, to exactly the rows before it', async () => {
-    const result = await cli(['restore', ids.first, '--to', path.join(home, 'first'), '--keep-running', '--data-dir', path.join(home, 'ab')]);
+  it('authbench restore ID --backup-dir (a catalogue of any server) restores the first incremental, to exactly the rows before it', async () => {
+    const args = ['restore', ids.first, '--to', path.join(home, 'first'), '--keep-running', '--backup-dir', path.join(home, 'ab'), '--user', credentials.superuser, '--database', 'authbench'];
+    const refused = await cli(args, { PGPASSWORD: '' });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--backup-dir: set PGPASSWORD');
+    const result = await cli(args, { PGPASSWORD: credentials.password });
+    expect(result.stdout + result.stderr).not.toContain(credentials.password);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Chain: combined ${ids.full} + ${ids.first}`);
