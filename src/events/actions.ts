@@ -96,7 +96,8 @@ export async function runAction(event: PlanEvent, occurrence: number, context: A
         endLsn: taken.entry.endLsn,
         walBytes: taken.walBytes,
         // Exact: a restore of this backup holds precisely this many authbench.backup_fence rows (src/backup/fence.ts).
-        fenceRows: taken.entry.fence?.rowsAtEnd ?? 0,
+        ...(taken.entry.fence ? { fenceRows: taken.entry.fence.rowsAtEnd } : {}),
+        ...(taken.fenceProblem !== undefined ? { fenceProblem: taken.fenceProblem } : {}),
       };
     }
   }

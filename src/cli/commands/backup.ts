@@ -68,7 +68,12 @@ const command: CommandModule<object, BackupArgs> = {
       process.stdout.write(
         `Backup ${e.id}: ${e.mode}, ${(e.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s (${(e.bytes / 1e6 / Math.max(seconds, 0.001)).toFixed(1)} MB/s), WAL ${e.startLsn} → ${e.endLsn}` +
           `${e.mode === 'incremental' ? `, ${taken.incrementalFiles} of ${taken.files} files incremental` : ''}.` +
-          `${taken.removed.length > 0 ? ` Retention removed ${taken.removed.join(', ')}.` : ''}\n`,
+          `${taken.removed.length > 0 ? ` Retention removed ${taken.removed.join(', ')}.` : ''}\n` +
+          (taken.fenceProblem === undefined
+            ? ''
+            : e.fence
+              ? `The fence's after row was not written (${taken.fenceProblem}); a restore is still checked exactly by the rows before.\n`
+              : `No fence rows were written (${taken.fenceProblem}): a restore of this backup is checked by row counts only, not exactly at its end LSN.\n`),
       );
     } finally {
       await target[Symbol.asyncDispose]();
