@@ -204,6 +204,20 @@ describe('restoring an incremental backup (the chain combined in TypeScript)', (
       expect(bad.status).toBe(2);
       expect(bad.stderr).toContain('--pg-url needs --backup-dir');
       expect(bad.stderr + bad.stdout).not.toContain(credentials.password);
+      // A role that may back up but not create the fence table still gets its backup, and is told so.
+      const admin = new pg.Client({ connectionString: target.pgUrl });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE ROLE backup_only LOGIN REPLICATION PASSWORD 'fence-test' IN ROLE pg_write_server_files, pg_read_all_data`);
+      } finally {
+        await admin.end();
+      }
+      const url = new URL(target.pgUrl);
+      url.username = 'backup_only';
+      url.password = 'fence-test';
+      const taken = await takeBackup({ adminUrl: url.toString(), dirs, mode: 'incremental' });
+      expect(taken.entry.fence).toBeUndefined();
+      expect(taken.fenceProblem).toMatch(/permission denied/);
     } finally {
       await target[Symbol.asyncDispose]();
     }
