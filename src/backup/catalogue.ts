@@ -2,6 +2,7 @@
 // 7 days, weekly ones 30 days) as a pure function of the entries and today's date, so it is tested with a calendar.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { FenceExpectation } from './fence.js';
 
 export interface BackupEntry {
   /** Directory name under the catalogue, e.g. `20261201T231500Z-full`. */
@@ -23,6 +24,8 @@ export interface BackupEntry {
    * max_wal_senders, max_prepared_transactions, max_locks_per_transaction): recovery stops below them.
    */
   readonly recoverySettings?: Readonly<Record<string, string>>;
+  /** Fence rows (authbench.backup_fence) a restore at the end LSN must hold exactly: src/backup/fence.ts. */
+  readonly fence?: FenceExpectation;
 }
 
 /** Settings PostgreSQL checks at recovery against the values the WAL was written under. */

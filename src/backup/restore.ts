@@ -1,5 +1,5 @@
-// Restores a full backup of the catalogue into a new data directory, replays archived WAL up to the backup's end
-// (recovery_target = 'immediate'), starts it on a free port and verifies it: row counts and amcheck on every B-tree.
+// Restores a backup of the catalogue (a full one, or an incremental combined with its chain) into a new data directory,
+// replays archived WAL up to the backup's end (recovery_target = 'immediate'), starts it and verifies it.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -8,11 +8,14 @@ import { InfraCode, InfrastructureError, InvalidInputError } from '../errors.js'
 import { serverOsUser, startServer, stopServer, type OsUser, type RunningPostgres } from '../target/embedded-postgres.js';
 import { findFreePort } from '../target/free-port.js';
 import { readCatalogue, type BackupEntry } from './catalogue.js';
+import { combineInPlace, type CombineReport } from './combine.js';
+import { readFence, type FenceFound } from './fence.js';
+import { readManifest, verifyFilesAgainst } from './manifest.js';
 import type { BackupDirs } from './server-settings.js';
 
 export interface RestoreOptions {
   readonly dirs: BackupDirs;
-  /** A backup id from the catalogue (`authbench backup --list`), or `latest`. */
+  /** A backup id from the catalogue (`authbench backup --list`), or `latest` (the newest, full or incremental). */
   readonly backup: string;
   /** A new, empty (or missing) directory. */
   readonly toDir: string;
@@ -39,6 +42,12 @@ export interface RestoreReport {
   readonly url?: string;
   readonly pid?: number;
   readonly counts: RowCounts;
+  /** The backups restored, oldest first: the backup itself when full, else its full backup and incrementals. */
+  readonly chain: readonly string[];
+  /** Set for an incremental backup: what combining the chain did. */
+  readonly combined?: CombineReport;
+  /** authbench.backup_fence as restored; equal to the backup's recorded expectation, or the restore fails. */
+  readonly fence?: FenceFound & { readonly expectedRows: number };
   /** B-tree indexes amcheck's bt_index_check found sound (it raises on the first corrupt one). */
   readonly indexesChecked: number;
 }
@@ -54,16 +63,23 @@ export async function countRows(client: pg.ClientBase): Promise<RowCounts> {
 
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreReport> {
   const catalogue = await readCatalogue(options.dirs.catalogueDir);
-  const backup = options.backup === 'latest' ? catalogue.backups.filter((b) => b.mode === 'full').at(-1) : catalogue.backups.find((b) => b.id === options.backup);
+  const backup = options.backup === 'latest' ? catalogue.backups.at(-1) : catalogue.backups.find((b) => b.id === options.backup);
   if (!backup) {
     const ids = catalogue.backups.map((b) => b.id);
     throw new InvalidInputError(`No backup ${JSON.stringify(options.backup)} in ${options.dirs.catalogueDir}${ids.length > 0 ? `; the catalogue holds ${ids.join(', ')}` : '; it is empty (take one with authbench backup)'}.`);
   }
-  if (backup.mode === 'incremental') {
-    const chain = fullOf(backup, catalogue.backups);
-    throw new InvalidInputError(
-      `${backup.id} is an incremental backup: restoring it needs pg_combinebackup (PostgreSQL 17) to merge it with ${chain ?? 'its full backup'}, and the embedded PostgreSQL package does not ship that program. Restore a full backup instead${chain ? ` (authbench restore ${chain} --to DIR)` : ''}, or run pg_combinebackup from a PostgreSQL 17 installation (the postgres:17 image has it) on the backup directories.`,
-    );
+  const chain = chainOf(backup, catalogue.backups, options.dirs.catalogueDir);
+  for (const b of chain) {
+    const files = await fs.readdir(path.join(options.dirs.catalogueDir, b.id)).catch(() => [] as string[]);
+    const tablespaces = files.filter((f) => f.endsWith('.tar') && f !== 'base.tar');
+    if (tablespaces.length > 0) {
+      throw new InvalidInputError(`Backup ${b.id} holds tablespaces (${tablespaces.join(', ')}); authbench restores the default tablespace only (its own clusters create no other). Restore it with PostgreSQL's own tools.`);
+    }
+    if (!files.includes('base.tar')) {
+      throw new InfrastructureError(InfraCode.restoreFailed, `Backup ${b.id} is in the catalogue but ${path.join(options.dirs.catalogueDir, b.id, 'base.tar')} is missing${b.id === backup.id ? '' : `, and ${backup.id} needs it`}.`, {
+        hint: 'Restore another backup (authbench backup --list), and take a new full backup.',
+      });
+    }
   }
   const dataDir = path.resolve(options.toDir);
   const existing = await fs.readdir(dataDir).catch(() => undefined);
@@ -72,7 +88,31 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   await fs.chmod(dataDir, 0o700);
   if (owner) await fs.chown(dataDir, owner.uid, owner.gid);
-  await run('tar', ['-xf', path.join(options.dirs.catalogueDir, backup.id, 'base.tar'), '-C', dataDir], owner);
+  const tarOf = (b: BackupEntry): string => path.join(options.dirs.catalogueDir, b.id, 'base.tar');
+  const manifestOf = (b: BackupEntry): string => path.join(options.dirs.catalogueDir, b.id, 'backup_manifest');
+  await run('tar', ['-xf', tarOf(backup), '-C', dataDir], owner);
+  let combined: CombineReport | undefined;
+  if (chain.length === 1) {
+    await verifyFilesAgainst(await readManifest(manifestOf(backup)), dataDir, backup.id);
+  } else {
+    // The older backups of the chain are extracted beside the new directory and removed once combined.
+    const staging = await fs.mkdtemp(path.join(path.dirname(dataDir), `.${path.basename(dataDir)}-chain-`));
+    if (owner) await fs.chown(staging, owner.uid, owner.gid);
+    try {
+      const older = [];
+      for (const b of chain.slice(0, -1)) {
+        const dir = path.join(staging, b.id);
+        await fs.mkdir(dir, { mode: 0o700 });
+        if (owner) await fs.chown(dir, owner.uid, owner.gid);
+        await run('tar', ['-xf', tarOf(b), '-C', dir], owner);
+        older.push({ id: b.id, dir, manifestFile: manifestOf(b) });
+      }
+      combined = await combineInPlace([...older, { id: backup.id, dir: dataDir, manifestFile: manifestOf(backup) }]);
+    } finally {
+      await fs.rm(staging, { recursive: true, force: true });
+    }
+    if (owner) await run('chown', ['-R', `${owner.uid}:${owner.gid}`, dataDir], undefined);
+  }
   // Replay archived WAL until the backup is consistent (its end LSN), then open for writes on a new timeline.
   const restore = `cp "${options.dirs.archiveDir}/%f" "%p"`.replace(/'/g, "''");
   await fs.appendFile(path.join(dataDir, 'postgresql.auto.conf'), `\n# authbench restore of ${backup.id}\nrestore_command = '${restore}'\nrecovery_target = 'immediate'\nrecovery_target_action = 'promote'\n`);
@@ -96,8 +136,16 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
     await client.connect();
     try {
       const counts = await countRows(client);
+      const fence = backup.fence ? { ...(await readFence(client, backup.id)), expectedRows: backup.fence.rowsAtEnd } : undefined;
+      if (fence && (fence.rows !== fence.expectedRows || !fence.before || fence.after)) {
+        throw new InfrastructureError(
+          InfraCode.restoreFailed,
+          `The restored cluster is not the source at ${backup.id}'s end LSN ${backup.endLsn}: it holds ${fence.rows} backup fence rows (expected exactly ${fence.expectedRows}), its own "before" row ${fence.before ? 'present' : 'missing'} and "after" row ${fence.after ? 'present (replay went past the end)' : 'absent'}.`,
+          { hint: `See ${path.join(dataDir, 'restore.log')} for where recovery stopped.` },
+        );
+      }
       const indexesChecked = await checkIndexes(client);
-      return { backup, dataDir, port, counts, indexesChecked, ...(options.keepRunning ? { url, pid: server.pid } : {}) };
+      return { backup, dataDir, port, counts, chain: chain.map((b) => b.id), ...(combined ? { combined } : {}), ...(fence ? { fence } : {}), indexesChecked, ...(options.keepRunning ? { url, pid: server.pid } : {}) };
     } finally {
       await client.end().catch(() => undefined);
     }
@@ -119,10 +167,21 @@ async function checkIndexes(client: pg.ClientBase): Promise<number> {
   return Number(rows[0]!.checked);
 }
 
-function fullOf(backup: BackupEntry, backups: readonly BackupEntry[]): string | undefined {
-  let current: BackupEntry | undefined = backup;
-  while (current && current.mode !== 'full') current = backups.find((b) => b.id === current!.parentId);
-  return current?.id;
+/** The backups to restore, oldest first: back through parentId to a full backup. A missing link is exit 2 (restore another). */
+function chainOf(backup: BackupEntry, backups: readonly BackupEntry[], catalogueDir: string): BackupEntry[] {
+  const chain = [backup];
+  for (let current = backup; current.mode !== 'full'; ) {
+    const parent = backups.find((b) => b.id === current.parentId);
+    if (!parent || chain.includes(parent)) {
+      const fulls = backups.filter((b) => b.mode === 'full').map((b) => b.id);
+      throw new InvalidInputError(
+        `${backup.id} cannot be restored: it is incremental on ${current.parentId ?? 'an unrecorded backup'}, which ${parent ? 'loops back into the chain' : `is not in the catalogue ${catalogueDir} (removed by retention or by hand)`}. Restore a backup whose chain is complete${fulls.length > 0 ? `, e.g. the full backup ${fulls.at(-1)}` : ''} (authbench backup --list).`,
+      );
+    }
+    chain.unshift(parent);
+    current = parent;
+  }
+  return chain;
 }
 
 function run(cmd: string, args: string[], owner: OsUser | undefined): Promise<void> {

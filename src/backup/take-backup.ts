@@ -9,6 +9,7 @@ import copyStreams from 'pg-copy-streams';
 import { InfraCode, InfrastructureError, InvalidInputError } from '../errors.js';
 import { pgClientConfig } from '../target/tls.js';
 import { backupsToKeep, DEFAULT_RETENTION, readCatalogue, RECOVERY_SETTINGS, writeCatalogue, type BackupEntry, type RetentionPolicy } from './catalogue.js';
+import { writeFenceAfter, writeFenceBefore, type FenceExpectation } from './fence.js';
 import { lsnToBytes, walSegmentOf } from './lsn.js';
 import type { BackupDirs } from './server-settings.js';
 
@@ -29,6 +30,8 @@ export interface TakenBackup {
   readonly walBytes: number;
   /** Backups the retention rule removed afterwards. */
   readonly removed: readonly string[];
+  /** Why no fence rows were written (a role that may back up but not create authbench.backup_fence): its restore is then checked by row counts only. */
+  readonly fenceProblem?: string;
   /** Files the manifest lists as incremental (INCREMENTAL.<relfilenode>: only the blocks changed since the parent). */
   readonly incrementalFiles: number;
   readonly files: number;
@@ -65,7 +68,13 @@ async function takeBackupNow(options: TakeBackupOptions): Promise<TakenBackup> {
   const t0 = performance.now();
   let results: pg.QueryResult[];
   let recoverySettings: Record<string, string> = {};
+  let fence: FenceExpectation | undefined;
+  let fenceProblem: string | undefined;
   try {
+    fence = await writeFenceBefore(options.adminUrl, id).catch((cause: Error) => {
+      fenceProblem = cause.message;
+      return undefined;
+    });
     await client.connect();
     const shown = await client.query<{ name: string; setting: string }>(`SELECT name, setting FROM pg_settings WHERE name IN (${RECOVERY_SETTINGS.map((n) => `'${n}'`).join(', ')}) ORDER BY name`);
     recoverySettings = Object.fromEntries(shown.rows.map((r) => [r.name, r.setting]));
@@ -86,6 +95,8 @@ async function takeBackupNow(options: TakeBackupOptions): Promise<TakenBackup> {
     await client.end().catch(() => undefined);
   }
   const durationMs = performance.now() - t0;
+  // Without its after row a restore still proves the rows before; the problem is reported, not hidden.
+  if (fence) await writeFenceAfter(options.adminUrl, id).catch((cause: Error) => (fenceProblem = `the after row: ${cause.message}`));
   const start = results[0]?.rows[0] as { recptr: string; tli: string } | undefined;
   const end = results[2]?.rows[0] as { recptr: string; tli: string } | undefined;
   if (!start || !end) throw new InfrastructureError(InfraCode.backupFailed, 'BASE_BACKUP answered without its start and end WAL positions.');
@@ -100,6 +111,7 @@ async function takeBackupNow(options: TakeBackupOptions): Promise<TakenBackup> {
     bytes: await directoryBytes(dir),
     ...(parent ? { parentId: parent.id } : {}),
     recoverySettings,
+    ...(fence ? { fence } : {}),
   };
   const removed = await recordAndPrune(options.dirs, entry, now(), options.retention ?? DEFAULT_RETENTION);
   const manifest = await readManifestFiles(path.join(dir, 'backup_manifest'));
@@ -108,6 +120,7 @@ async function takeBackupNow(options: TakeBackupOptions): Promise<TakenBackup> {
     durationMs,
     walBytes: lsnToBytes(entry.endLsn) - lsnToBytes(entry.startLsn),
     removed,
+    ...(fenceProblem !== undefined ? { fenceProblem } : {}),
     files: manifest.length,
     incrementalFiles: manifest.filter((p) => /(^|\/)INCREMENTAL\./.test(p)).length,
   };

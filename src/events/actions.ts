@@ -76,7 +76,7 @@ export async function runAction(event: PlanEvent, occurrence: number, context: A
       await control(context, event).pause(event.server, event.durationMs);
       return {};
     case 'backup': {
-      // Row counts just before and just after: a restore of this backup (at its end LSN) must lie between them.
+      // Row counts just before and just after: the load's rows in a restore (at the end LSN) lie between them.
       const before = await withAdmin(context, countRows);
       const taken = await takeBackup({ adminUrl: context.adminUrl, dirs: control(context, event).backup, mode: event.mode });
       const after = await withAdmin(context, countRows);
@@ -95,6 +95,9 @@ export async function runAction(event: PlanEvent, occurrence: number, context: A
         startLsn: taken.entry.startLsn,
         endLsn: taken.entry.endLsn,
         walBytes: taken.walBytes,
+        // Exact: a restore of this backup holds precisely this many authbench.backup_fence rows (src/backup/fence.ts).
+        ...(taken.entry.fence ? { fenceRows: taken.entry.fence.rowsAtEnd } : {}),
+        ...(taken.fenceProblem !== undefined ? { fenceProblem: taken.fenceProblem } : {}),
       };
     }
   }

@@ -171,7 +171,8 @@ export const AUTHBENCH_OWNER_ROLE = 'authbench_owner';
  * views, materialized views, sequences, foreign tables, functions and procedures, enum/domain/range/composite types,
  * in any schema but the system ones and those owned by authbench_owner (so someone else's `auth` schema counts),
  * leaving out extension members. In the `authbench` schema only authbench's own ledger tables are excused
- * (schema_migrations with its checksum column, dataset with its fingerprint column); anything else there is the user's.
+ * (schema_migrations with its checksum column, dataset with its fingerprint column, backup_fence with its phase
+ * column: src/backup/fence.ts); anything else there is the user's.
  */
 const FOREIGN_OBJECTS_SQL = `
   WITH user_ns AS (
@@ -180,7 +181,7 @@ const FOREIGN_OBJECTS_SQL = `
        AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
        AND n.nspowner IS DISTINCT FROM (SELECT oid FROM pg_roles WHERE rolname = $2)
   ),
-  ledger(relname, marker) AS (VALUES ('schema_migrations', 'checksum'), ('dataset', 'fingerprint')),
+  ledger(relname, marker) AS (VALUES ('schema_migrations', 'checksum'), ('dataset', 'fingerprint'), ('backup_fence', 'phase')),
   objects AS (
     SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
                           WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'type' END AS kind,

@@ -1,6 +1,7 @@
 // The one source of server tuning: ServerSettings → PostgreSQL GUCs and redis-server options, for the embedded
 // target, the docker target and the files in docker/ (rendered here; a test checks the checked-in files agree).
 import os from 'node:os';
+import { backupCompose, DOCKER_BACKUP_DIR, dockerBackupPostgresArgs } from './docker-backups.js';
 import { MONITORING_COMPOSE } from './docker-monitoring.js';
 import type { ServerSettings } from './types.js';
 
@@ -147,7 +148,7 @@ export function postgresContainerArgs(s: ServerSettings): string[] {
   return args;
 }
 
-/** docker compose file: postgres:17 + redis:7 with the same settings as the embedded target, and their monitoring. */
+/** docker compose file: postgres:17 + redis:7 with the same settings as the embedded target, their monitoring and scheduled backups. */
 export function renderComposeFile(s: ServerSettings): string {
   const yamlList = (items: string[], indent: string): string =>
     items.map((item) => `${indent}- ${JSON.stringify(item)}`).join('\n');
@@ -166,7 +167,11 @@ services:
     ulimits:
       nofile: { soft: 65536, hard: 65536 }
     command:
-${yamlList(postgresContainerArgs(s), '      ')}
+${yamlList([...postgresContainerArgs(s), ...dockerBackupPostgresArgs()], '      ')}
+    volumes:
+      - backups:${DOCKER_BACKUP_DIR}
+    depends_on:
+      backup-init: { condition: service_completed_successfully }
     healthcheck:
       test: ["CMD", "pg_isready", "-U", "postgres"]
       interval: 2s
@@ -179,7 +184,8 @@ ${yamlList(postgresContainerArgs(s), '      ')}
       nofile: { soft: 65536, hard: 65536 }
     command:
 ${yamlList(redisContainerArgs(s), '      ')}
-${MONITORING_COMPOSE}`;
+${MONITORING_COMPOSE}  backups:
+`.replace('\nvolumes:\n', () => `\n${backupCompose()}volumes:\n`);
 }
 
 /** The files under docker/ (name → content), rendered for DOCKER_REFERENCE_MEMORY. */

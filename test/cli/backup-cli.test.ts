@@ -23,6 +23,15 @@ describe('backup and restore on the command line', () => {
     expect(out.stderr).toContain('--retention: expected a period in days or weeks like 7d or 2w (1 day to 10 years), got "7 days"');
   });
 
+  it('backup --full-at that is not a time of day, or --auto with --incremental, is exit 2 naming the flags', async () => {
+    const at = await cli(['backup', '--auto', '--full-at', '25:00', '--data-dir', home]);
+    expect(at.status).toBe(2);
+    expect(at.stderr).toContain('--full-at: expected a time of day in UTC like 02:00, got "25:00"');
+    const both = await cli(['backup', '--auto', '--incremental', '--data-dir', home]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('--auto picks full or incremental itself; leave out --incremental (or --auto).');
+  });
+
   it('backup --list on a home without backups says so', async () => {
     const out = await cli(['backup', '--list', '--data-dir', home]);
     expect(out.status).toBe(0);

@@ -2,6 +2,7 @@
 // migrations and ledger do not, and a user's own `authbench` schema does.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FENCE_DDL } from '../../src/backup/fence.js';
 import { InfraCode } from '../../src/errors.js';
 import { assertDatabaseUsable } from '../../src/target/check.js';
 import { applyMigrations } from '../../src/target/migrate.js';
@@ -54,6 +55,8 @@ describe('assertDatabaseUsable', () => {
     await withDatabase('', async (client) => {
       await applyMigrations(client);
       await client.query("CREATE TABLE IF NOT EXISTS authbench.dataset (singleton boolean PRIMARY KEY DEFAULT true, fingerprint text NOT NULL)");
+      // The fence rows a backup writes (src/backup/fence.ts) are authbench's too.
+      await client.query(FENCE_DDL);
       await assertDatabaseUsable(client, false);
     });
   });
