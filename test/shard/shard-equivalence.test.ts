@@ -1,0 +1,149 @@
+// Three shards at rate R give the verdict one process at R gives, against one real PostgreSQL 17 + redis-server: the
+// same threshold statuses, exit code and arrival counts, every arrival in exactly one shard, P95 within compare's noise.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compareRuns, parseMaxRegression } from '../../src/compare/index.js';
+import { readHlog } from '../../src/merge/hlog-read.js';
+import { runMerge } from '../../src/merge/run-merge.js';
+import { decode } from '../../src/metrics/histogram.js';
+import type { RunResults } from '../../src/results/types.js';
+import { runBenchmark } from '../../src/run/run-benchmark.js';
+import { parseScenario } from '../../src/scenario/parse.js';
+import type { Plan } from '../../src/scenario/plan.js';
+import { prepareForShards } from '../../src/shard/prepare-shards.js';
+import { shardPlan } from '../../src/shard/shard-plan.js';
+import { schemaProblems } from '../support/results-schema.js';
+import { useRunServers } from '../support/servers.js';
+
+const servers = useRunServers('shardeq');
+const RATE = 200;
+const DURATION_S = 5;
+const SHARDS = 3;
+const ARRIVALS = RATE * DURATION_S;
+/** From the shards' common start being set to the start itself, at least (see the test for the rest). */
+const MIN_LEAD_MS = 6_000;
+
+// No warm-up: the measured window is the whole schedule, so its counts are exact in both runs (with a warm-up a
+// late tick moves a few arrivals across its end; docs/distributed.md). Five measured seconds let compare estimate
+// the noise from the per-second spread (MIN_NOISE_INTERVALS). One mix entry: the schedule alone decides the counts.
+// `count > 1000` fails exactly when no arrival ran twice and `count >= 1000` passes exactly when none was lost, so
+// the verdict is FAIL in both runs for one deterministic reason, beside thresholds that pass.
+const SCENARIO = `
+name: shard-equivalence
+seed: 21
+dataset: { users: 300, seed: 5 }
+load: { model: open, rate: ${RATE}/s, duration: ${DURATION_S}s, warmup: 0s, connections: 6, workers: 1 }
+mix:
+  - op: user.lookup
+    params: { user: "uniform(1, 300)" }
+    options: { by: id }
+thresholds:
+  user.lookup:
+    - p95 < 500ms
+    - errors < 1%
+    - count >= ${ARRIVALS}
+    - count > ${ARRIVALS}
+`;
+
+let plan: Plan;
+const silent = { write: () => true };
+
+beforeAll(async () => {
+  plan = parseScenario(SCENARIO, path.join(servers.outRoot, 'shard-equivalence.yaml'));
+  // What `authbench prepare` does once for the shards; the single run then reuses the dataset by its fingerprint.
+  await prepareForShards(plan, servers.quietRunOptions('prepare').target!, () => undefined);
+}, 60_000);
+
+/** Arrivals n < total with n ≡ k (mod count): shard k's exact share of the schedule. */
+const residueCount = (total: number, k: number, count: number): number => Math.max(0, Math.ceil((total - k) / count));
+const lookup = (r: RunResults): RunResults['operations'][number] => r.operations.find((o) => o.key === 'user.lookup')!;
+const wholeRun = (r: RunResults): { scheduled: number; ran: number; dropped: number } => ({
+  scheduled: Math.round(r.intervals.reduce((a, p) => a + (p.targetRate ?? 0) * ((p.endMs - p.startMs) / 1000), 0)),
+  ran: r.intervals.reduce((a, p) => a + (p.operations['user.lookup']?.count ?? 0), 0),
+  dropped: r.intervals.reduce((a, p) => a + p.dropped, 0),
+});
+
+describe('N shards against one process', () => {
+  it(`${SHARDS} shards at ${RATE}/s: the verdict, thresholds and counts of one process at ${RATE}/s; P95 within compare's noise`, async () => {
+    const calledAtMs = Date.now();
+    const single = await runBenchmark(plan, servers.quietRunOptions('single', { serverSeries: false }));
+    expect(single.error).toBeUndefined();
+    const singleHlog = readHlog(await fs.readFile(path.join(single.dir, single.results.artifacts.hlog!), 'utf8'));
+
+    // The shards set up side by side on 2 shared cores: give them, each, what the single run needed, and a floor.
+    const startAtMs = Date.now() + Math.max(MIN_LEAD_MS, SHARDS * (singleHlog.baseEpochMs - calledAtMs) + MIN_LEAD_MS / 2);
+    const dirs = Array.from({ length: SHARDS }, (_, k) => path.join(servers.outRoot, 'shards', `shard-${k}`));
+    const shards = await Promise.all(
+      dirs.map((dir, k) => runBenchmark(shardPlan(plan, { index: k, count: SHARDS }), { ...servers.quietRunOptions('unused', { serverSeries: false, startAtMs }), outDir: dir })),
+    );
+    for (const s of shards) expect(s.error).toBeUndefined();
+    const outDir = path.join(servers.outRoot, 'merged');
+    const merged = await runMerge(dirs, { outDir, console: false, stdout: silent });
+    const m = merged.results;
+    const one = single.results;
+    const parts = shards.map((s) => s.results);
+
+    // Each side kept its schedule (else the comparison below would compare generators, not the database).
+    expect(one.generator.invalidReasons).toEqual([]);
+    expect(m.generator.invalidReasons).toEqual([]);
+
+    // Same verdict and exit code, threshold by threshold, each judged on the same number of samples.
+    const statuses = (r: RunResults): string[] => r.thresholds.map((t) => `${t.scopeKey} ${t.source}: ${t.status} (${t.samples})`);
+    expect(statuses(m)).toEqual(statuses(one));
+    expect(one.thresholds.map((t) => t.status)).toEqual(['PASS', 'PASS', 'PASS', 'FAIL']);
+    expect(m.verdict).toBe(one.verdict);
+    expect(one.verdict).toBe('FAIL');
+    expect(merged.exitCode).toBe(single.exitCode);
+
+    // The schedule: R × duration arrivals in each, shard k exactly the arrivals n ≡ k (mod N), none twice, none lost.
+    expect(one.generator.scheduled).toBe(ARRIVALS);
+    expect(m.generator.scheduled).toBe(ARRIVALS);
+    expect(parts.map((s) => s.generator.scheduled)).toEqual(parts.map((_, k) => residueCount(ARRIVALS, k, SHARDS)));
+    expect(m.generator.started).toBe(one.generator.started);
+    expect(m.generator.started).toBe(parts.reduce((a, s) => a + s.generator.started, 0));
+    expect(wholeRun(m)).toEqual(wholeRun(one));
+    expect(wholeRun(m).ran + wholeRun(m).dropped).toBe(ARRIVALS);
+    for (const field of ['dropped', 'late'] as const) {
+      expect(m.generator[field]).toBe(parts.reduce((a, s) => a + s.generator[field], 0));
+    }
+    expect(m.merge?.shards.map((s) => s.scheduled)).toEqual(parts.map((s) => s.generator.scheduled));
+
+    // Per operation: the counts are the schedule's, and the merged histogram holds every shard's samples, added.
+    expect(lookup(m).count).toBe(lookup(one).count);
+    expect(lookup(m).count).toBe(parts.reduce((a, s) => a + lookup(s).count, 0));
+    expect(decode(lookup(m).latencyHistogram).totalCount).toBe(lookup(m).count);
+    expect(decode(lookup(m).serviceHistogram).totalCount).toBe(lookup(m).count);
+    for (const [i, point] of m.intervals.entries()) {
+      expect(point.operations['user.lookup']?.count ?? 0, `interval ${i}`).toBe(parts.reduce((a, s) => a + (s.intervals[i]?.operations['user.lookup']?.count ?? 0), 0));
+    }
+
+    // Server-side evidence is one shard's reading of the whole server, not N readings summed.
+    expect(m.merge?.serverEvidenceFrom).toBe(0);
+    expect(m.server).toEqual(parts[0]!.server);
+
+    // P95 by compare's own rule, at `authbench compare`'s default tolerance: neither a regression nor an improvement.
+    const comparison = compareRuns(one, m, { maxRegression: parseMaxRegression('10%'), metrics: ['p95'] });
+    const p95 = comparison.rows.find((r) => r.key === 'user.lookup' && r.metric === 'p95')!;
+    expect(p95.noiseBand).not.toBeNull();
+    expect(p95.noise.base.intervals).toBeGreaterThanOrEqual(5);
+    if (process.env.SHARD_TEST_DEBUG) process.stderr.write(`${JSON.stringify(p95)}\n`);
+    expect(['ok', 'within noise'], `p95 ${p95.base} ms single, ${p95.next} ms merged, band ±${p95.noiseBand} ms`).toContain(p95.status);
+    expect(comparison.regressed).toBe(false);
+
+    // The merged run's files: results.json (to the schema), the .hlog with every sample, JUnit and HTML.
+    const written = JSON.parse(await fs.readFile(path.join(outDir, 'results.json'), 'utf8')) as RunResults;
+    expect(schemaProblems('results', written)).toEqual([]);
+    expect(written.verdict).toBe(one.verdict);
+    expect(Object.keys(written.artifacts).sort()).toEqual(expect.arrayContaining(['hlog', 'html', 'junit']));
+    const hlog = readHlog(await fs.readFile(path.join(outDir, written.artifacts.hlog!), 'utf8'));
+    expect(hlog.baseEpochMs).toBe(startAtMs);
+    const hlogCount = hlog.entries.filter((e) => e.tag === 'user.lookup').reduce((a, e) => a + decode(e.histogram).totalCount, 0);
+    expect(hlogCount).toBe(wholeRun(m).ran);
+    const junit = await fs.readFile(path.join(outDir, written.artifacts.junit!), 'utf8');
+    expect(junit).toContain('count &gt; 1000');
+    expect((junit.match(/<failure/g) ?? []).length).toBeGreaterThanOrEqual(1);
+    const html = await fs.readFile(path.join(outDir, written.artifacts.html!), 'utf8');
+    expect(html).toContain('shard-equivalence');
+  }, 90_000);
+});
