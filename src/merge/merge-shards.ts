@@ -138,6 +138,9 @@ function mergeIntervals(shards: readonly RunResults[], hlog: readonly HlogEntry[
         ...(hasTarget ? { targetRate: sum((p) => p.targetRate) } : {}),
         achievedRate: sum((p) => p.achievedRate),
         dropped: sum((p) => p.dropped),
+        // Optional: shards from before the pool wait lack them (absent then, as in their own files).
+        ...(points.some((p) => p.queued !== undefined) ? { queued: sum((p) => p.queued) } : {}),
+        ...(points.some((p) => p.poolTimeouts !== undefined) ? { poolTimeouts: sum((p) => p.poolTimeouts) } : {}),
         inFlight: sum((p) => p.inFlight),
         operations,
         // The server's own counts are global already (every shard's connections): taken from one shard, not summed.
@@ -161,6 +164,8 @@ function mergeGenerator(shards: readonly RunResults[], latenessBoundMs: number, 
       scheduled: total((x) => x.scheduled),
       started: total((x) => x.started),
       dropped: total((x) => x.dropped),
+      ...(g.some((x) => x.queued !== undefined) ? { queued: total((x) => x.queued ?? 0) } : {}),
+      ...(g.some((x) => x.poolTimeouts !== undefined) ? { poolTimeouts: total((x) => x.poolTimeouts ?? 0) } : {}),
       late: total((x) => x.late),
       scheduleLagP99Ms: worst((x) => x.scheduleLagP99Ms),
       scheduleLagMaxMs: worst((x) => x.scheduleLagMaxMs),

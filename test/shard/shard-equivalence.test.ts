@@ -104,8 +104,8 @@ describe('N shards against one process', () => {
     expect(m.generator.started).toBe(parts.reduce((a, s) => a + s.generator.started, 0));
     expect(wholeRun(m)).toEqual(wholeRun(one));
     expect(wholeRun(m).ran + wholeRun(m).dropped).toBe(ARRIVALS);
-    for (const field of ['dropped', 'late'] as const) {
-      expect(m.generator[field]).toBe(parts.reduce((a, s) => a + s.generator[field], 0));
+    for (const field of ['dropped', 'late', 'queued', 'poolTimeouts'] as const) {
+      expect(m.generator[field], field).toBe(parts.reduce((a, s) => a + (s.generator[field] ?? 0), 0));
     }
     expect(m.merge?.shards.map((s) => s.scheduled)).toEqual(parts.map((s) => s.generator.scheduled));
 
