@@ -1,6 +1,7 @@
 // One shard's share of a plan: the open model's arrivals by global worker id, the closed model's virtual users and
 // every connection count divided, parameter streams forked per shard. Pure; N shards together are the whole plan.
 import { InvalidInputError } from '../errors.js';
+import { Random } from '../load/random.js';
 import type { Plan, ShardOf } from '../scenario/plan.js';
 
 /** `total` spread over `parts`: equal shares, the remainder to the first ones (as the pool spreads workers). */
@@ -21,6 +22,15 @@ export function globalWorker(shard: ShardOf | undefined, worker: number, workers
 /** The stream name a shard's random streams fork from: shards never replay each other's draws. */
 export function shardStreamName(shard: ShardOf): string {
   return `shard-${shard.index}/${shard.count}`;
+}
+
+/**
+ * The root of worker `workerId`'s random streams (parameters, mix picks, think times fork from it). A shard forks
+ * `shard-K/N` first, so shards never replay each other's draws; unsharded it is the run's seed forked by worker.
+ */
+export function workerRandom(seed: number, shard: ShardOf | undefined, workerId: number): Random {
+  const root = Random.seeded(seed);
+  return (shard ? root.fork(shardStreamName(shard)) : root).fork(`worker-${workerId}`);
 }
 
 /** application_name of a load connection: `authbench-w3`, or `authbench-s1-w3` in shard 1, so server counts split by shard. */
