@@ -134,6 +134,14 @@ describe('shard plan', () => {
     }
   });
 
+  it('refuses scenario events in a run of several shards (each would run them), naming the field', () => {
+    const withEvents: Plan = { ...plan({ model: 'open' }), events: [{ name: 'backup', action: 'backup', mode: 'full', atMs: 1000, line: 14 }] };
+    expect(() => shardPlan(withEvents, { index: 1, count: 3 })).toThrow(
+      't.yaml:14 events: a run split over 3 shards cannot run scenario events: every shard would run "backup" and the others itself',
+    );
+    expect(shardPlan(withEvents, { index: 0, count: 1 }).events).toHaveLength(1);
+  });
+
   it('names each shard\'s connections so the server can count them by shard', () => {
     expect(loadConnectionName(undefined, 3)).toBe('authbench-w3');
     expect(loadConnectionName({ index: 1, count: 3 }, 3)).toBe('authbench-s1-w3');

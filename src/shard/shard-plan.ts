@@ -44,6 +44,15 @@ export function shardPlan(plan: Plan, shard: ShardOf): Plan {
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count) {
     throw new InvalidInputError([{ path: '--shard', message: `shard ${index} of ${count} does not exist: K must be 0..N-1` }], { code: 'AB_ERR_USAGE' });
   }
+  const events = plan.events ?? [];
+  if (events.length > 0 && count > 1) {
+    // Each shard would run every event (N backups, N restarts), and the merge has no event windows to judge `op@event` on.
+    const first = events[0]!;
+    throw new InvalidInputError(
+      [{ file: plan.source.file, ...(first.line !== undefined ? { line: first.line } : {}), path: 'events', message: `a run split over ${count} shards cannot run scenario events: every shard would run "${first.name}" and the others itself` }],
+      { hint: 'Run a scenario with events: as one process (without --shard/--shards), or remove its events: for the sharded run.' },
+    );
+  }
   const load = plan.load;
   const slots = load.model === 'open' ? load.connections : load.vus;
   if (slots < count) {
