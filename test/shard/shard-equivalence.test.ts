@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareRuns, parseMaxRegression } from '../../src/compare/index.js';
+import { InvalidInputError } from '../../src/errors.js';
 import { readHlog } from '../../src/merge/hlog-read.js';
 import { runMerge } from '../../src/merge/run-merge.js';
 import { decode } from '../../src/metrics/histogram.js';
@@ -17,18 +18,25 @@ import { schemaProblems } from '../support/results-schema.js';
 import { useRunServers } from '../support/servers.js';
 
 const servers = useRunServers('shardeq');
-const RATE = 200;
+const RATE = 120;
 const DURATION_S = 5;
 const SHARDS = 3;
 const ARRIVALS = RATE * DURATION_S;
-/** From the shards' common start being set to the start itself, at least (see the test for the rest). */
-const MIN_LEAD_MS = 6_000;
+/** From the common start being set to the start itself: one process and three shards set up side by side. */
+const LEAD_MS = 15_000;
+/**
+ * What this test checks is the merge, not the generator's timing: on a crowded 2-core box a few arrivals are seen over
+ * 100 ms late (quietRunOptions' bound), which would make either side INVALID by chance. Both sides use the same bound,
+ * and a late arrival's latency still runs from its intended start, so nothing is hidden by it.
+ */
+const LATENESS_BOUND_MS = 1_000;
 
 // No warm-up: the measured window is the whole schedule, so its counts are exact in both runs (with a warm-up a
 // late tick moves a few arrivals across its end; docs/distributed.md). Five measured seconds let compare estimate
 // the noise from the per-second spread (MIN_NOISE_INTERVALS). One mix entry: the schedule alone decides the counts.
-// `count > 1000` fails exactly when no arrival ran twice and `count >= 1000` passes exactly when none was lost, so
-// the verdict is FAIL in both runs for one deterministic reason, beside thresholds that pass.
+// `count > 600` fails exactly when no arrival ran twice and `count >= 600` passes exactly when none was lost, so the
+// verdict is FAIL in both runs for one deterministic reason, beside thresholds far from their limits (the machine is
+// shared: the test is about the merge, not about how fast this box looks a user up).
 const SCENARIO = `
 name: shard-equivalence
 seed: 21
@@ -40,14 +48,17 @@ mix:
     options: { by: id }
 thresholds:
   user.lookup:
-    - p95 < 500ms
-    - errors < 1%
+    - p95 < 5s
+    - errors < 50%
     - count >= ${ARRIVALS}
     - count > ${ARRIVALS}
 `;
 
 let plan: Plan;
 const silent = { write: () => true };
+/** The first test's report directories, for the refusals. */
+let singleDir = '';
+let shardDirs: string[] = [];
 
 beforeAll(async () => {
   plan = parseScenario(SCENARIO, path.join(servers.outRoot, 'shard-equivalence.yaml'));
@@ -66,22 +77,24 @@ const wholeRun = (r: RunResults): { scheduled: number; ran: number; dropped: num
 
 describe('N shards against one process', () => {
   it(`${SHARDS} shards at ${RATE}/s: the verdict, thresholds and counts of one process at ${RATE}/s; P95 within compare's noise`, async () => {
-    const calledAtMs = Date.now();
-    const single = await runBenchmark(plan, servers.quietRunOptions('single', { serverSeries: false }));
-    expect(single.error).toBeUndefined();
-    const singleHlog = readHlog(await fs.readFile(path.join(single.dir, single.results.artifacts.hlog!), 'utf8'));
-
-    // The shards set up side by side on 2 shared cores: give them, each, what the single run needed, and a floor.
-    const startAtMs = Date.now() + Math.max(MIN_LEAD_MS, SHARDS * (singleHlog.baseEpochMs - calledAtMs) + MIN_LEAD_MS / 2);
+    // Both sides run at once, from one common start, against the same servers: a crowded machine's bad seconds fall on
+    // both alike, so their P95s differ by the merge (and chance), not by when each ran. The four setups share 2 cores
+    // (a side whose workers are ready over the lateness bound after the start is INVALID): hence the long lead.
+    const startAtMs = Date.now() + LEAD_MS;
     const dirs = Array.from({ length: SHARDS }, (_, k) => path.join(servers.outRoot, 'shards', `shard-${k}`));
-    const shards = await Promise.all(
-      dirs.map((dir, k) => runBenchmark(shardPlan(plan, { index: k, count: SHARDS }), { ...servers.quietRunOptions('unused', { serverSeries: false, startAtMs }), outDir: dir })),
-    );
+    const options = (dir: string) => ({ ...servers.quietRunOptions('unused', { serverSeries: false, latenessBoundMs: LATENESS_BOUND_MS, startAtMs }), outDir: dir });
+    const [single, ...shards] = await Promise.all([
+      runBenchmark(plan, options(path.join(servers.outRoot, 'single'))),
+      ...dirs.map((dir, k) => runBenchmark(shardPlan(plan, { index: k, count: SHARDS }), options(dir))),
+    ]);
+    expect(single!.error).toBeUndefined();
     for (const s of shards) expect(s.error).toBeUndefined();
+    singleDir = single!.dir;
+    shardDirs = dirs;
     const outDir = path.join(servers.outRoot, 'merged');
     const merged = await runMerge(dirs, { outDir, console: false, stdout: silent });
     const m = merged.results;
-    const one = single.results;
+    const one = single!.results;
     const parts = shards.map((s) => s.results);
 
     // Each side kept its schedule (else the comparison below would compare generators, not the database).
@@ -94,7 +107,7 @@ describe('N shards against one process', () => {
     expect(one.thresholds.map((t) => t.status)).toEqual(['PASS', 'PASS', 'PASS', 'FAIL']);
     expect(m.verdict).toBe(one.verdict);
     expect(one.verdict).toBe('FAIL');
-    expect(merged.exitCode).toBe(single.exitCode);
+    expect(merged.exitCode).toBe(single!.exitCode);
 
     // The schedule: R × duration arrivals in each, shard k exactly the arrivals n ≡ k (mod N), none twice, none lost.
     expect(one.generator.scheduled).toBe(ARRIVALS);
@@ -141,9 +154,33 @@ describe('N shards against one process', () => {
     const hlogCount = hlog.entries.filter((e) => e.tag === 'user.lookup').reduce((a, e) => a + decode(e.histogram).totalCount, 0);
     expect(hlogCount).toBe(wholeRun(m).ran);
     const junit = await fs.readFile(path.join(outDir, written.artifacts.junit!), 'utf8');
-    expect(junit).toContain('count &gt; 1000');
+    expect(junit).toContain(`count &gt; ${ARRIVALS}`);
     expect((junit.match(/<failure/g) ?? []).length).toBeGreaterThanOrEqual(1);
     const html = await fs.readFile(path.join(outDir, written.artifacts.html!), 'utf8');
     expect(html).toContain('shard-equivalence');
   }, 90_000);
+
+  it('refuses to merge what is not one run: a single run\'s directory, a shard of another start, with exit 2 naming it', async () => {
+    expect(shardDirs).toHaveLength(SHARDS);
+    const refusal = async (dirs: string[]): Promise<InvalidInputError> => {
+      const err = await runMerge(dirs, { outDir: path.join(servers.outRoot, 'refused'), console: false, stdout: silent }).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect((err as InvalidInputError).exitCode).toBe(2);
+      return err as InvalidInputError;
+    };
+    expect((await refusal([singleDir])).message).toBe(`${path.join(singleDir, 'results.json')} shard: is not a shard: it has no shard record (it was not run with --shard K/N)`);
+    const later = path.join(servers.outRoot, 'later-start');
+    await fs.cp(shardDirs[2]!, later, { recursive: true });
+    const file = path.join(later, 'results.json');
+    const r = JSON.parse(await fs.readFile(file, 'utf8')) as RunResults;
+    await fs.writeFile(file, JSON.stringify({ ...r, shard: { ...r.shard!, startAtMs: r.shard!.startAtMs! + 60_000 } }));
+    const other = (await refusal([shardDirs[0]!, shardDirs[1]!, later])).message;
+    const startOf = (ms: number): string => new Date(ms).toISOString();
+    expect(other).toBe(
+      `${file} shard: shard 2 belongs to another run (scenario "shard-equivalence", seed 5, 3 shards, start ${startOf(r.shard!.startAtMs! + 60_000)}) ` +
+        `than shard 0 in ${shardDirs[0]} (scenario "shard-equivalence", seed 5, 3 shards, start ${startOf(r.shard!.startAtMs!)})`,
+    );
+    // The same shard twice is not two shards.
+    expect((await refusal([shardDirs[0]!, shardDirs[1]!, shardDirs[1]!])).message).toContain(`shard 1 is given twice (also ${shardDirs[1]})`);
+  });
 });
