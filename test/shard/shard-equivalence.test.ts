@@ -41,6 +41,8 @@ const LEAD_MS = 20_000;
  * and a late arrival's latency still runs from its intended start, so nothing is hidden by it.
  */
 const LATENESS_BOUND_MS = 1_000;
+/** The lateness bound of the other run-stage tests (quietRunOptions): within it both runs are valid there, and comparable. */
+const COMPARABLE_LAG_MS = 100;
 
 // No warm-up: the measured window is the whole schedule, so its counts are exact in both runs (with a warm-up a
 // late tick moves a few arrivals across its end; docs/distributed.md). Five measured seconds let compare estimate
@@ -152,14 +154,27 @@ describe('N shards against one process', () => {
     expect(m.merge?.serverEvidenceFrom).toBe(0);
     expect(m.server).toEqual(parts[0]!.server);
 
-    // P95 by compare's own rule, at `authbench compare`'s default tolerance: neither a regression nor an improvement.
+    // Always: the merged P95 lies between the shards' own (a quantile of a union lies between its parts').
+    const p95s = parts.map((s) => lookup(s).latency.p95Ms);
+    expect(lookup(m).latency.p95Ms).toBeGreaterThanOrEqual(Math.min(...p95s));
+    expect(lookup(m).latency.p95Ms).toBeLessThanOrEqual(Math.max(...p95s));
+    // P95 by compare's own rule (src/compare/, at `authbench compare`'s default tolerance): neither a regression nor an
+    // improvement, when both sides kept their schedule at the usual test bound (a schedule-lag p99 within 100 ms is at
+    // most 1 % late: the validity rule). On a machine too crowded for that, compare would refuse both runs as INVALID
+    // and their P95s would measure the machine, not the merge: the test says so and does not judge them.
+    const kept = [one, ...parts].every((r) => r.generator.scheduleLagP99Ms <= COMPARABLE_LAG_MS);
     const comparison = compareRuns(one, m, { maxRegression: parseMaxRegression('10%'), metrics: ['p95'] });
     const p95 = comparison.rows.find((r) => r.key === 'user.lookup' && r.metric === 'p95')!;
-    expect(p95.noiseBand).not.toBeNull();
-    expect(p95.noise.base.intervals).toBeGreaterThanOrEqual(5);
-    if (process.env.SHARD_TEST_DEBUG) process.stderr.write(`${JSON.stringify(p95)}\n`);
-    expect(['ok', 'within noise'], `p95 ${p95.base} ms single, ${p95.next} ms merged, band ±${p95.noiseBand} ms`).toContain(p95.status);
-    expect(comparison.regressed).toBe(false);
+    const seen = `p95 ${p95.base} ms single, ${p95.next} ms merged, band ±${p95.noiseBand?.toFixed(1)} ms; schedule lag p99 ${[one, ...parts].map((r) => r.generator.scheduleLagP99Ms).join(', ')} ms`;
+    if (process.env.SHARD_TEST_DEBUG) process.stderr.write(`${seen}: ${p95.status}\n`);
+    if (kept) {
+      expect(p95.noiseBand).not.toBeNull();
+      expect(p95.noise.base.intervals).toBeGreaterThanOrEqual(5);
+      expect(['ok', 'within noise'], seen).toContain(p95.status);
+      expect(comparison.regressed).toBe(false);
+    } else {
+      process.stderr.write(`shard-equivalence: P95 not judged: a side fell behind its schedule by over ${COMPARABLE_LAG_MS} ms at p99 (${seen})\n`);
+    }
 
     // The merged run's files: results.json (to the schema), the .hlog with every sample, JUnit and HTML.
     const written = JSON.parse(await fs.readFile(path.join(outDir, 'results.json'), 'utf8')) as RunResults;
@@ -194,8 +209,8 @@ describe('N shards against one process', () => {
     const other = (await refusal([shardDirs[0]!, shardDirs[1]!, later])).message;
     const startOf = (ms: number): string => new Date(ms).toISOString();
     expect(other).toBe(
-      `${file} shard: shard 2 belongs to another run (scenario "shard-equivalence", seed 5, 3 shards, start ${startOf(r.shard!.startAtMs! + 60_000)}) ` +
-        `than shard 0 in ${shardDirs[0]} (scenario "shard-equivalence", seed 5, 3 shards, start ${startOf(r.shard!.startAtMs!)})`,
+      `${file} shard: shard 2 belongs to another run (scenario "shard-equivalence", seed 21, dataset seed 5, 3 shards, start ${startOf(r.shard!.startAtMs! + 60_000)}) ` +
+        `than shard 0 in ${shardDirs[0]} (scenario "shard-equivalence", seed 21, dataset seed 5, 3 shards, start ${startOf(r.shard!.startAtMs!)})`,
     );
     // The same shard twice is not two shards.
     expect((await refusal([shardDirs[0]!, shardDirs[1]!, shardDirs[1]!])).message).toContain(`shard 1 is given twice (also ${shardDirs[1]})`);

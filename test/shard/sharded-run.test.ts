@@ -154,7 +154,7 @@ describe('sharded run', () => {
     // A shard of another scenario in the merge: exit 2, naming the shard.
     const mixed = await cli(['merge', dirs[0]!, path.join(out(), 'shards', 'shard-1')]);
     expect(mixed.status).toBe(2);
-    expect(mixed.stderr).toMatch(/shard 1 belongs to another run \(scenario "sharded-login", seed 5, 3 shards, start .*\) than shard 0/);
+    expect(mixed.stderr).toMatch(/shard 1 belongs to another run \(scenario "sharded-login", seed 3, dataset seed 5, 3 shards, start .*\) than shard 0 in .* \(scenario "sharded-login", seed 4, dataset seed 5, /);
   }, 120_000);
 
   it('bad shard flags are exit 2 before anything starts', async () => {
