@@ -30,6 +30,8 @@ export interface LocalShardsOptions {
   readonly outDir?: string;
   readonly target: Partial<TargetSpec>;
   readonly log?: (line: string) => void;
+  /** The merged run's reports, as `run`'s --no-html/--no-junit/--quiet/--json ask (default: all of them). */
+  readonly reports?: { readonly html?: boolean; readonly junit?: boolean; readonly console?: boolean };
 }
 
 /** The shard's command line: the parent's minus --shards and --out, plus its shard, the common start and its directory. */
@@ -86,6 +88,6 @@ export async function runLocalShards(file: string, plan: Plan, count: number, op
         }),
     ),
   );
-  const merged = await runMerge(dirs, { outDir: root, log });
+  const merged = await runMerge(dirs, { outDir: root, log, ...options.reports });
   return { ...merged, shardExitCodes: codes };
 }
