@@ -64,7 +64,7 @@ mix:
     options: { by: id }
 thresholds:
   user.lookup:
-    - p95 < 5s
+    - p95 < 30s
     - errors < 50%
     - { threshold: "throughput >= ${RATE / 2}/s", abortOnFail: true, grace: 2s }
     - count >= ${ARRIVALS}
