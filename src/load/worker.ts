@@ -12,7 +12,7 @@ import { pgClientConfig } from '../target/tls.js';
 import { ControlState, RunControl } from './control.js';
 import { compileGenerator } from './generators.js';
 import { compileMix } from './mix.js';
-import { Random } from './random.js';
+import type { Random } from './random.js';
 import { EventLoopProbe } from './event-loop-probe.js';
 import { IntervalTicker } from './interval-ticker.js';
 import { IntervalRecorder } from '../metrics/interval-recorder.js';
@@ -30,7 +30,7 @@ import { OptionError } from './operations/options.js';
 import { SessionPool } from './operations/session-pool.js';
 import { partitionOf, type OperationEnv } from './operations/types.js';
 import { plainError, type PlainError, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.js';
-import { globalWorker, loadConnectionName, shardStreamName } from '../shard/shard-plan.js';
+import { globalWorker, loadConnectionName, workerRandom } from '../shard/shard-plan.js';
 import { nameThisThread } from '../series/thread-name.js';
 
 /** Client-side bound on one query: a backend that never answers becomes a timeout error, not a hung iteration. */
@@ -143,7 +143,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerResult>
   const res = new WorkerResources();
   // A shard forks its own streams first, so shards never replay each other's draws (unsharded: as before).
   const shard = task.plan.shard;
-  const random = (shard ? Random.seeded(task.plan.seed).fork(shardStreamName(shard)) : Random.seeded(task.plan.seed)).fork(`worker-${workerId}`);
+  const random = workerRandom(task.plan.seed, shard, workerId);
   // Arrivals and sequential generators split by the worker's id across every shard (shard-plan.ts).
   const global = globalWorker(shard, workerId, task.workerCount);
   const where: WorkerStage = { workerId, stage: 'connecting' };

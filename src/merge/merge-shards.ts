@@ -14,6 +14,7 @@ import {
   type RunResults,
   type RunStatus,
 } from '../results/types.js';
+import { diagnose } from '../diagnosis/diagnose.js';
 import { evaluateThresholds } from '../thresholds/index.js';
 import { judgeGenerator, overallVerdict } from '../verdict/index.js';
 import { splitOperationKey } from '../results/keys.js';
@@ -134,6 +135,9 @@ function mergeIntervals(shards: readonly RunResults[], hlog: readonly HlogEntry[
         ...(hasTarget ? { targetRate: sum((p) => p.targetRate) } : {}),
         achievedRate: sum((p) => p.achievedRate),
         dropped: sum((p) => p.dropped),
+        // Optional: shards from before the pool wait lack them (absent then, as in their own files).
+        ...(points.some((p) => p.queued !== undefined) ? { queued: sum((p) => p.queued) } : {}),
+        ...(points.some((p) => p.poolTimeouts !== undefined) ? { poolTimeouts: sum((p) => p.poolTimeouts) } : {}),
         inFlight: sum((p) => p.inFlight),
         operations,
         // The server's own counts are global already (every shard's connections): taken from one shard, not summed.
@@ -157,6 +161,8 @@ function mergeGenerator(shards: readonly RunResults[], latenessBoundMs: number, 
       scheduled: total((x) => x.scheduled),
       started: total((x) => x.started),
       dropped: total((x) => x.dropped),
+      ...(g.some((x) => x.queued !== undefined) ? { queued: total((x) => x.queued ?? 0) } : {}),
+      ...(g.some((x) => x.poolTimeouts !== undefined) ? { poolTimeouts: total((x) => x.poolTimeouts ?? 0) } : {}),
       late: total((x) => x.late),
       scheduleLagP99Ms: worst((x) => x.scheduleLagP99Ms),
       scheduleLagMaxMs: worst((x) => x.scheduleLagMaxMs),
@@ -212,6 +218,28 @@ export function mergeShards(inputs: readonly ShardInput[], count: number, endedA
   // A missing, failed or aborted shard: the run did not deliver its load, so it is INVALID, never ABORTED or PASS.
   const status: RunStatus = missing.length > 0 || shards.some((s) => s.status !== 'completed') ? 'failed' : 'completed';
   const verdict = overallVerdict(status, generator, thresholds);
+  const measuredWindow = { startMs: first.measuredWindow.startMs, endMs: first.measuredWindow.startMs + measuredMs };
+  const intervals = mergeIntervals(shards, hlog, evidence);
+  const load = {
+    ...first.load,
+    connections: shards.reduce((a, s) => a + s.load.connections, 0),
+    workers: shards.reduce((a, s) => a + s.load.workers, 0),
+    ...(first.load.vus !== undefined ? { vus: shards.reduce((a, s) => a + (s.load.vus ?? 0), 0) } : {}),
+  };
+  // A shard's own diagnosis explains a verdict without thresholds: diagnose the merged run, with the series (machine
+  // and servers) of the shard whose server evidence is kept.
+  const series = (evidence ?? first).series;
+  const diagnosis = diagnose({
+    verdict,
+    status,
+    intervals,
+    generator,
+    measuredWindow,
+    thresholds,
+    load: { model: load.model, connections: load.connections, workers: load.workers },
+    environment: (evidence ?? first).environment,
+    ...(series ? { series } : {}),
+  });
   const faults = shards.flatMap((s) => s.recovery?.faults ?? []);
   const redisFaults = shards.flatMap((s) => s.recovery?.redisFaults ?? []);
   const mergedShards: MergedShard[] = Array.from({ length: count }, (_, k) => {
@@ -220,7 +248,7 @@ export function mergeShards(inputs: readonly ShardInput[], count: number, endedA
     const s = p.results;
     return { index: k, dir: p.dir, status: s.status, verdict: s.verdict, clockOffsetMs: s.shard!.clock?.offsetMs ?? null, scheduled: s.generator.scheduled, connections: s.load.connections };
   });
-  const { shard: _shard, ...base } = first;
+  const { shard: _shard, series: _series, diagnosis: _diagnosis, ...base } = first;
   const results: RunResults = {
     ...base,
     ...(evidence ? { target: evidence.target } : {}),
@@ -228,19 +256,16 @@ export function mergeShards(inputs: readonly ShardInput[], count: number, endedA
     ...(status !== 'completed' ? { abortReason: reasons.join('; ') } : {}),
     startedAt: shards.map((s) => s.startedAt).sort()[0]!,
     endedAt: endedAt.toISOString(),
-    measuredWindow: { startMs: first.measuredWindow.startMs, endMs: first.measuredWindow.startMs + measuredMs },
-    load: {
-      ...first.load,
-      connections: shards.reduce((a, s) => a + s.load.connections, 0),
-      workers: shards.reduce((a, s) => a + s.load.workers, 0),
-      ...(first.load.vus !== undefined ? { vus: shards.reduce((a, s) => a + (s.load.vus ?? 0), 0) } : {}),
-    },
+    measuredWindow,
+    load,
     operations,
-    intervals: mergeIntervals(shards, hlog, evidence),
+    intervals,
     generator,
     server,
     thresholds,
     verdict,
+    ...(series ? { series } : {}),
+    diagnosis,
     ...(faults.length > 0 || redisFaults.length > 0 ? { recovery: { faults, ...(redisFaults.length > 0 ? { redisFaults } : {}) } } : {}),
     merge: {
       count,

@@ -55,7 +55,9 @@ async function readShardDir(dir: string): Promise<ShardInput> {
 
 /** What must be equal across shards, as text for the message. */
 function describeRun(r: RunResults): string {
-  return `scenario "${r.scenario.name}", seed ${r.dataset.seed}, ${r.shard!.count} shards, start ${r.shard!.startAtMs === null ? 'none' : new Date(r.shard!.startAtMs).toISOString()}`;
+  const s = r.shard!;
+  const seeds = `${s.seed !== undefined ? `seed ${s.seed}, ` : ''}dataset seed ${r.dataset.seed}`;
+  return `scenario "${r.scenario.name}", ${seeds}, ${s.count} shards, start ${s.startAtMs === null ? 'none' : new Date(s.startAtMs).toISOString()}`;
 }
 
 export async function readShards(dirs: readonly string[]): Promise<ReadShards> {

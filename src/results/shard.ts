@@ -9,6 +9,8 @@ export interface ShardRecord {
   readonly count: number;
   /** Digest of everything the shards must share (scenario text, seed, schedule, mix, thresholds, dataset): src/shard/run-digest.ts. */
   readonly runDigest: string;
+  /** The run's seed (scenario `seed` or `--seed`), for the merge's messages; absent in older files. */
+  readonly seed?: number;
   /** The common start asked for (`--start-at`), epoch ms; null when the shard started as soon as it was ready. */
   readonly startAtMs: number | null;
   /** When this shard's load actually started, epoch ms by its own clock. */

@@ -429,6 +429,7 @@ export class BenchmarkRun {
       index: plan.shard!.index,
       count: plan.shard!.count,
       runDigest: runDigest(plan),
+      seed: plan.seed,
       startAtMs: this.options.startAtMs ?? null,
       loadStartMs: outcome.startAtMs,
       clock,

@@ -10,6 +10,7 @@ import { targetSpecOf } from '../run/target-stage.js';
 import type { Plan } from '../scenario/plan.js';
 import type { TargetSpec } from '../target/types.js';
 import { prepareForShards } from './prepare-shards.js';
+import { shardPlan } from './shard-plan.js';
 
 /**
  * From the common start's announcement to the start: N Node processes load, check the target and start workers.
@@ -29,6 +30,8 @@ export interface LocalShardsOptions {
   readonly outDir?: string;
   readonly target: Partial<TargetSpec>;
   readonly log?: (line: string) => void;
+  /** The merged run's reports, as `run`'s --no-html/--no-junit/--quiet/--json ask (default: all of them). */
+  readonly reports?: { readonly html?: boolean; readonly junit?: boolean; readonly console?: boolean };
 }
 
 /** The shard's command line: the parent's minus --shards and --out, plus its shard, the common start and its directory. */
@@ -60,6 +63,8 @@ export async function runLocalShards(file: string, plan: Plan, count: number, op
       hint: 'Use --target external with --pg-url/--redis-url (or DATABASE_URL/REDIS_URL); for the embedded servers run `authbench provision`, then `eval "$(authbench env)"`.',
     });
   }
+  // What every shard process would refuse (too few connections to divide, events), refused once, before prepare.
+  shardPlan(plan, { index: 0, count });
   await prepareForShards(plan, options.target, log);
   const root = options.outDir ?? runDirectory(`${plan.name}-sharded`, new Date());
   const startAtMs = Date.now() + startLeadMs(count, process.env);
@@ -83,6 +88,6 @@ export async function runLocalShards(file: string, plan: Plan, count: number, op
         }),
     ),
   );
-  const merged = await runMerge(dirs, { outDir: root, log });
+  const merged = await runMerge(dirs, { outDir: root, log, ...options.reports });
   return { ...merged, shardExitCodes: codes };
 }

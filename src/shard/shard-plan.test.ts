@@ -4,10 +4,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.js';
 import { sequentialSampler } from '../load/generators.js';
+import { Random } from '../load/random.js';
 import { createArrivalSchedule, workerArrivals } from '../load/schedule.js';
 import type { LoadPlan, Plan } from '../scenario/plan.js';
 import { parseShardFlag, parseShardsFlag, parseStartAt } from './shard-flags.js';
-import { globalWorker, loadConnectionName, shareOf, shardPlan } from './shard-plan.js';
+import { globalWorker, loadConnectionName, shareOf, shardPlan, workerRandom } from './shard-plan.js';
 
 function plan(load: Partial<LoadPlan> & { model: 'open' | 'closed' }): Plan {
   const common = { durationMs: 3000, warmupMs: 1000, connections: 12, redisConnections: 4, workers: 4, gracefulStopMs: 1000 };
@@ -110,6 +111,35 @@ describe('shard plan', () => {
     expect(() => shardPlan(plan({ model: 'closed', vus: 2, connections: 2, workers: 2, redisConnections: 2 }), { index: 0, count: 3 })).toThrow(
       't.yaml load.vus: 2 cannot be divided over 3 shards: each shard needs at least one virtual user',
     );
+  });
+
+  it('forks the parameter streams per shard: no two workers of any shards (or the unsharded run) draw the same numbers', () => {
+    const draws = (r: { uint32(): number }): string => Array.from({ length: 4 }, () => r.uint32()).join(',');
+    for (const seed of [1, 3, 7, 11, 21, 42, 2 ** 40 + 5]) {
+      // Unsharded: the run's seed forked by worker, as before sharding existed (results stay reproducible).
+      expect(draws(workerRandom(seed, undefined, 2))).toBe(draws(Random.seeded(seed).fork('worker-2')));
+      for (let count = 1; count <= 8; count++) {
+        const streams = new Map<string, string>();
+        const add = (name: string, r: Random): void => {
+          const d = draws(r);
+          expect(streams.get(d), `${name} replays the draws of ${streams.get(d)} (seed ${seed})`).toBeUndefined();
+          streams.set(d, name);
+        };
+        for (let w = 0; w < 4; w++) add(`unsharded worker ${w}`, workerRandom(seed, undefined, w));
+        for (let k = 0; k < count; k++) for (let w = 0; w < 4; w++) add(`shard ${k}/${count} worker ${w}`, workerRandom(seed, { index: k, count }, w));
+        // Forks of different roots differ too (a parameter's stream is forked from its worker's).
+        const param = (k: number): string => draws(workerRandom(seed, { index: k, count }, 0).fork('0/0').fork('user'));
+        expect(new Set(Array.from({ length: count }, (_, k) => param(k))).size).toBe(count);
+      }
+    }
+  });
+
+  it('refuses scenario events in a run of several shards (each would run them), naming the field', () => {
+    const withEvents: Plan = { ...plan({ model: 'open' }), events: [{ name: 'backup', action: 'backup', mode: 'full', atMs: 1000, line: 14 }] };
+    expect(() => shardPlan(withEvents, { index: 1, count: 3 })).toThrow(
+      't.yaml:14 events: a run split over 3 shards cannot run scenario events: every shard would run "backup" and the others itself',
+    );
+    expect(shardPlan(withEvents, { index: 0, count: 1 }).events).toHaveLength(1);
   });
 
   it('names each shard\'s connections so the server can count them by shard', () => {

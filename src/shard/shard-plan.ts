@@ -1,6 +1,7 @@
 // One shard's share of a plan: the open model's arrivals by global worker id, the closed model's virtual users and
 // every connection count divided, parameter streams forked per shard. Pure; N shards together are the whole plan.
 import { InvalidInputError } from '../errors.js';
+import { Random } from '../load/random.js';
 import type { Plan, ShardOf } from '../scenario/plan.js';
 
 /** `total` spread over `parts`: equal shares, the remainder to the first ones (as the pool spreads workers). */
@@ -23,6 +24,15 @@ export function shardStreamName(shard: ShardOf): string {
   return `shard-${shard.index}/${shard.count}`;
 }
 
+/**
+ * The root of worker `workerId`'s random streams (parameters, mix picks, think times fork from it). A shard forks
+ * `shard-K/N` first, so shards never replay each other's draws; unsharded it is the run's seed forked by worker.
+ */
+export function workerRandom(seed: number, shard: ShardOf | undefined, workerId: number): Random {
+  const root = Random.seeded(seed);
+  return (shard ? root.fork(shardStreamName(shard)) : root).fork(`worker-${workerId}`);
+}
+
 /** application_name of a load connection: `authbench-w3`, or `authbench-s1-w3` in shard 1, so server counts split by shard. */
 export function loadConnectionName(shard: ShardOf | undefined, worker: number): string {
   return shard ? `authbench-s${shard.index}-w${worker}` : `authbench-w${worker}`;
@@ -33,6 +43,15 @@ export function shardPlan(plan: Plan, shard: ShardOf): Plan {
   const { index, count } = shard;
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count) {
     throw new InvalidInputError([{ path: '--shard', message: `shard ${index} of ${count} does not exist: K must be 0..N-1` }], { code: 'AB_ERR_USAGE' });
+  }
+  const events = plan.events ?? [];
+  if (events.length > 0 && count > 1) {
+    // Each shard would run every event (N backups, N restarts), and the merge has no event windows to judge `op@event` on.
+    const first = events[0]!;
+    throw new InvalidInputError(
+      [{ file: plan.source.file, ...(first.line !== undefined ? { line: first.line } : {}), path: 'events', message: `a run split over ${count} shards cannot run scenario events: every shard would run "${first.name}" and the others itself` }],
+      { hint: 'Run a scenario with events: as one process (without --shard/--shards), or remove its events: for the sharded run.' },
+    );
   }
   const load = plan.load;
   const slots = load.model === 'open' ? load.connections : load.vus;

@@ -112,6 +112,43 @@ describe('merge of shards', () => {
     expect(merged.merge?.clockSpreadMs).toBe(1);
   });
 
+  it('sums the pool wait (queued arrivals, pool timeouts) per interval and for the run, and keeps it absent in older shards', () => {
+    const samples: ShardSamples = [[{ key: 'auth.login', us: 1000 }], [{ key: 'auth.login', us: 2000 }], [{ key: 'auth.login', us: 3000 }]];
+    const waited = (k: number): ShardInput => {
+      const s = shardOf(k, 3, samples);
+      const r = s.results!;
+      return {
+        ...s,
+        results: {
+          ...r,
+          intervals: r.intervals.map((p, i) => ({ ...p, queued: k + i, poolTimeouts: i === 2 ? k : 0 })),
+          generator: { ...r.generator, queued: 10 * (k + 1), poolTimeouts: k },
+        },
+      };
+    };
+    const merged = mergeShards([0, 1, 2].map(waited), 3).results;
+    expect(merged.generator.queued).toBe(60);
+    expect(merged.generator.poolTimeouts).toBe(3);
+    expect(merged.intervals.map((p) => p.queued)).toEqual([3, 6, 9]);
+    expect(merged.intervals.map((p) => p.poolTimeouts)).toEqual([0, 0, 3]);
+    const older = mergeShards([0, 1, 2].map((k) => shardOf(k, 3, samples)), 3).results;
+    expect(older.generator.queued).toBeUndefined();
+    expect(older.intervals[1]!.poolTimeouts).toBeUndefined();
+  });
+
+  it('diagnoses the merged run, not one shard\'s (a shard judges no thresholds, so it always "passes")', () => {
+    const slow: ShardSamples = [[{ key: 'auth.login', us: 60_000 }], Array.from({ length: 10 }, () => ({ key: 'auth.login', us: 60_000 })), [{ key: 'auth.login', us: 60_000 }]];
+    const shards = [0, 1, 2].map((k) => shardOf(k, 3, slow));
+    expect(shards[0]!.results!.diagnosis?.resource).toBe('none');
+    const merged = mergeShards(shards, 3).results;
+    expect(merged.verdict).toBe('FAIL');
+    expect(merged.diagnosis).toBeDefined();
+    expect(merged.diagnosis!.resource).not.toBe('none');
+    expect(merged.series).toEqual(shards[0]!.results!.series);
+    const fast: ShardSamples = [[{ key: 'auth.login', us: 1000 }], Array.from({ length: 10 }, () => ({ key: 'auth.login', us: 1000 })), [{ key: 'auth.login', us: 1000 }]];
+    expect(mergeShards([0, 1, 2].map((k) => shardOf(k, 3, fast)), 3).results.diagnosis!.resource).toBe('none');
+  });
+
   it('a missing shard, an aborted shard and skewed clocks make the merged run INVALID, naming the shard', () => {
     const samples: ShardSamples = [[], [{ key: 'auth.login', us: 1000 }], [{ key: 'auth.login', us: 1000 }]];
     const missing = mergeShards([shardOf(0, 3, samples), shardOf(2, 3, samples), { dir: 'out/shard-1', hlog: [] }], 3).results;

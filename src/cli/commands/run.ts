@@ -109,8 +109,20 @@ const command: CommandModule<object, RunArgs> = {
     const sharding = await shardingOf(args, plan.load.warmupMs);
     if (sharding.local !== undefined) {
       const { runLocalShards } = await import('../../shard/local-shards.js');
-      const merged = await runLocalShards(args.file, plan, sharding.local, { argv: process.argv.slice(2), target, ...(out.dir !== undefined ? { outDir: out.dir } : {}) });
+      const merged = await runLocalShards(args.file, plan, sharding.local, {
+        argv: process.argv.slice(2),
+        target,
+        ...(out.dir !== undefined ? { outDir: out.dir } : {}),
+        reports: { html: args.html, junit: args.junit, console: !args.quiet && !args.json },
+      });
       process.exitCode = merged.exitCode;
+      if (args.json) {
+        const { runSummaryJson } = await import('../../report/json-summary.js');
+        process.stdout.write(`${JSON.stringify(runSummaryJson(merged.results, merged.exitCode, merged.dir), null, 2)}\n`);
+      } else if (args.quiet) {
+        const { summarizeVerdict } = await import('../../report/verdict-line.js');
+        process.stdout.write(`${summarizeVerdict(merged.results).line}\n`);
+      }
       return;
     }
     const { shardPlan } = await import('../../shard/shard-plan.js');
