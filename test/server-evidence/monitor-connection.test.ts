@@ -82,3 +82,34 @@ it('the connection sampler, the series and the wait sampler never overlap on one
   expect(recorded.unavailable).not.toHaveProperty('waits');
   expect(sampler.error).toBeUndefined();
 });
+
+it('the wait samples see the load\'s backends (a shard\'s too) by the pids the series reads each second, and no others', async () => {
+  const named = async (name: string) => {
+    const c = new pg.Client({ connectionString: adminUrl(), application_name: name });
+    await c.connect();
+    return c;
+  };
+  const [worker, shardWorker, setup] = await Promise.all([named('authbench-w0'), named('authbench-s1-w0'), named('authbench-w0-setup')]);
+  try {
+    const monitor = new MonitorConnection(client);
+    const series = await SeriesRecorder.open({ monitor, redis: null, grid: { warmupMs: 0, intervalMs: 1000 }, postgresIsLocal: true });
+    const sleeping = Promise.all([
+      worker.query('SELECT pg_sleep(2)'),
+      shardWorker.query('BEGIN').then(() => shardWorker.query('SELECT pg_sleep(2)')).then(() => shardWorker.query('COMMIT')),
+      setup.query('SELECT pg_sleep(2)'),
+    ]);
+    // The series starts once the sleeps are under way, so its first second lies inside them.
+    await sleep(300);
+    series.start(Date.now());
+    await sleeping;
+    const recorded = await series.stop();
+    const first = recorded.points[0]?.waits;
+    // Both load backends sleep the whole first second; the setup connection is not the load's.
+    expect(first?.samples).toBeGreaterThan(0);
+    expect(first?.byEvent['Timeout:PgSleep']).toBe(2);
+    expect(Object.keys(first?.byEvent ?? {})).toEqual(['Timeout:PgSleep']);
+    expect(overlapping).toBe(0);
+  } finally {
+    await Promise.all([worker.end(), shardWorker.end(), setup.end()]);
+  }
+});
