@@ -20,7 +20,7 @@ export const WAIT_SAMPLE_HZ = 20;
  * backend and joins two catalogs, ten times the server time of this. "In a transaction" (xact_start set) is the
  * view's state 'active' or 'idle in transaction'. One text row ("event=n,…"), read without pg's Query/Result objects.
  */
-const WAIT_STATEMENT = new PreparedStatement(
+export const WAIT_STATEMENT = new PreparedStatement(
   'authbench-waits',
   `SELECT string_agg(event || '=' || n, ',') FROM (
      SELECT coalesce(pg_stat_get_backend_wait_event_type(b) || ':' || pg_stat_get_backend_wait_event(b), 'CPU') AS event, count(*) AS n

@@ -18,7 +18,7 @@ export interface ConnectionSample {
 const SAMPLE_EVERY_MS = 1000;
 
 /** Prepared once per connection: planning this view query cost the server more than running it. */
-const CONNECTIONS_QUERY = {
+export const CONNECTIONS_QUERY = {
   name: 'authbench-connections',
   text: `SELECT count(*) FILTER (WHERE state <> 'idle' OR query_start >= now() - $1::interval)::text AS total,
                 count(*) FILTER (WHERE state = 'active')::text AS active
