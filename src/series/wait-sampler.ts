@@ -9,8 +9,8 @@ import type { WaitPoint } from './types.js';
 /**
  * 20 samples a second. Each sample counts every backend of the load, so a second's share of a wait class rests on
  * 20 × (backends in a transaction) observations; with the backends moving together (the worst case) a share of 50 %
- * is still known to ±11 % per second and ±3.5 % over the ten seconds a diagnosis usually reads. At about 0.2 ms of
- * server CPU per sample (docs/results.md, "What the series cost") the rate costs the server 0.4 % of one core.
+ * is still known to ±11 % per second and ±3.5 % over the ten seconds a diagnosis usually reads. At about 0.3 ms of
+ * server CPU per sample (docs/results.md, "What the series cost") the rate costs the server 0.6 % of one core.
  */
 export const WAIT_SAMPLE_HZ = 20;
 
