@@ -132,12 +132,19 @@ describe('diagnose', () => {
     expect(diagnose(without).advice[0]).toMatch(/--no-server-series/);
   });
 
+  it('says how many wait samples were skipped because the server had not answered', () => {
+    const d = diagnose(input({ point: () => ({ host: idleHost, threads: threads(0.2), waits: { samples: 15, skipped: 5, byEvent: { 'Lock:tuple': 4 } } }) }));
+    expect(d.wait).toBe('Lock:tuple');
+    expect(d.evidence.join('\n')).toMatch(/\(75 samples, 25 skipped while the server had not answered the previous one\)/);
+  });
+
   it('reads waits in the slow seconds only, weighted by samples', () => {
     const avg = averageWaits([
       { startMs: 0, endMs: 1000, waits: { samples: 10, byEvent: { CPU: 1 } } },
       { startMs: 1000, endMs: 2000, waits: { samples: 30, byEvent: { CPU: 3, 'Lock:tuple': 1 } } },
     ]);
     expect(avg.samples).toBe(40);
+    expect(avg.skipped).toBe(0);
     expect(avg.byEvent.get('CPU')).toBe(2.5);
     expect(avg.byEvent.get('Lock:tuple')).toBe(0.75);
     expect(waitClassOf('Lock:tuple')).toBe('Lock');

@@ -32,17 +32,19 @@ export function waitClassOf(event: string): string {
 const isWal = (event: string): boolean => /^IO:WAL|^LWLock:WAL/.test(event);
 
 /** Average backends per wait event over the given points, weighted by each point's samples. */
-export function averageWaits(points: readonly SeriesPoint[]): { byEvent: Map<string, number>; samples: number } {
+export function averageWaits(points: readonly SeriesPoint[]): { byEvent: Map<string, number>; samples: number; skipped: number } {
   const sums = new Map<string, number>();
   let samples = 0;
+  let skipped = 0;
   for (const p of points) {
+    skipped += p.waits?.skipped ?? 0;
     if (!p.waits || p.waits.samples === 0) continue;
     samples += p.waits.samples;
     for (const [event, n] of Object.entries(p.waits.byEvent)) sums.set(event, (sums.get(event) ?? 0) + n * p.waits.samples);
   }
   const byEvent = new Map<string, number>();
   if (samples > 0) for (const [event, sum] of [...sums].sort((a, b) => b[1] - a[1])) byEvent.set(event, sum / samples);
-  return { byEvent, samples };
+  return { byEvent, samples, skipped };
 }
 
 /** The worst top-level operation's P95 of an interval (phases repeat their operation's time). */
@@ -77,6 +79,8 @@ interface Figures {
   readonly dbActive: number | null;
   readonly waits: Map<string, number>;
   readonly waitSamples: number;
+  /** Wait-sample ticks skipped because the server had not answered the previous one. */
+  readonly waitSkipped: number;
   readonly walSyncMsSlow: number | null;
   readonly walSyncMsOther: number | null;
 }
@@ -195,6 +199,7 @@ function figuresOf(input: DiagnosisInput): Figures {
     dbActive,
     waits: waits.byEvent,
     waitSamples: waits.samples,
+    waitSkipped: waits.skipped,
     walSyncMsSlow: walMs(slow),
     walSyncMsOther: walMs(measured.filter((p) => !slowSet.has(p))),
   };
@@ -258,7 +263,9 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   const cpu = cpuLine(f, cpus);
   const top = [...f.waits][0];
   const dbTop = [...f.waits].find(([event]) => waitClassOf(event) !== 'Client');
-  const waitsLine = f.waitSamples > 0 ? `backends of the load in the ${f.focusLabel} (${f.waitSamples} samples): ${waitShares(f)}` : null;
+  // Skipped ticks are a server too slow to answer its monitor: the shares rest on fewer samples than the rate promises.
+  const skippedText = f.waitSkipped > 0 ? `, ${f.waitSkipped} skipped while the server had not answered the previous one` : '';
+  const waitsLine = f.waitSamples > 0 ? `backends of the load in the ${f.focusLabel} (${f.waitSamples} samples${skippedText}): ${waitShares(f)}` : null;
   const flightLine = `client in flight ${f.inFlight.toFixed(1)} of ${connections} connections on average` + (f.dbActive !== null ? `, server backends working ${f.dbActive.toFixed(1)}` : '') +
     (f.queued > 0 ? `; ${f.queued} arrivals waited for a free connection` : '');
 

@@ -67,7 +67,8 @@ export const REPORT_SERIES_JS = String.raw`
     if (events.length === 0) return noData(el, 'no backend of the load was seen working');
     var raw = events.map(function (e) {
       return pickSeries(function (p) {
-        if (!p.waits) return null;
+        // A second whose ticks were all skipped (the server did not answer) is a gap, not zero backends.
+        if (!p.waits || p.waits.samples === 0) return null;
         if (e !== 'other') return p.waits.byEvent[e] || 0;
         var sum = 0; Object.keys(p.waits.byEvent).forEach(function (k) { if (events.indexOf(k) < 0) sum += p.waits.byEvent[k]; }); return sum;
       });

@@ -32,6 +32,7 @@ import { reportWriteError, runDirectory } from './report-stage.js';
 import { createOutputs } from '../outputs/create-outputs.js';
 import { newRunId, RunOutputs } from '../outputs/run-outputs.js';
 import type { OutputSpec } from '../outputs/spec.js';
+import { MonitorConnection } from '../server-evidence/monitor-connection.js';
 import { RedisSampler } from '../server-evidence/redis-sampler.js';
 import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnapshot } from '../server-evidence/server-evidence.js';
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
@@ -177,7 +178,9 @@ export class BenchmarkRun {
       const clock = plan.shard ? await measureClockOffset(admin).catch(() => null) : null;
       throwIfInterrupted(this.abortController.signal, 'warm');
       this.phase = 'load';
-      const sampler = new ConnectionSampler(admin);
+      // Every sampler's query during the load goes through this one queue on the monitoring connection.
+      const monitor = new MonitorConnection(admin);
+      const sampler = new ConnectionSampler(monitor);
       // A shard sees only its share: abort-on-fail and the thresholds are judged on the merged data.
       const abortOnFail = new AbortOnFail(plan.shard ? [] : plan.thresholds);
       const progress = new ProgressLine(progressStream);
@@ -233,7 +236,7 @@ export class BenchmarkRun {
       const series = this.options.serverSeries === false
         ? null
         : await SeriesRecorder.open({
-            client: admin,
+            monitor,
             redis: before.redis ? redis : null,
             grid: { warmupMs: plan.load.warmupMs, intervalMs },
             postgresIsLocal: prepared.target.kind !== 'docker' && isLocalUrl(prepared.target.pgUrl),
@@ -294,7 +297,9 @@ export class BenchmarkRun {
       this.phase = 'report';
       // The monitor connection dies with the server when it restarts mid-run: read the closing evidence on a new one.
       if (lost.has(admin)) admin = await connectMonitor().catch(() => admin);
-      const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null).catch(() => null);
+      const closing = admin;
+      // Behind any sample still out on the monitoring connection (a server that was slow to answer): never beside it.
+      const after = await (closing === monitor.client ? monitor.run((c) => takeServerSnapshot(c, redis.status === 'ready' ? redis : null)) : takeServerSnapshot(closing, redis.status === 'ready' ? redis : null)).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
       const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs, series: recordedSeries, eventRecords });

@@ -21,25 +21,36 @@ export function statsQuery(versionNum: number): string {
   if (versionNum >= 170000) {
     parts.push(`(SELECT row_to_json(c) FROM (SELECT num_timed + num_requested AS checkpoints, write_time, sync_time, buffers_written FROM pg_stat_checkpointer) c) AS checkpointer`);
   }
-  parts.push(`(SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'autovacuum worker') AS autovacuum`);
+  // One pass over the backends' status for both: the autovacuum workers, and the load's backends the wait sampler watches.
+  parts.push(`(SELECT row_to_json(b) FROM (SELECT count(*) FILTER (WHERE a.backend_type = 'autovacuum worker')::int AS autovacuum,
+      coalesce(array_agg(a.pid) FILTER (WHERE a.backend_type = 'client backend' AND a.application_name ~ '^authbench-(s[0-9]+-)?w[0-9]+$'), '{}') AS load_pids
+      FROM pg_stat_get_activity(NULL) a) b) AS backends`);
   return `SELECT ${parts.join(',\n ')}`;
 }
 
 export interface PgStatsReading {
   readonly counters: Counters;
   readonly autovacuumWorkers: number;
+  /** The load's backends (application_name `authbench-w<N>` or `authbench-s<K>-w<N>`) at the reading. */
+  readonly loadPids: readonly number[];
 }
 
+/**
+ * One round trip, prepared once per connection (planning it cost the server more than running it). Outside a
+ * transaction each statement takes a fresh snapshot of the cumulative statistics (stats_fetch_consistency caches them
+ * only until the transaction ends), so no pg_stat_clear_snapshot() is needed first.
+ */
 export async function readPgStats(client: pg.Client, query: string): Promise<PgStatsReading> {
-  // A fresh view of the cumulative statistics, not one cached by an earlier statement.
-  await client.query('SELECT pg_stat_clear_snapshot()');
-  const { rows } = await client.query<{ wal?: Counters | null; io?: Counters | null; checkpointer?: Counters | null; autovacuum: number }>(query);
+  const { rows } = await client.query<{ wal?: Counters | null; io?: Counters | null; checkpointer?: Counters | null; backends: { autovacuum: number; load_pids: number[] } | null }>({
+    name: 'authbench-pg-stats',
+    text: query,
+  });
   const r = rows[0];
   const counters: Record<string, number | null> = {};
   for (const [prefix, group] of [['wal', r?.wal], ['io', r?.io], ['checkpointer', r?.checkpointer]] as const) {
     for (const [k, v] of Object.entries(group ?? {})) counters[`${prefix}.${k}`] = v === null ? null : Number(v);
   }
-  return { counters, autovacuumWorkers: Number(r?.autovacuum ?? 0) };
+  return { counters, autovacuumWorkers: Number(r?.backends?.autovacuum ?? 0), loadPids: (r?.backends?.load_pids ?? []).map(Number) };
 }
 
 const FIELDS: readonly (readonly [keyof PostgresStatsPoint, string])[] = [

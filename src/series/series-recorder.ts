@@ -1,10 +1,10 @@
 // Records the run's per-interval series of the machine and the servers (types.ts) on the latency intervals' grid:
 // one reading at every interval boundary (host and thread CPU from /proc, PostgreSQL and Redis counters) plus the
 // wait-event sampler, turned into per-interval points when the load ends. Runs on the main thread, never a worker's.
-import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import { epochNowMs } from '../load/clock.js';
 import { intervalRange, type IntervalGrid } from '../metrics/intervals.js';
+import type { MonitorConnection } from '../server-evidence/monitor-connection.js';
 import { pgStatsDelta, readPgStats, statsQuery, type PgStatsReading } from './pg-stats.js';
 import {
   cpuShares,
@@ -36,7 +36,8 @@ export interface Reading {
 }
 
 export interface SeriesRecorderOptions {
-  readonly client: pg.Client;
+  /** The monitoring connection, shared with the connection sampler: one query at a time. */
+  readonly monitor: MonitorConnection;
   /** Null when Redis could not be reached before the load. */
   readonly redis: Redis | null;
   readonly grid: IntervalGrid;
@@ -58,7 +59,7 @@ export class SeriesRecorder {
     private readonly statsSql: string | null,
     private readonly postmasterPid: number | null,
   ) {
-    this.waits = new WaitSampler(options.client, options.grid);
+    this.waits = new WaitSampler(options.monitor, options.grid);
   }
 
   /** Finds the server's version and, when it is local, its postmaster; never fails the run (a missing source is noted). */
@@ -67,7 +68,7 @@ export class SeriesRecorder {
     let postmaster: number | null = null;
     const notes: Record<string, string> = {};
     try {
-      const { rows } = await options.client.query<{ v: number; pid: number }>(`SELECT current_setting('server_version_num')::int AS v, pg_backend_pid() AS pid`);
+      const { rows } = await options.monitor.run((client) => client.query<{ v: number; pid: number }>(`SELECT current_setting('server_version_num')::int AS v, pg_backend_pid() AS pid`));
       statsSql = statsQuery(rows[0]?.v ?? 0);
       if (options.postgresIsLocal) postmaster = parentNamed(rows[0]?.pid ?? 0, 'postgres');
       if (postmaster === null) notes.postgresCpu = options.postgresIsLocal ? 'the PostgreSQL processes were not found on this machine' : 'PostgreSQL does not run on this machine';
@@ -118,10 +119,15 @@ export class SeriesRecorder {
     this.pending += 1;
     void (async () => {
       try {
-        if (this.statsSql) reading.pg = await readPgStats(this.options.client, this.statsSql).catch((err: Error) => {
-          this.unavailable.postgresStats = err.message;
-          return null;
-        });
+        const statsSql = this.statsSql;
+        if (statsSql) {
+          reading.pg = await this.options.monitor.run((client) => readPgStats(client, statsSql)).catch((err: Error) => {
+            this.unavailable.postgresStats = err.message;
+            return null;
+          });
+          // The wait sampler watches the backends the load has now (a reconnected one joins within a second).
+          if (reading.pg) this.waits.setLoadPids(reading.pg.loadPids);
+        }
         if (this.options.redis) {
           const r = await readRedisCpu(this.options.redis);
           reading.redis = r ? { ...r, atMs: epochNowMs() - this.startAtMs } : null;

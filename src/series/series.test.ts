@@ -48,8 +48,8 @@ describe('server counters', () => {
   });
 
   it('takes deltas and leaves out a counter that went backwards (a reset)', () => {
-    const a = { counters: { 'wal.wal_sync': 100, 'wal.wal_sync_time': 50.5, 'io.reads': 10, 'checkpointer.checkpoints': 3 }, autovacuumWorkers: 0 };
-    const b = { counters: { 'wal.wal_sync': 160, 'wal.wal_sync_time': 80.25, 'io.reads': 4, 'checkpointer.checkpoints': 4 }, autovacuumWorkers: 2 };
+    const a = { counters: { 'wal.wal_sync': 100, 'wal.wal_sync_time': 50.5, 'io.reads': 10, 'checkpointer.checkpoints': 3 }, autovacuumWorkers: 0, loadPids: [] };
+    const b = { counters: { 'wal.wal_sync': 160, 'wal.wal_sync_time': 80.25, 'io.reads': 4, 'checkpointer.checkpoints': 4 }, autovacuumWorkers: 2, loadPids: [] };
     expect(pgStatsDelta(a, b)).toEqual({ walSyncs: 60, walSyncTimeMs: 29.75, checkpoints: 1, autovacuumWorkers: 2 });
   });
 
@@ -62,6 +62,12 @@ describe('server counters', () => {
   it('averages wait samples per interval', () => {
     const points = waitPoints(new Map([[3, { samples: 4, counts: new Map([['CPU', 2], ['Lock:tuple', 8]]) }]]));
     expect(points.get(3)).toEqual({ samples: 4, byEvent: { 'Lock:tuple': 2, CPU: 0.5 } });
+  });
+
+  it('says how many ticks were skipped, and an interval of skipped ticks only has no averages', () => {
+    const points = waitPoints(new Map([[0, { samples: 19, skipped: 1, counts: new Map([['CPU', 19]]) }], [1, { samples: 0, skipped: 20, counts: new Map() }]]));
+    expect(points.get(0)).toEqual({ samples: 19, skipped: 1, byEvent: { CPU: 1 } });
+    expect(points.get(1)).toEqual({ samples: 0, skipped: 20, byEvent: {} });
   });
 
   it('knows which URLs point at this machine', () => {
@@ -90,7 +96,7 @@ describe('buildPoints', () => {
     ioPressureUs: null,
     threads: threads(0.9 * k, 0.1 * k, 0.05 * k),
     postgresTreeSec: 0.5 * k,
-    pg: { counters: { 'wal.wal_sync': 10 * k }, autovacuumWorkers: 0 },
+    pg: { counters: { 'wal.wal_sync': 10 * k }, autovacuumWorkers: 0, loadPids: [] },
     redis: { commands: 1000 * k, cpuSec: 0.02 * k, runId: 'r', atMs },
   });
 

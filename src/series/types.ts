@@ -56,6 +56,8 @@ export interface PostgresStatsPoint {
  */
 export interface WaitPoint {
   readonly samples: number;
+  /** Ticks of the interval at which the previous sample had not returned (a slow or frozen server): none was taken. */
+  readonly skipped?: number;
   readonly byEvent: Readonly<Record<string, number>>;
 }
 

@@ -1,10 +1,10 @@
-// Samples the server's connection count once a second from pg_stat_activity, on the main thread's admin
-// connection, so "> 750 concurrent connections" is the server's own count, not the generator's claim.
+// Samples the server's connection count once a second from pg_stat_activity, on the main thread's monitoring
+// connection (shared with the series, one query at a time: monitor-connection.ts), so "> 750 concurrent connections" is the server's own count, not the generator's claim.
 // Only the load's own connections count (application_name `authbench-w<N>`, `authbench-s<K>-w<N>` in shard K: not setup, warm or monitor
 // connections, nor other clients of an external server), and only those doing work: running a statement or
 // in a transaction now, or having started one since the previous sample. An idle pool proves nothing.
-import type pg from 'pg';
 import { epochNowMs } from '../load/clock.js';
+import type { MonitorConnection } from './monitor-connection.js';
 
 export interface ConnectionSample {
   /** ms since the load start. */
@@ -17,6 +17,17 @@ export interface ConnectionSample {
 
 const SAMPLE_EVERY_MS = 1000;
 
+/** Prepared once per connection: planning this view query cost the server more than running it. */
+export const CONNECTIONS_QUERY = {
+  name: 'authbench-connections',
+  text: `SELECT count(*) FILTER (WHERE state <> 'idle' OR query_start >= now() - $1::interval)::text AS total,
+                count(*) FILTER (WHERE state = 'active')::text AS active
+           FROM pg_stat_activity
+          WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+            AND application_name ~ '^authbench-(s[0-9]+-)?w[0-9]+$'`,
+  values: [`${SAMPLE_EVERY_MS} milliseconds`],
+};
+
 export class ConnectionSampler {
   private readonly samples: ConnectionSample[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -24,7 +35,7 @@ export class ConnectionSampler {
   private busy = false;
   private lastError: string | undefined;
 
-  constructor(private readonly client: pg.Client) {}
+  constructor(private readonly monitor: MonitorConnection) {}
 
   /** Starts sampling; `startAtMs` (epoch ms) anchors the samples to the load's clock. */
   start(startAtMs: number): void {
@@ -34,18 +45,11 @@ export class ConnectionSampler {
   }
 
   private async sample(): Promise<void> {
-    // A slow server must not stack up sampling queries on the one admin connection.
+    // A slow server must not stack up sampling queries on the one monitoring connection.
     if (this.busy) return;
     this.busy = true;
     try {
-      const { rows } = await this.client.query<{ total: string; active: string }>(
-        `SELECT count(*) FILTER (WHERE state <> 'idle' OR query_start >= now() - $1::interval)::text AS total,
-                count(*) FILTER (WHERE state = 'active')::text AS active
-           FROM pg_stat_activity
-          WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
-            AND application_name ~ '^authbench-(s[0-9]+-)?w[0-9]+$'`,
-        [`${SAMPLE_EVERY_MS} milliseconds`],
-      );
+      const { rows } = await this.monitor.run((client) => client.query<{ total: string; active: string }>(CONNECTIONS_QUERY));
       const r = rows[0];
       this.samples.push({ atMs: epochNowMs() - this.startAtMs, connections: Number(r?.total ?? 0), active: Number(r?.active ?? 0) });
     } catch (err) {

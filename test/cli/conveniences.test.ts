@@ -27,6 +27,8 @@ describe('authbench run --json / --quiet / --warmup', () => {
     expect(summary.reportDir).toBe(out);
     // progress and stage lines stay on stderr, where they do not break the JSON
     expect(r.stderr).toMatch(/^0s\/2s|\n\ds\/2s /m);
+    // Nothing of Node's own: pg's warning on overlapping queries was printed on every run before (issue 12).
+    expect(r.stderr).not.toMatch(/\(node:\d+\) \w*Warning/);
   });
 
   it('--quiet prints the verdict line alone: no progress, no stage messages, no table', async () => {

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { ConnectionSampler, peaksOf } from '../../src/server-evidence/connection-sampler.js';
+import { MonitorConnection } from '../../src/server-evidence/monitor-connection.js';
 import { serverEvidence, takeServerSnapshot } from '../../src/server-evidence/server-evidence.js';
 import { evaluateThresholds } from '../../src/thresholds/index.js';
 import { parseThreshold } from '../../src/thresholds/parse.js';
@@ -19,7 +20,7 @@ it('a sampler that could not read pg_stat_activity makes `connections` INCONCLUS
   await broken.end(); // the monitor connection lost mid-run: every sample now fails
   try {
     const snapshot = await takeServerSnapshot(monitor, null);
-    const sampler = new ConnectionSampler(broken);
+    const sampler = new ConnectionSampler(new MonitorConnection(broken));
     sampler.start(Date.now());
     await new Promise((r) => setTimeout(r, 100));
     const samples = await sampler.stop();
@@ -42,7 +43,7 @@ it('a working sampler counts its samples, and the peaks rest on them', async () 
   const monitor = new pg.Client({ connectionString: adminUrl() });
   await monitor.connect();
   try {
-    const sampler = new ConnectionSampler(monitor);
+    const sampler = new ConnectionSampler(new MonitorConnection(monitor));
     sampler.start(Date.now());
     await new Promise((r) => setTimeout(r, 100));
     const samples = await sampler.stop();
