@@ -8,7 +8,7 @@ import { LoadPool, workerCount, type LoadOutcome } from '../load/pool.js';
 import type { WorkerTestHooks } from '../load/protocol.js';
 import { IntervalAggregator, type AggregatedRun } from '../metrics/aggregator.js';
 import { DEFAULT_INTERVAL_MS, intervalIndexAt } from '../metrics/intervals.js';
-import { RESULTS_SCHEMA_VERSION, type GeneratorHealth, type IntervalPoint, type RunResults, type RunStatus } from '../results/types.js';
+import { RESULTS_SCHEMA_VERSION, type GeneratorHealth, type IntervalPoint, type PoolerEvidence, type RunResults, type RunStatus } from '../results/types.js';
 import type { Plan } from '../scenario/plan.js';
 import type { TargetSpec } from '../target/types.js';
 import { durabilityWeakenedBy } from '../target/durability.js';
@@ -33,6 +33,7 @@ import { createOutputs } from '../outputs/create-outputs.js';
 import { newRunId, RunOutputs } from '../outputs/run-outputs.js';
 import type { OutputSpec } from '../outputs/spec.js';
 import { RedisSampler } from '../server-evidence/redis-sampler.js';
+import { PoolerSampler } from '../server-evidence/pooler-sampler.js';
 import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnapshot } from '../server-evidence/server-evidence.js';
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
 import { prepareTarget, targetSpecOf, throwIfInterrupted, type PreparedTarget } from './target-stage.js';
@@ -178,6 +179,8 @@ export class BenchmarkRun {
       throwIfInterrupted(this.abortController.signal, 'warm');
       this.phase = 'load';
       const sampler = new ConnectionSampler(admin);
+      // Behind a pooler the clients are counted at the pooler; the backends stay ConnectionSampler's.
+      const poolerSampler = prepared.target.pooler && prepared.workerTransport.postgres === 'pgbouncer' ? new PoolerSampler(prepared.target.pooler) : undefined;
       // A shard sees only its share: abort-on-fail and the thresholds are judged on the merged data.
       const abortOnFail = new AbortOnFail(plan.shard ? [] : plan.thresholds);
       const progress = new ProgressLine(progressStream);
@@ -250,6 +253,7 @@ export class BenchmarkRun {
           startAtMs = at;
           readyAtMs = Date.now();
           sampler.start(at);
+          poolerSampler?.start(at);
           outputs.start(at);
           redisSampler?.start();
           series?.start(at);
@@ -286,6 +290,7 @@ export class BenchmarkRun {
       progress.done();
       const eventRecords = (await scheduler?.stop()) ?? [];
       const samples = await sampler.stop();
+      await poolerSampler?.stop();
       const redisReadings = (await redisSampler?.stop()) ?? [];
       const recordedSeries = (await series?.stop()) ?? null;
       if (!Number.isFinite(outcome.startAtMs) && this.abortReason !== undefined && !outcome.failure) {
@@ -297,7 +302,8 @@ export class BenchmarkRun {
       const after = await takeServerSnapshot(admin, redis.status === 'ready' ? redis : null).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
-      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs, series: recordedSeries, eventRecords });
+      const pooler = poolerSampler?.evidence(plan.load.warmupMs);
+      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, ...(pooler ? { pooler } : {}), before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs, series: recordedSeries, eventRecords });
       const { results: final, written } = await outputs.finish({ results, hlog: aggregated.hlog, startEpochMs: startAtMs }, dir);
       log(`Reports: ${path.resolve(dir)}`);
       for (const r of final.outputs ?? []) log(`Streamed to ${r.url}: ${r.pushes} pushes (${r.samples} samples) accepted, ${r.failedPushes} failed, ${r.droppedPushes} dropped.`);
@@ -337,6 +343,8 @@ export class BenchmarkRun {
     samples: readonly ConnectionSample[];
     /** The samples' peaks in the measured window (none: never sampled). */
     peaks: ConnectionPeaks;
+    /** What the pooler's admin console counted, when the load went through one. */
+    pooler?: PoolerEvidence;
     before: ServerSnapshot;
     /** Redis INFO read during the load (a Redis that died mid-run keeps what it counted until then). */
     redisReadings: readonly RedisCounters[];
@@ -357,7 +365,8 @@ export class BenchmarkRun {
     const judged = judgeGenerator({ health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model });
     const generator = withLateStart(judged, this.options.startAtMs, input.readyAtMs);
     const intervals = withConnections(aggregated.intervals, input.samples, { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs });
-    const server = input.after ? serverEvidence(input.before, input.after, input.peaks, input.redisReadings) : null;
+    const sampled = input.after ? serverEvidence(input.before, input.after, input.peaks, input.redisReadings) : null;
+    const server = sampled && input.pooler ? { ...sampled, pooler: input.pooler } : sampled;
     // A shard's thresholds travel in its `shard` record and are judged once, by the merge.
     const measuredWindow = { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) };
     const events = input.eventRecords.length > 0 || (plan.events?.length ?? 0) > 0 ? eventImpact({ records: input.eventRecords, intervals, hlog: aggregated.hlog, measured: measuredWindow }) : undefined;

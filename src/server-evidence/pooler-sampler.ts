@@ -68,10 +68,11 @@ export class PoolerSampler {
   private busy = false;
   private lastError: string | undefined;
 
-  constructor(
-    private readonly pooler: TargetPooler,
-    private readonly database: string,
-  ) {}
+  private readonly database: string;
+
+  constructor(private readonly pooler: TargetPooler) {
+    this.database = pooler.database;
+  }
 
   /** Starts sampling; `startAtMs` (epoch ms) anchors the samples to the load's clock. */
   start(startAtMs: number): void {

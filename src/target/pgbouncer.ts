@@ -1,6 +1,7 @@
 // Runs a local pgbouncer from PATH in transaction pooling mode, from an ini file authbench writes in the target's data
 // directory (never the Debian package's service or /etc/pgbouncer), and stops it. A missing binary names the install.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -29,18 +30,24 @@ export interface RunningPgbouncer {
   readonly port: number;
 }
 
-/** Absolute path of pgbouncer (Debian puts it in /usr/sbin, often not on a user's PATH), or undefined. */
-export function findPgbouncer(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'PATH="$PATH:/usr/sbin:/usr/local/sbin" command -v pgbouncer'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
+/** Absolute path of pgbouncer on PATH, or undefined. */
+export function findPgbouncer(searchPath = process.env.PATH ?? ''): string | undefined {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, 'pgbouncer');
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
   }
+  return undefined;
 }
 
 export function pgbouncerMissingError(): InfrastructureError {
-  return new InfrastructureError(InfraCode.pgbouncerMissing, 'pgbouncer was not found on PATH (or in /usr/sbin); target.pooler: pgbouncer needs it.', {
-    hint: 'Install it with `apt-get install -y pgbouncer` (or `npx authbench doctor --install`); authbench starts its own pgbouncer, the package\'s service may stay stopped. Or remove target.pooler from the scenario.',
+  return new InfrastructureError(InfraCode.pgbouncerMissing, 'pgbouncer was not found on PATH; target.pooler: pgbouncer needs it.', {
+    hint: 'Install it with `apt-get install -y pgbouncer` (or `npx authbench doctor --install`; Debian puts it in /usr/sbin, which must be on PATH). authbench starts its own pgbouncer: the package\'s service may stay stopped. Or remove target.pooler from the scenario.',
   });
 }
 

@@ -76,6 +76,7 @@ export async function withPooler(target: Target, pooler: PoolerSpec, spec: Targe
     maxClients: pooler.maxClients,
     pid,
     port: running.port,
+    database: EMBEDDED_DATABASE,
     appPgUrl: url(target.appPassword, running.port, EMBEDDED_DATABASE, caFile),
     adminUrl: url(target.appPassword, running.port, 'pgbouncer', caFile),
   };

@@ -80,6 +80,8 @@ export interface TargetPooler {
   readonly maxClients: number;
   readonly pid: number;
   readonly port: number;
+  /** The one database it serves (the load's). */
+  readonly database: string;
   /** The app role through the pooler (contains a password: show it through redactUrl only). */
   readonly appPgUrl: string;
   /** PgBouncer's admin console (database `pgbouncer`) as the app role, a stats user: SHOW CLIENTS / SHOW POOLS. */
