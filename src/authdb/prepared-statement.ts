@@ -40,10 +40,19 @@ export type RawRow = readonly (string | null)[];
  */
 const unnamedConnections = new WeakSet<object>();
 
-/** Marks `client` to send unnamed statements (target.pooler); call before its first statement. */
+/**
+ * Marks `client` to send unnamed statements (target.pooler); call before its first statement. PreparedStatement sees the
+ * mark on the connection; pg's own named queries (`client.query({ name, text, values })`) lose their name on this client.
+ */
 export function useUnnamedStatements(client: pg.ClientBase): void {
   const connection = (client as unknown as { connection?: object }).connection;
   if (connection) unnamedConnections.add(connection);
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const unnamedQuery = (config: unknown, ...rest: unknown[]): unknown => {
+    const named = typeof config === 'object' && config !== null && typeof (config as { name?: unknown }).name === 'string' && typeof (config as { submit?: unknown }).submit !== 'function';
+    return named ? query({ ...(config as object), name: undefined }, ...rest) : query(config, ...rest);
+  };
+  Object.defineProperty(client, 'query', { value: unnamedQuery, configurable: true, writable: true });
 }
 
 /** Execute (unnamed portal, no row limit) then Sync: the same 15 bytes after every Bind. */
