@@ -8,6 +8,7 @@ import path from 'node:path';
 import { InfraCode, InfrastructureError } from '../errors.js';
 import { serverOsUser } from './embedded-postgres.js';
 import { isRunning } from './process-alive.js';
+import { isProcessOf } from './state.js';
 
 export interface PgbouncerStartOptions {
   /** Where the ini, the auth file, the TLS copies and the log live (created; owned by the server's OS user as root). */
@@ -57,7 +58,7 @@ function quoted(value: string): string {
 }
 
 /** The ini: one database, transaction pooling, SCRAM from the auth file, no Unix socket, quiet logs at 750 clients. */
-export function pgbouncerIni(opts: PgbouncerStartOptions, files: { authFile: string; logFile: string; tls?: { caFile: string; certFile: string; keyFile: string } }): string {
+export function pgbouncerIni(opts: PgbouncerStartOptions, files: { authFile: string; logFile: string; pidFile: string; tls?: { caFile: string; certFile: string; keyFile: string } }): string {
   const tls = files.tls;
   const lines = [
     '; Written by authbench for this run; rewritten at every start.',
@@ -78,6 +79,8 @@ export function pgbouncerIni(opts: PgbouncerStartOptions, files: { authFile: str
     // SHOW CLIENTS / SHOW POOLS on the admin console (database `pgbouncer`) for the connection counts.
     `stats_users = ${opts.user.name}`,
     `logfile = ${files.logFile}`,
+    // Found by the next start and by `authbench teardown` when the authbench that started it was killed.
+    `pidfile = ${files.pidFile}`,
     'log_connections = 0',
     'log_disconnections = 0',
     'log_pooler_errors = 1',
@@ -124,7 +127,8 @@ export async function startPgbouncer(opts: PgbouncerStartOptions): Promise<Runni
       await own(to, 0o600);
     }
   }
-  await fs.writeFile(iniFile, pgbouncerIni(opts, { authFile, logFile, ...(tls ? { tls } : {}) }), { mode: 0o600 });
+  await stopLeftoverPgbouncer(opts.dir);
+  await fs.writeFile(iniFile, pgbouncerIni(opts, { authFile, logFile, pidFile: pidFileOf(opts.dir), ...(tls ? { tls } : {}) }), { mode: 0o600 });
   await own(iniFile, 0o600);
   await fs.writeFile(logFile, '', { flag: 'a' });
   await own(logFile, 0o600);
@@ -160,6 +164,18 @@ export async function startPgbouncer(opts: PgbouncerStartOptions): Promise<Runni
   throw new InfrastructureError(InfraCode.pgbouncerStartFailed, `pgbouncer did not start: ${said || output.trim() || 'no message'} (log: ${logFile}).`, {
     hint: `Read ${logFile}; the configuration authbench wrote is ${iniFile}.`,
   });
+}
+
+function pidFileOf(dir: string): string {
+  return path.join(dir, 'pgbouncer.pid');
+}
+
+/** Stops a pgbouncer an earlier, killed authbench left running from `dir` (its pidfile, checked against /proc). */
+export async function stopLeftoverPgbouncer(dir: string): Promise<number | undefined> {
+  const pid = Number((await fs.readFile(pidFileOf(dir), 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !(await isProcessOf(pid, 'pgbouncer'))) return undefined;
+  await stopPgbouncer(pid);
+  return pid;
 }
 
 function accepts(port: number): Promise<boolean> {

@@ -17,6 +17,8 @@ import { parseScenario } from '../../src/scenario/parse.js';
 import { prepareDatabase } from '../../src/target/prepare.js';
 import { provisionTarget } from '../../src/target/provision.js';
 import { teardownEmbedded } from '../../src/target/teardown.js';
+import { startPgbouncer } from '../../src/target/pgbouncer.js';
+import { findFreePort } from '../../src/target/free-port.js';
 import { pgClientConfig } from '../../src/target/tls.js';
 import { isRunning } from '../../src/target/process-alive.js';
 import { cli } from '../support/cli.js';
@@ -134,5 +136,13 @@ describe('target.pooler: pgbouncer', () => {
     expect(out.stderr).toContain('pgbouncer was not found on PATH');
     expect(out.stderr).toContain('apt-get install -y pgbouncer');
     expect(out.stderr).toContain('authbench doctor --install');
+  }, 60_000);
+
+  it('teardown stops a pgbouncer a killed run left behind (found by its pidfile)', async () => {
+    const left = await startPgbouncer({ dir: path.join(home, 'pgbouncer'), port: await findFreePort(), server: { port: 1, database: 'authbench' }, user: { name: 'authbench_app', password: 'x' }, poolSize: 1, maxClients: 5 });
+    expect(isRunning(left.pid)).toBe(true);
+    const result = await teardownEmbedded({ dataDir: home });
+    expect(result.stopped).toContainEqual({ name: 'pgbouncer', pid: left.pid });
+    expect(isRunning(left.pid)).toBe(false);
   }, 60_000);
 });
