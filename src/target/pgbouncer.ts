@@ -102,10 +102,30 @@ export function pgbouncerIni(opts: PgbouncerStartOptions, files: { authFile: str
   return lines.join('\n');
 }
 
+/** The soft open-files limit this process (and so pgbouncer, its child) has; undefined without /proc. */
+export async function openFilesLimit(): Promise<number | undefined> {
+  const limits = await fs.readFile('/proc/self/limits', 'utf8').catch(() => '');
+  const soft = /^Max open files\s+(\S+)/m.exec(limits)?.[1];
+  if (soft === undefined) return undefined;
+  return soft === 'unlimited' ? Infinity : Number(soft);
+}
+
+/** Descriptors PgBouncer needs: one per client and per server connection, plus its listeners, log and spare. */
+export function descriptorsNeeded(opts: Pick<PgbouncerStartOptions, 'maxClients' | 'poolSize'>): number {
+  return opts.maxClients + opts.poolSize + 32;
+}
+
 /** Writes the files (mode 600 for secrets) and starts pgbouncer in the foreground of its own process group. */
 export async function startPgbouncer(opts: PgbouncerStartOptions): Promise<RunningPgbouncer> {
   const bin = findPgbouncer();
   if (!bin) throw pgbouncerMissingError();
+  const nofile = await openFilesLimit();
+  if (nofile !== undefined && nofile < descriptorsNeeded(opts)) {
+    // PgBouncer would start and then refuse clients past the limit, mid-run.
+    throw new InfrastructureError(InfraCode.pgbouncerStartFailed, `The open-files limit (${nofile}) is below what PgBouncer needs for ${opts.maxClients} clients and ${opts.poolSize} server connections (${descriptorsNeeded(opts)}).`, {
+      hint: 'Raise it before running (`ulimit -n 65536`, or LimitNOFILE in systemd), or lower load.vus / load.connections.',
+    });
+  }
   const owner = serverOsUser();
   await fs.mkdir(opts.dir, { recursive: true, mode: 0o700 });
   const own = async (file: string, mode: number): Promise<void> => {

@@ -18,6 +18,7 @@ import { prepareDatabase } from '../../src/target/prepare.js';
 import { provisionTarget } from '../../src/target/provision.js';
 import { teardownEmbedded } from '../../src/target/teardown.js';
 import { startPgbouncer } from '../../src/target/pgbouncer.js';
+import { runDoctor } from '../../src/target/doctor.js';
 import { findFreePort } from '../../src/target/free-port.js';
 import { pgClientConfig } from '../../src/target/tls.js';
 import { isRunning } from '../../src/target/process-alive.js';
@@ -144,5 +145,12 @@ describe('target.pooler: pgbouncer', () => {
     const result = await teardownEmbedded({ dataDir: home });
     expect(result.stopped).toContainEqual({ name: 'pgbouncer', pid: left.pid });
     expect(isRunning(left.pid)).toBe(false);
+  }, 60_000);
+
+  it('authbench doctor lists pgbouncer (optional for every target kind; installable with --install)', async () => {
+    const report = await runDoctor({ env: {} });
+    const check = report.checks.find((c) => c.name === 'pgbouncer');
+    expect(check).toMatchObject({ ok: true, neededBy: [] });
+    expect(check?.detail).toMatch(/PgBouncer 1\.\d+/);
   }, 60_000);
 });
