@@ -8,7 +8,7 @@ import type { Plan } from '../scenario/plan.js';
 import { findOperation } from '../load/operations/index.js';
 import type { Dataset } from '../dataset/types.js';
 import type { RunResults } from '../results/types.js';
-import { AbortedError } from '../errors.js';
+import { AbortedError, InvalidInputError } from '../errors.js';
 import type { RunPhase } from './signals.js';
 import { assertConnectionBudget, connectionsNeeded, readConnectionLimits } from '../server-evidence/connection-budget.js';
 
@@ -88,6 +88,10 @@ export function workerUrlsOf(target: Target, schema: boolean): Pick<PreparedTarg
 
 /** Provisions and prepares; the caller owns the returned target and disposes it. */
 export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetStageOptions): Promise<PreparedTarget> {
+  if (plan.target.pooler && !needsSchema(plan)) {
+    // Such a mix connects as the admin role, which the pooler does not serve: it would go around it, uncounted.
+    throw new InvalidInputError([{ file: plan.source.file, path: 'target.pooler', message: 'the pooler serves the app role of the auth database, and no operation of this mix uses it (sql and redis run as the admin role); remove target.pooler' }]);
+  }
   opts.onPhase?.('provision');
   const target = await provisionTarget(spec);
   try {

@@ -13,6 +13,7 @@ import { PreparedStatement, useUnnamedStatements } from '../../src/authdb/prepar
 import { renderConsole } from '../../src/report/console.js';
 import { renderHtml } from '../../src/report/html.js';
 import { runBenchmark } from '../../src/run/run-benchmark.js';
+import { prepareTarget, targetSpecOf } from '../../src/run/target-stage.js';
 import { parseScenario } from '../../src/scenario/parse.js';
 import { prepareDatabase } from '../../src/target/prepare.js';
 import { provisionTarget } from '../../src/target/provision.js';
@@ -153,4 +154,11 @@ describe('target.pooler: pgbouncer', () => {
     expect(check).toMatchObject({ ok: true, neededBy: [] });
     expect(check?.detail).toMatch(/PgBouncer 1\.\d+/);
   }, 60_000);
+
+  it('refuses a pooler for a mix that only runs as the admin role (it would go around the pooler)', async () => {
+    const plan = parseScenario('target: { pooler: pgbouncer }\nload: { rate: 10/s, duration: 1s }\nmix: [ { op: sql, options: { query: SELECT 1 } } ]\n', 'sql-pooled.yaml');
+    const err = await prepareTarget(plan, targetSpecOf(plan, { dataDir: home }), { log: () => {} }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ exitCode: 2 });
+    expect((err as Error).message).toContain('no operation of this mix uses it');
+  });
 });
