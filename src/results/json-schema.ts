@@ -50,7 +50,7 @@ const intervalOperation = obj({ count: int, errors, p50Ms: num, p95Ms: num, p99M
 
 const interval = obj(
   { startMs: num, endMs: num, warmup: bool, achievedRate: num, dropped: int, inFlight: int, operations: mapOf(ref('intervalOperation')), eventLoopLagMaxMs: num },
-  { targetRate: num, queued: int, poolTimeouts: int, serverConnections: int, serverActiveConnections: int },
+  { targetRate: num, queued: int, poolTimeouts: int, serverConnections: int, serverActiveConnections: int, poolerClients: int },
 );
 
 const generator = obj(

@@ -90,6 +90,8 @@ export interface IntervalPoint {
   /** Server-side connection count sampled in this interval (pg_stat_activity), when sampled. */
   readonly serverConnections?: number;
   readonly serverActiveConnections?: number;
+  /** Working load client connections at the pooler sampled in this interval (SHOW CLIENTS), behind target.pooler. */
+  readonly poolerClients?: number;
   readonly eventLoopLagMaxMs: number;
 }
 

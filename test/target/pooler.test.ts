@@ -70,6 +70,7 @@ describe('target.pooler: pgbouncer', () => {
     expect(pooler?.clientConnectionsPeak).toBeLessThanOrEqual(12);
     expect(pooler?.serverConnectionsPeak).toBeGreaterThan(0);
     expect(pooler?.serverConnectionsPeak).toBeLessThanOrEqual(3);
+    expect(Math.max(...results.intervals.filter((p) => !p.warmup).map((p) => p.poolerClients ?? 0))).toBe(pooler?.clientConnectionsPeak);
     expect(results.server?.connectionsPeak).toBeGreaterThan(0);
     expect(results.server?.connectionsPeak).toBeLessThanOrEqual(3);
     expect(results.thresholds.map((t) => [t.source, t.status])).toEqual([
