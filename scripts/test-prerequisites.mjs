@@ -1,4 +1,4 @@
-// Runs before `npm test`: the suite talks to a real redis-server and Prometheus (with its exporters and promtool),
+// Runs before `npm test`: the suite talks to a real redis-server, pgbouncer and Prometheus (with its exporters and promtool),
 // drives headless Chromium, makes certificates with openssl, refuses a real PostgreSQL 15, and skips none of it. What is missing is installed
 // from the OS packages when we may (root with apt-get); otherwise the suite stops here with the command to run.
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,8 @@ const needs = [
   { pkg: 'prometheus-redis-exporter', present: () => onPath('prometheus-redis-exporter') },
   // A real PostgreSQL 15 server: the external target must refuse it (test/target/external.test.ts).
   { pkg: 'postgresql-15', present: () => fs.existsSync('/usr/lib/postgresql/15/bin/postgres') },
+  // target.pooler: the tests start pgbouncer from their own ini (the package's service is not used).
+  { pkg: 'pgbouncer', present: () => onPath('pgbouncer') },
 ];
 const missing = needs.filter((n) => !n.present()).map((n) => n.pkg);
 if (missing.length > 0) {

@@ -96,6 +96,8 @@ export const InfraCode = {
   redisDatabase: 'AB_ERR_REDIS_DB',
   redisMissing: 'AB_ERR_REDIS_MISSING',
   redisStartFailed: 'AB_ERR_REDIS_START',
+  pgbouncerMissing: 'AB_ERR_PGBOUNCER_MISSING',
+  pgbouncerStartFailed: 'AB_ERR_PGBOUNCER_START',
   portInUse: 'AB_ERR_PORT_IN_USE',
   /** The embedded target's certificates could not be made (openssl missing or failing). */
   tlsSetupFailed: 'AB_ERR_TLS_SETUP',

@@ -32,6 +32,29 @@ export type BindValue = string | number | boolean | Buffer | null;
 /** One row as the server sent it: each column's text form, null for SQL NULL. */
 export type RawRow = readonly (string | null)[];
 
+/**
+ * Connections that bind the unnamed statement: Parse + Bind + Execute + Sync in every call, one write. Behind
+ * PgBouncer in transaction pooling (1.18) consecutive calls may reach different backends, where a named statement
+ * parsed once does not exist (26000 "prepared statement … does not exist"); the unnamed one is parsed in the same
+ * write that uses it. Marked per connection, so the direct path (named, Parse once) is unchanged.
+ */
+const unnamedConnections = new WeakSet<object>();
+
+/**
+ * Marks `client` to send unnamed statements (target.pooler); call before its first statement. PreparedStatement sees the
+ * mark on the connection; pg's own named queries (`client.query({ name, text, values })`) lose their name on this client.
+ */
+export function useUnnamedStatements(client: pg.ClientBase): void {
+  const connection = (client as unknown as { connection?: object }).connection;
+  if (connection) unnamedConnections.add(connection);
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const unnamedQuery = (config: unknown, ...rest: unknown[]): unknown => {
+    const named = typeof config === 'object' && config !== null && typeof (config as { name?: unknown }).name === 'string' && typeof (config as { submit?: unknown }).submit !== 'function';
+    return named ? query({ ...(config as object), name: undefined }, ...rest) : query(config, ...rest);
+  };
+  Object.defineProperty(client, 'query', { value: unnamedQuery, configurable: true, writable: true });
+}
+
 /** Execute (unnamed portal, no row limit) then Sync: the same 15 bytes after every Bind. */
 const EXECUTE_SYNC = Buffer.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0x53, 0, 0, 0, 4]);
 
@@ -47,6 +70,8 @@ export class PreparedStatement {
   private readonly parse: Buffer;
   /** Bind header up to the parameter count: 'B', length placeholder, '' portal, statement name, 0 formats. */
   private readonly bindHead: Buffer;
+  /** The same text as the unnamed statement (name ''), for useUnnamedStatements connections; made on first use. */
+  private unnamedForm: PreparedStatement | undefined;
 
   constructor(
     readonly name: string,
@@ -66,6 +91,10 @@ export class PreparedStatement {
     this.bindHead[0] = 0x42;
     nameBytes.copy(this.bindHead, 6);
     this.bindHead.writeInt16BE(paramCount, this.bindHead.length - 2);
+  }
+
+  get unnamed(): PreparedStatement {
+    return (this.unnamedForm ??= new PreparedStatement('', this.text, this.paramCount));
   }
 
   /** Parse (when the connection has not seen the statement) + Bind + Execute + Sync, as one buffer. */
@@ -139,6 +168,7 @@ class BoundQuery {
   }
 
   submit(connection: PgConnection): Error | null {
+    if (unnamedConnections.has(connection)) return this.submitUnnamed(connection);
     const name = this.name;
     const parsed = connection.parsedStatements[name] ?? connection.submittedNamedStatements[name];
     if (parsed !== undefined && parsed !== this.text) return new Error(`Prepared statements must be unique - '${name}' was used for a different statement`);
@@ -149,6 +179,18 @@ class BoundQuery {
       return err as Error;
     }
     if (parsed === undefined) connection.submittedNamedStatements[name] = this.text;
+    if (connection.stream.writable) connection.stream.write(message);
+    return null;
+  }
+
+  /** Parse of the unnamed statement in every call; nothing recorded as parsed on the connection. */
+  private submitUnnamed(connection: PgConnection): Error | null {
+    let message: Buffer;
+    try {
+      message = this.statement.unnamed.encode(this.values, true);
+    } catch (err) {
+      return err as Error;
+    }
     if (connection.stream.writable) connection.stream.write(message);
     return null;
   }

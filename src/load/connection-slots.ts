@@ -4,6 +4,7 @@
 // each outage is logged as a fault (first error → first successful reconnect) for the results' `recovery` section.
 import pg from 'pg';
 import { pgClientConfig } from '../target/tls.js';
+import { useUnnamedStatements } from '../authdb/prepared-statement.js';
 import { epochNowMs } from './clock.js';
 import { ConnectionBackoffError } from './classify-error.js';
 import type { ConnectionFault } from './protocol.js';
@@ -25,6 +26,8 @@ export interface SlotOptions {
   readonly applicationName: string;
   /** Client-side limit per query, ms: a query without an answer after it fails as a timeout. */
   readonly queryTimeoutMs: number;
+  /** Bind unnamed statements (a transaction pooler is in front of the server: target.pooler). */
+  readonly unnamedStatements?: boolean;
 }
 
 /** Connections opened at once while preparing; more would only make a connection storm on the server. */
@@ -141,6 +144,7 @@ export class ConnectionSlots {
       query_timeout: this.options.queryTimeoutMs,
       connectionTimeoutMillis: this.options.queryTimeoutMs,
     });
+    if (this.options.unnamedStatements) useUnnamedStatements(client);
     // A backend terminated (or a server stopped) emits 'error' and 'end' on the client, idle or not: mark the slot
     // for reconnection and log the loss; never crash the worker.
     const onLost = (): void => {

@@ -9,6 +9,7 @@ import { recordedOperation, type MixEntry, type Plan } from '../scenario/plan.js
 import { epochNowMs } from './clock.js';
 import { ConnectionSlots } from './connection-slots.js';
 import { pgClientConfig } from '../target/tls.js';
+import { useUnnamedStatements } from '../authdb/prepared-statement.js';
 import { ControlState, RunControl } from './control.js';
 import { compileGenerator } from './generators.js';
 import { compileMix } from './mix.js';
@@ -77,6 +78,7 @@ async function openResources(task: WorkerTask, res: WorkerResources): Promise<Co
   if (needs.pg) {
     res.setupClient = new pg.Client({ ...pgClientConfig(task.pgUrl), application_name: `${loadConnectionName(task.plan.shard, task.workerId)}-setup` });
     res.setupClient.on('error', () => {}); // idle during the load: a server restart must not crash the worker
+    if (task.plan.target.pooler) useUnnamedStatements(res.setupClient);
     await res.setupClient.connect();
   }
   res.slots = await ConnectionSlots.open({
@@ -85,6 +87,7 @@ async function openResources(task: WorkerTask, res: WorkerResources): Promise<Co
     connect: needs.pg,
     applicationName: loadConnectionName(task.plan.shard, task.workerId),
     queryTimeoutMs: QUERY_TIMEOUT_MS,
+    unnamedStatements: task.plan.target.pooler !== undefined,
   });
   return res.slots;
 }

@@ -161,6 +161,17 @@ function redisOutageLines(outages: NonNullable<NonNullable<RunResults['recovery'
   return [`Redis outages: ${outages.length}`, ...lines].join('\n');
 }
 
+/** Behind a pooler, connections are counted in two places: its clients and the server's backends. */
+export function poolerLine(results: RunResults): string | undefined {
+  const pooler = results.server?.pooler;
+  if (!results.server || !pooler) return undefined;
+  const clients = pooler.clientSamples > 0 ? `${formatCount(pooler.clientConnectionsPeak)} client connections at ${pooler.kind}` : `client connections at ${pooler.kind} not sampled${pooler.samplingError ? ` (${pooler.samplingError})` : ''}`;
+  return (
+    `Connections: ${clients} (peak; ${pooler.mode} pooling, pool ${formatCount(pooler.poolSize)}, at most ${formatCount(pooler.clientsWaitingPeak)} waiting), ` +
+    `${formatCount(results.server.connectionsPeak)} server backends (peak; the pooler held ${formatCount(pooler.serverConnectionsPeak)})`
+  );
+}
+
 /** The whole console report, ending with the verdict line. */
 export function renderConsole(results: RunResults, options: ConsoleOptions = {}): string {
   const p = options.color ? COLORS : PLAIN;
@@ -184,6 +195,8 @@ export function renderConsole(results: RunResults, options: ConsoleOptions = {})
     '',
     generatorLines(results.generator, p),
   ];
+  const pooled = poolerLine(results);
+  if (pooled) sections.push(pooled);
   if (results.recovery && results.recovery.faults.length > 0) sections.push('', recoveryLines(results.recovery.faults, p));
   if (results.recovery?.redisFaults?.length) sections.push('', redisOutageLines(results.recovery.redisFaults, p));
   if (results.events?.length) sections.push('', `Events: ${results.events.length}`, ...results.events.map((e) => `  ${describeEvent(e)}`));

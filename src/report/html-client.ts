@@ -252,7 +252,9 @@ export const REPORT_CLIENT_JS = String.raw`
     var total = intervals.map(function (p) { return p.serverConnections == null ? null : p.serverConnections; });
     var active = intervals.map(function (p) { return p.serverActiveConnections == null ? null : p.serverActiveConnections; });
     var inflight = intervals.map(function (p) { return p.inFlight; });
+    var pooled = intervals.map(function (p) { return p.poolerClients == null ? null : p.poolerClients; });
     var series = [], d = [xs];
+    if (hasValue(pooled)) { series.push(line('clients at pooler', '#9333ea', {})); d.push(pooled); }
     if (hasValue(total)) { series.push(line('server connections', '#2563eb', {})); d.push(total); }
     if (hasValue(active)) { series.push(line('server active', '#16a34a', {})); d.push(active); }
     series.push(line('client in flight', '#9ca3af', { dash: [4, 3] })); d.push(inflight);

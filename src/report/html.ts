@@ -128,7 +128,7 @@ function kpis(results: RunResults): string {
     ['Errors', `${formatRatio(count > 0 ? errors / count : 0).replace(/%$/, '')}${unit('%')}`, `${formatCount(errors)} of ${formatCount(count)}`],
     ['Worst P99', worstP99 ? ms(worstP99.latency.p99Ms) : '—', worstP99 ? worstP99.key : 'no operations'],
     ['Dropped / late', `${formatCount(g.dropped)} / ${formatCount(g.late)}`, `of ${formatCount(g.scheduled)} scheduled`],
-    ['Connections', formatCount(results.load.connections), results.server ? `server peak ${formatCount(results.server.connectionsPeak)}` : 'not sampled'],
+    ['Connections', formatCount(results.load.connections), results.server ? `${results.server.pooler ? `${formatCount(results.server.pooler.clientConnectionsPeak)} clients at ${results.server.pooler.kind}, ` : ''}server peak ${formatCount(results.server.connectionsPeak)}` : 'not sampled'],
   ];
   return `<div class="kpis">${items
     .map(([label, value, note]) => `<div class="kpi"><div class="label">${h(label)}</div><div class="value">${value}</div><div class="note">${h(note)}</div></div>`)
@@ -193,6 +193,12 @@ function serverCard(server: ServerEvidence | null, results: RunResults): string 
   const pgFacts = facts([
     ['buffer hit ratio', server.bufferHitRatio === null ? '<span class="muted">—</span>' : valueWithUnit(formatRatio(server.bufferHitRatio))],
     ['connections peak', `${formatCount(server.connectionsPeak)} <span class="muted">(${formatCount(server.activeConnectionsPeak)} active)</span>`],
+    ...(server.pooler
+      ? ([
+          [`${server.pooler.kind} clients peak`, `${formatCount(server.pooler.clientConnectionsPeak)} <span class="muted">(${formatCount(server.pooler.clientsWaitingPeak)} waiting at most)</span>`],
+          [`${server.pooler.kind} server connections`, `${formatCount(server.pooler.serverConnectionsPeak)} <span class="muted">(pool ${formatCount(server.pooler.poolSize)}, ${server.pooler.mode} pooling)</span>`],
+        ] as [string, string][])
+      : []),
     ['commits', formatCount(server.commits)],
     ['rollbacks', formatCount(server.rollbacks)],
   ]);

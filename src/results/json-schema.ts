@@ -50,7 +50,7 @@ const intervalOperation = obj({ count: int, errors, p50Ms: num, p95Ms: num, p99M
 
 const interval = obj(
   { startMs: num, endMs: num, warmup: bool, achievedRate: num, dropped: int, inFlight: int, operations: mapOf(ref('intervalOperation')), eventLoopLagMaxMs: num },
-  { targetRate: num, queued: int, poolTimeouts: int, serverConnections: int, serverActiveConnections: int },
+  { targetRate: num, queued: int, poolTimeouts: int, serverConnections: int, serverActiveConnections: int, poolerClients: int },
 );
 
 const generator = obj(
@@ -85,14 +85,21 @@ const server = obj(
       ),
     ),
   },
-  { connectionSamples: int, connectionSamplingError: str },
+  {
+    connectionSamples: int,
+    connectionSamplingError: str,
+    pooler: obj(
+      { kind: oneOf(['pgbouncer']), poolSize: int, mode: oneOf(['transaction']), clientConnectionsPeak: int, clientsWaitingPeak: int, serverConnectionsPeak: int, clientSamples: int },
+      { samplingError: str },
+    ),
+  },
 );
 
 const thresholdVerdict = obj(
   {
     source: str,
     scopeKey: str,
-    metric: oneOf(['p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean', 'errors', 'throughput', 'connections', 'count']),
+    metric: oneOf(['p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean', 'errors', 'throughput', 'connections', 'connections(client)', 'count']),
     comparator: oneOf(['<', '<=', '>', '>=']),
     target: num,
     measured: nullable(num),
@@ -126,7 +133,7 @@ export function buildResultsSchema(): Schema {
         load: obj({ model: oneOf(['open', 'closed']), durationMs: num, warmupMs: num, connections: int, workers: int }, { targetRate: num, vus: int }),
         target: obj(
           { kind: oneOf(['embedded', 'docker', 'external']), pgUrl: str, redisUrl: str, serverVersion: str, redisVersion: str, settings: mapOf(str) },
-          { workerTransport: obj({ postgres: transport, redis: transport }), nonDurable: arr(str) },
+          { workerTransport: obj({ postgres: oneOf(['unix-socket', 'tcp', 'pgbouncer']), redis: transport }), nonDurable: arr(str) },
         ),
         dataset: obj({ users: int, seed: int, fingerprint: str, reused: bool }),
         environment: obj({ node: str, os: str, cpuModel: str, cpus: int, memoryBytes: int }),

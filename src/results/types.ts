@@ -90,6 +90,8 @@ export interface IntervalPoint {
   /** Server-side connection count sampled in this interval (pg_stat_activity), when sampled. */
   readonly serverConnections?: number;
   readonly serverActiveConnections?: number;
+  /** Working load client connections at the pooler sampled in this interval (SHOW CLIENTS), behind target.pooler. */
+  readonly poolerClients?: number;
   readonly eventLoopLagMaxMs: number;
 }
 
@@ -134,6 +136,8 @@ export interface ServerEvidence {
   readonly connectionSamples?: number;
   /** The sampler's last error, when a sample failed. */
   readonly connectionSamplingError?: string;
+  /** Present when the load went through a pooler (target.pooler): what it counted on its admin console. */
+  readonly pooler?: PoolerEvidence;
   readonly statements: readonly StatementActivity[];
   /** shared buffer hits ÷ (hits + reads) over the window, 0..1. */
   readonly bufferHitRatio: number | null;
@@ -151,6 +155,29 @@ export interface ServerEvidence {
      */
     readonly gaps?: { readonly serverChanges: number; readonly lostAtEnd: boolean };
   } | null;
+}
+
+/**
+ * Connections at the pooler (PgBouncer's admin console, once a second): the load's client connections, counted like
+ * the server backends above (working within the last second), and the pooler's own server connections. The server
+ * backends the load used are ServerEvidence.connectionsPeak.
+ */
+export interface PoolerEvidence {
+  readonly kind: 'pgbouncer';
+  /** Server connections the pooler may open per database and user (default_pool_size). */
+  readonly poolSize: number;
+  /** Pooling mode; authbench starts PgBouncer in transaction mode. */
+  readonly mode: 'transaction';
+  /** Most load client connections at one sample (SHOW CLIENTS: working within the last second, or waiting). */
+  readonly clientConnectionsPeak: number;
+  /** Most load client connections waiting for a server connection at one sample (SHOW POOLS cl_waiting). */
+  readonly clientsWaitingPeak: number;
+  /** Most server connections the pooler held open to PostgreSQL at one sample (SHOW POOLS sv_*). */
+  readonly serverConnectionsPeak: number;
+  /** Admin-console samples in the measured window; 0: never sampled, so a `connections(client)` threshold is INCONCLUSIVE. */
+  readonly clientSamples: number;
+  /** The last sampling error, when a sample failed. */
+  readonly samplingError?: string;
 }
 
 /**
@@ -193,7 +220,7 @@ export type Comparator = '<' | '<=' | '>' | '>=';
 
 export type ThresholdMetric =
   | 'p50' | 'p90' | 'p95' | 'p99' | 'p99.9' | 'max' | 'mean'
-  | 'errors' | 'throughput' | 'connections' | 'count';
+  | 'errors' | 'throughput' | 'connections' | 'connections(client)' | 'count';
 
 export type ThresholdStatus = 'PASS' | 'FAIL' | 'INCONCLUSIVE';
 
@@ -264,7 +291,7 @@ export interface RunResults {
     readonly pgUrl: string;
     readonly redisUrl: string;
     /** How the load workers reached each server: a Unix-domain socket (embedded target) or TCP. Absent in older files. */
-    readonly workerTransport?: { readonly postgres: 'unix-socket' | 'tcp'; readonly redis: 'unix-socket' | 'tcp' };
+    readonly workerTransport?: { readonly postgres: 'unix-socket' | 'tcp' | 'pgbouncer'; readonly redis: 'unix-socket' | 'tcp' };
     readonly serverVersion: string;
     readonly redisVersion: string;
     /** Relevant server settings (synchronous_commit, shared_buffers, max_connections, …). */

@@ -8,7 +8,7 @@ import { LoadPool, workerCount, type LoadOutcome } from '../load/pool.js';
 import type { WorkerTestHooks } from '../load/protocol.js';
 import { IntervalAggregator, type AggregatedRun } from '../metrics/aggregator.js';
 import { DEFAULT_INTERVAL_MS, intervalIndexAt } from '../metrics/intervals.js';
-import { RESULTS_SCHEMA_VERSION, type GeneratorHealth, type IntervalPoint, type RunResults, type RunStatus } from '../results/types.js';
+import { RESULTS_SCHEMA_VERSION, type GeneratorHealth, type IntervalPoint, type PoolerEvidence, type RunResults, type RunStatus } from '../results/types.js';
 import type { Plan } from '../scenario/plan.js';
 import type { TargetSpec } from '../target/types.js';
 import { durabilityWeakenedBy } from '../target/durability.js';
@@ -34,6 +34,7 @@ import { newRunId, RunOutputs } from '../outputs/run-outputs.js';
 import type { OutputSpec } from '../outputs/spec.js';
 import { MonitorConnection } from '../server-evidence/monitor-connection.js';
 import { RedisSampler } from '../server-evidence/redis-sampler.js';
+import { PoolerSampler, type PoolerSample } from '../server-evidence/pooler-sampler.js';
 import { serverEvidence, takeServerSnapshot, type RedisCounters, type ServerSnapshot } from '../server-evidence/server-evidence.js';
 import { watchRunSignals, type RunPhase, type RunSignals } from './signals.js';
 import { prepareTarget, targetSpecOf, throwIfInterrupted, type PreparedTarget } from './target-stage.js';
@@ -181,6 +182,8 @@ export class BenchmarkRun {
       // Every sampler's query during the load goes through this one queue on the monitoring connection.
       const monitor = new MonitorConnection(admin);
       const sampler = new ConnectionSampler(monitor);
+      // Behind a pooler the clients are counted at the pooler; the backends stay ConnectionSampler's.
+      const poolerSampler = prepared.target.pooler && prepared.workerTransport.postgres === 'pgbouncer' ? new PoolerSampler(prepared.target.pooler) : undefined;
       // A shard sees only its share: abort-on-fail and the thresholds are judged on the merged data.
       const abortOnFail = new AbortOnFail(plan.shard ? [] : plan.thresholds);
       const progress = new ProgressLine(progressStream);
@@ -253,6 +256,7 @@ export class BenchmarkRun {
           startAtMs = at;
           readyAtMs = Date.now();
           sampler.start(at);
+          poolerSampler?.start(at);
           outputs.start(at);
           redisSampler?.start();
           series?.start(at);
@@ -289,6 +293,7 @@ export class BenchmarkRun {
       progress.done();
       const eventRecords = (await scheduler?.stop()) ?? [];
       const samples = await sampler.stop();
+      const poolerSamples = (await poolerSampler?.stop()) ?? [];
       const redisReadings = (await redisSampler?.stop()) ?? [];
       const recordedSeries = (await series?.stop()) ?? null;
       if (!Number.isFinite(outcome.startAtMs) && this.abortReason !== undefined && !outcome.failure) {
@@ -302,7 +307,8 @@ export class BenchmarkRun {
       const after = await (closing === monitor.client ? monitor.run((c) => takeServerSnapshot(c, redis.status === 'ready' ? redis : null)) : takeServerSnapshot(closing, redis.status === 'ready' ? redis : null)).catch(() => null);
       const aggregated = aggregator.finish(measuredMsOf(plan, outcome, startAtMs));
       const peaks = peaksOf(samples, plan.load.warmupMs, sampler.error);
-      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs, series: recordedSeries, eventRecords });
+      const pooler = poolerSampler?.evidence(plan.load.warmupMs);
+      const results = await this.buildResults({ prepared, startedAt, outcome, aggregated, samples, peaks, ...(pooler ? { pooler, poolerSamples } : {}), before, redisReadings, after, latenessBoundMs, intervalMs, clock, readyAtMs, series: recordedSeries, eventRecords });
       const { results: final, written } = await outputs.finish({ results, hlog: aggregated.hlog, startEpochMs: startAtMs }, dir);
       log(`Reports: ${path.resolve(dir)}`);
       for (const r of final.outputs ?? []) log(`Streamed to ${r.url}: ${r.pushes} pushes (${r.samples} samples) accepted, ${r.failedPushes} failed, ${r.droppedPushes} dropped.`);
@@ -342,6 +348,9 @@ export class BenchmarkRun {
     samples: readonly ConnectionSample[];
     /** The samples' peaks in the measured window (none: never sampled). */
     peaks: ConnectionPeaks;
+    /** What the pooler's admin console counted, when the load went through one, and its samples. */
+    pooler?: PoolerEvidence;
+    poolerSamples?: readonly PoolerSample[];
     before: ServerSnapshot;
     /** Redis INFO read during the load (a Redis that died mid-run keeps what it counted until then). */
     redisReadings: readonly RedisCounters[];
@@ -361,8 +370,10 @@ export class BenchmarkRun {
     const status: RunStatus = outcome.failure ? 'failed' : outcome.stopped || this.abortReason ? 'aborted' : 'completed';
     const judged = judgeGenerator({ health: aggregated.generator, latenessBoundMs: input.latenessBoundMs, incompleteIntervals: aggregated.incompleteIntervals, model: plan.load.model });
     const generator = withLateStart(judged, this.options.startAtMs, input.readyAtMs);
-    const intervals = withConnections(aggregated.intervals, input.samples, { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs });
-    const server = input.after ? serverEvidence(input.before, input.after, input.peaks, input.redisReadings) : null;
+    const grid = { warmupMs: plan.load.warmupMs, intervalMs: input.intervalMs };
+    const intervals = withPoolerClients(withConnections(aggregated.intervals, input.samples, grid), input.poolerSamples ?? [], grid);
+    const sampled = input.after ? serverEvidence(input.before, input.after, input.peaks, input.redisReadings) : null;
+    const server = sampled && input.pooler ? { ...sampled, pooler: input.pooler } : sampled;
     // A shard's thresholds travel in its `shard` record and are judged once, by the merge.
     const measuredWindow = { startMs: plan.load.warmupMs, endMs: plan.load.warmupMs + measuredMsOf(plan, outcome, outcome.startAtMs) };
     const events = input.eventRecords.length > 0 || (plan.events?.length ?? 0) > 0 ? eventImpact({ records: input.eventRecords, intervals, hlog: aggregated.hlog, measured: measuredWindow }) : undefined;
@@ -496,6 +507,21 @@ function withConnections(points: readonly IntervalPoint[], samples: readonly Con
   return points.map((p) => {
     const sampled = byIndex.get(intervalIndexAt(grid, p.startMs));
     return sampled ? { ...p, serverConnections: sampled.total, serverActiveConnections: sampled.active } : p;
+  });
+}
+
+/** Each interval gets the highest count of working clients the pooler showed in it (none without a pooler). */
+function withPoolerClients(points: readonly IntervalPoint[], samples: readonly PoolerSample[], grid: { warmupMs: number; intervalMs: number }): IntervalPoint[] {
+  if (samples.length === 0) return [...points];
+  const byIndex = new Map<number, number>();
+  for (const s of samples) {
+    if (s.atMs < 0) continue;
+    const i = intervalIndexAt(grid, s.atMs);
+    byIndex.set(i, Math.max(byIndex.get(i) ?? 0, s.clients));
+  }
+  return points.map((p) => {
+    const clients = byIndex.get(intervalIndexAt(grid, p.startMs));
+    return clients === undefined ? p : { ...p, poolerClients: clients };
   });
 }
 

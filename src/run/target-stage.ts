@@ -8,9 +8,12 @@ import type { Plan } from '../scenario/plan.js';
 import { findOperation } from '../load/operations/index.js';
 import type { Dataset } from '../dataset/types.js';
 import type { RunResults } from '../results/types.js';
-import { AbortedError } from '../errors.js';
+import { AbortedError, InvalidInputError } from '../errors.js';
 import type { RunPhase } from './signals.js';
-import { assertConnectionBudget, readConnectionLimits } from '../server-evidence/connection-budget.js';
+import { assertConnectionBudget, connectionsNeeded, readConnectionLimits } from '../server-evidence/connection-budget.js';
+
+/** Client slots PgBouncer keeps beyond the run's own connections: the admin-console sampler and reconnects in flight. */
+const POOLER_SPARE_CLIENTS = 20;
 
 /** Whether some operation of the plan needs authbench's schema and dataset (each operation's file says). */
 export function needsSchema(plan: Plan): boolean {
@@ -23,8 +26,8 @@ export interface PreparedTarget {
   readonly workerPgUrl: string;
   /** The Redis URL the workers connect with: the server's Unix socket when authbench started it here. */
   readonly workerRedisUrl: string;
-  /** How the workers reach each server, as results.json records it. */
-  readonly workerTransport: { readonly postgres: 'unix-socket' | 'tcp'; readonly redis: 'unix-socket' | 'tcp' };
+  /** How the workers reach each server, as results.json records it (`pgbouncer`: through the pooler, over TCP). */
+  readonly workerTransport: { readonly postgres: 'unix-socket' | 'tcp' | 'pgbouncer'; readonly redis: 'unix-socket' | 'tcp' };
   /** What results.json records of the dataset: its identity and whether it was reused. */
   readonly seeded: RunResults['dataset'];
   /** The dataset itself, as the workers' model reads it. */
@@ -38,6 +41,7 @@ export function targetSpecOf(plan: Plan, overrides: Partial<TargetSpec> = {}): T
     kind: plan.target.kind,
     allowNonEmpty: plan.target.allowNonEmpty,
     settings: { synchronousCommit: plan.target.synchronousCommit, postgresOptions: plan.target.serverSettings },
+    ...(plan.target.pooler ? { pooler: { kind: plan.target.pooler.kind, poolSize: plan.target.pooler.poolSize, maxClients: connectionsNeeded(plan).total + POOLER_SPARE_CLIENTS } } : {}),
   };
   // A URL from the file is named by its file and field in errors; a flag that overrides it is named by the flag.
   if (plan.target.pgUrl !== undefined && overrides.pgUrl === undefined) Object.assign(spec, { pgUrl: plan.target.pgUrl, pgUrlSource: `${plan.source.file} target.pgUrl` });
@@ -60,8 +64,16 @@ export function throwIfInterrupted(signal: AbortSignal | undefined, phase: RunPh
 }
 
 /** The workers' URLs: the local socket one when the target has it, else the TCP one; and which it was. */
-function workerUrls(target: Target, socketPgUrl: string | undefined, tcpPgUrl: string): Pick<PreparedTarget, 'workerPgUrl' | 'workerRedisUrl' | 'workerTransport'> {
+function workerUrls(target: Target, socketPgUrl: string | undefined, tcpPgUrl: string, asApp = false): Pick<PreparedTarget, 'workerPgUrl' | 'workerRedisUrl' | 'workerTransport'> {
   const socketRedisUrl = target.local?.redisUrl;
+  // The pooler serves the app role only; a plan without the schema (plain `sql` as admin) goes around it.
+  if (target.pooler && asApp) {
+    return {
+      workerPgUrl: target.pooler.appPgUrl,
+      workerRedisUrl: socketRedisUrl ?? target.redisUrl,
+      workerTransport: { postgres: 'pgbouncer', redis: socketRedisUrl ? 'unix-socket' : 'tcp' },
+    };
+  }
   return {
     workerPgUrl: socketPgUrl ?? tcpPgUrl,
     workerRedisUrl: socketRedisUrl ?? target.redisUrl,
@@ -71,11 +83,15 @@ function workerUrls(target: Target, socketPgUrl: string | undefined, tcpPgUrl: s
 
 /** The workers' URLs: the local socket one when the target has it, else the TCP one; and which it was. */
 export function workerUrlsOf(target: Target, schema: boolean): Pick<PreparedTarget, 'workerPgUrl' | 'workerRedisUrl' | 'workerTransport'> {
-  return schema ? workerUrls(target, target.local?.appPgUrl, target.appPgUrl ?? target.pgUrl) : workerUrls(target, target.local?.pgUrl, target.pgUrl);
+  return schema ? workerUrls(target, target.local?.appPgUrl, target.appPgUrl ?? target.pgUrl, true) : workerUrls(target, target.local?.pgUrl, target.pgUrl);
 }
 
 /** Provisions and prepares; the caller owns the returned target and disposes it. */
 export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetStageOptions): Promise<PreparedTarget> {
+  if (plan.target.pooler && !needsSchema(plan)) {
+    // Such a mix connects as the admin role, which the pooler does not serve: it would go around it, uncounted.
+    throw new InvalidInputError([{ file: plan.source.file, path: 'target.pooler', message: 'the pooler serves the app role of the auth database, and no operation of this mix uses it (sql and redis run as the admin role); remove target.pooler' }]);
+  }
   opts.onPhase?.('provision');
   const target = await provisionTarget(spec);
   try {
@@ -101,7 +117,7 @@ export async function prepareTarget(plan: Plan, spec: TargetSpec, opts: TargetSt
     opts.log(report.reused ? `Reused dataset ${report.fingerprint.slice(0, 12)}.` : `Seeded in ${(report.totalMs / 1000).toFixed(1)} s.`);
     return {
       target,
-      ...workerUrls(target, target.local?.appPgUrl, target.appPgUrl ?? target.pgUrl),
+      ...workerUrls(target, target.local?.appPgUrl, target.appPgUrl ?? target.pgUrl, true),
       dataset: resolved,
       schema: true,
       seeded: { users: resolved.users, seed: resolved.seed, fingerprint: report.fingerprint, reused: report.reused },

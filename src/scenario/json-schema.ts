@@ -6,7 +6,7 @@ import { ACTION_KEYS, EVENT_COMMON_KEYS, MAX_EVENTS } from './events-section.js'
 import { LOAD_KEYS, STAGE_KEYS } from './load-section.js';
 import { MIX_ENTRY_KEYS, STEP_KEYS } from './mix-section.js';
 import { OPERATION_NAMES, OPERATIONS, type OptionSpec } from './operations.js';
-import { DATASET_KEYS, RETENTION_KEYS, TARGET_KEYS, TOP_LEVEL_KEYS } from './parse.js';
+import { DATASET_KEYS, POOLER_POOL_SIZE, RETENTION_KEYS, TARGET_KEYS, TOP_LEVEL_KEYS } from './parse.js';
 import { PERFORMANCE_SETTINGS } from './server-settings.js';
 import { THRESHOLD_OBJECT_KEYS } from './thresholds-section.js';
 
@@ -15,7 +15,7 @@ type Schema = { readonly [key: string]: unknown };
 const DURATION = '^(\\d+(\\.\\d+)?(ms|us|µs|h|m|s))+$';
 const RATE = '^\\d+(\\.\\d+)?\\s*/\\s*(s|m|h)$';
 const PERCENT = '^(100(\\.0+)?|\\d{1,2}(\\.\\d+)?)\\s*%$';
-const THRESHOLD = '^\\s*(p50|p90|p95|p99|p99\\.9|max|mean|errors|throughput|connections|count)\\s*(<=|>=|<|>)\\s*\\d+(\\.\\d+)?\\s*(ms|us|µs|s|%|/s|/m)?\\s*$';
+const THRESHOLD = '^\\s*(p50|p90|p95|p99|p99\\.9|max|mean|errors|throughput|connections(\\s*\\(\\s*(client|server)\\s*\\))?|count)\\s*(<=|>=|<|>)\\s*\\d+(\\.\\d+)?\\s*(ms|us|µs|s|%|/s|/m)?\\s*$';
 
 const ref = (name: string): Schema => ({ $ref: `#/$defs/${name}` });
 
@@ -139,6 +139,8 @@ export function buildScenarioSchema(): Schema {
             sessions: { ...ref('duration'), description: 'Keep session partitions this long after their day ends (at least 1h); also caps every session\'s life. Default: the database\'s 30 days.' },
             audit: { ...ref('duration'), description: 'Keep audit-event partitions this long after their day ends (at least 1h). Default: the database\'s 30 days.' },
           }),
+          pooler: { enum: ['pgbouncer'], description: 'Start PgBouncer (transaction pooling, SCRAM) between the load and PostgreSQL (kind: embedded only); the workers bind unnamed statements through it.' },
+          poolerPoolSize: { type: 'integer', minimum: 1, maximum: POOLER_POOL_SIZE.max, default: POOLER_POOL_SIZE.default, description: 'Server connections the pooler keeps for the load (default_pool_size); only with pooler.' },
           cache: { enum: ['warm', 'cold'], default: d.target.cache, description: 'Redis at the start of the load: warm (cacheHitRatio shares cached) or cold (authbench keys deleted, nothing warmed).' },
         }),
         dataset: closedObject(DATASET_KEYS, {

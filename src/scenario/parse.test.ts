@@ -183,6 +183,22 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
     ],
     ['URL with an embedded target', 'target: { pgUrl: "postgres://u:p@h/db" }\n' + LOAD + MIX, ['1 target.pgUrl: only with kind: external (authbench starts its own servers for kind: embedded)']],
     [
+      'pooler settings',
+      'target:\n  pooler: pgbounce\n  poolerPoolSize: 0\n' + LOAD + MIX,
+      ['2 target.pooler: expected pgbouncer, got "pgbounce" (did you mean "pgbouncer"?)', '3 target.poolerPoolSize: must be from 1 to 1000, got 0'],
+    ],
+    ['a pool size without a pooler', 'target:\n  poolerPoolSize: 20\n' + LOAD + MIX, ['2 target.poolerPoolSize: only with pooler: pgbouncer (it sizes the pooler\'s server connections)']],
+    [
+      'a pooler on an external target',
+      'target:\n  kind: external\n  pooler: pgbouncer\n' + LOAD + MIX,
+      ['3 target.pooler: only with kind: embedded for now (authbench starts PgBouncer next to the servers it starts; for kind: external, point target.pgUrl at your pooler)'],
+    ],
+    [
+      'client connections without a pooler',
+      LOAD + MIX + 'thresholds:\n  run:\n    - connections(client) >= 750\n',
+      ['5 thresholds.run: "connections(client) >= 750" counts client connections at the pooler, and this target has none; add target.pooler: pgbouncer or count server backends with "connections"'],
+    ],
+    [
       'dataset bounds',
       'dataset: { users: 0, seed: -1, sessionsPerUser: 100, revokedShare: 150%, agentShare: five }\n' + LOAD + MIX,
       [
@@ -227,7 +243,7 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
         '4 thresholds["auth.login"][6]: connections is measured for the whole run (server side); put it under run',
         '4 thresholds["auth.login"][7]: count is a whole number, got "1.5"',
         '4 thresholds["auth.login"][8]: expected a threshold like "p95 < 25ms", got 5',
-        '4 thresholds["auth.login"][9]: unknown metric "p96"; expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, count',
+        '4 thresholds["auth.login"][9]: unknown metric "p96"; expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, connections(client), count',
         '5 thresholds.run[0]: p95 is measured per operation, not for the whole run; put it under an operation or phase such as auth.login or auth.login/db',
         '5 thresholds.run[1]: unit mismatch: connections is a plain count, got "750s"',
       ],
@@ -248,12 +264,12 @@ describe('parseScenario rejects bad scenarios with exact, located messages', () 
       LOAD + `mix: [ { op: ${op} } ]\n`,
       [`2 mix[0].op: unknown operation "${op}"; ${KNOWN}`],
     ])),
-    ['a threshold metric named constructor', LOAD + MIX + 'thresholds: { run: [ "constructor < 5" ] }\n', ['3 thresholds.run[0]: unknown metric "constructor"; expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, count']],
+    ['a threshold metric named constructor', LOAD + MIX + 'thresholds: { run: [ "constructor < 5" ] }\n', ['3 thresholds.run[0]: unknown metric "constructor"; expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, connections(client), count']],
     ['a threshold scope named toString', LOAD + MIX + 'thresholds: { toString: [ "count > 1" ] }\n', [`3 thresholds.toString: unknown operation "toString"; ${KNOWN}; the mix has auth.login`]],
     ['a near miss beside them still gets did-you-mean', LOAD + 'mix: [ { op: constructor }, { op: auth.lgin } ]\nthresholds: { run: [ "avg < 5ms" ] }\n', [
       `2 mix[0].op: unknown operation "constructor"; ${KNOWN}`,
       `2 mix[1].op: unknown operation "auth.lgin" (did you mean "auth.login"?); ${KNOWN}`,
-      '3 thresholds.run[0]: unknown metric "avg" (did you mean "mean"?); expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, count',
+      '3 thresholds.run[0]: unknown metric "avg" (did you mean "mean"?); expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, connections(client), count',
     ]],
     ['an option named like a prototype member', LOAD + 'mix: [ { op: auth.login, options: { constructor: 1 } } ]\n', ['2 mix[0].options.constructor: unknown key; expected one of wrongPasswordShare, verify, maxConcurrentHashes, rateLimit, cacheSession, jwt, recordAcknowledged or ip']],
     // Hostile shapes: deep nesting (the YAML parser would overflow the stack), several documents, binary bytes
@@ -447,5 +463,14 @@ thresholds:
     const measured = load.stages.reduce((n, s) => n + (s.targetRate * s.durationMs) / 1000, 0);
     expect(measured).toBeGreaterThanOrEqual(300);
     expect(Math.floor(measured * MAX_UNKEPT_SHARE)).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('target.pooler', () => {
+  it('reads pgbouncer with its pool size, defaulting to a few dozen server connections', () => {
+    const plan = parseScenario('target: { pooler: pgbouncer, poolerPoolSize: 12 }\n' + LOAD + MIX, 'x.yaml', { cores: 4 });
+    expect(plan.target.pooler).toEqual({ kind: 'pgbouncer', poolSize: 12 });
+    expect(parseScenario('target: { pooler: pgbouncer }\n' + LOAD + MIX, 'x.yaml', { cores: 4 }).target.pooler).toEqual({ kind: 'pgbouncer', poolSize: 40 });
+    expect(parseScenario(LOAD + MIX, 'x.yaml', { cores: 4 }).target.pooler).toBeUndefined();
   });
 });

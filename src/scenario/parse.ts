@@ -17,7 +17,9 @@ import { parseYamlSource, type SourceNode } from './source-tree.js';
 import { parseThresholds } from './thresholds-section.js';
 
 export const TOP_LEVEL_KEYS: readonly string[] = ['name', 'description', 'seed', 'target', 'dataset', 'load', 'mix', 'events', 'thresholds'];
-export const TARGET_KEYS: readonly string[] = ['kind', 'synchronousCommit', 'serverSettings', 'pgUrl', 'redisUrl', 'allowNonEmpty', 'cache', 'retention'];
+export const TARGET_KEYS: readonly string[] = ['kind', 'synchronousCommit', 'serverSettings', 'pgUrl', 'redisUrl', 'allowNonEmpty', 'cache', 'retention', 'pooler', 'poolerPoolSize'];
+/** Server connections the pooler keeps per database and user: a few dozen backends serve hundreds of clients. */
+export const POOLER_POOL_SIZE = { default: 40, max: 1000 } as const;
 export const RETENTION_KEYS: readonly string[] = ['sessions', 'audit'];
 /** A retention under an hour would drop today's partition; ten years is a typo's bound. */
 const MAX_RETENTION_MS = 3650 * 86_400_000;
@@ -85,6 +87,11 @@ function buildPlan(root: SourceNode, text: string, file: string, issues: Issues,
   const tags = [...new Set(mix.entries.flatMap((e) => (e.tag === undefined ? [] : [e.tag])))];
   const events = parseEvents(map.get('events'), issues, { targetKind: target?.kind ?? SCENARIO_DEFAULTS.target.kind, measuredMs: load?.durationMs, tags });
   const thresholds = parseThresholds(map.get('thresholds'), issues, mix, events);
+  if (target && !target.pooler) {
+    for (const t of thresholds.filter((x) => x.metric === 'connections(client)')) {
+      issues.add('thresholds.run', t.line, `"${t.source}" counts client connections at the pooler, and this target has none; add target.pooler: pgbouncer or count server backends with "connections"`);
+    }
+  }
   if (issues.count > 0 || !target || !dataset || !load) return undefined;
   return deepFreeze({
     name,
@@ -135,6 +142,7 @@ function parseTarget(node: SourceNode | undefined, issues: Issues, allowUnsafeSe
   }
   const serverSettings = field(map, 'serverSettings', (n, p) => readServerSettings(n, p, issues, allowUnsafeSettings)) ?? {};
   const retention = field(map, 'retention', (n, p) => readRetention(n, p, issues));
+  const pooler = readPooler(map, kind, issues);
   if (issues.count > before) return undefined;
   return {
     kind,
@@ -145,7 +153,20 @@ function parseTarget(node: SourceNode | undefined, issues: Issues, allowUnsafeSe
     allowNonEmpty,
     cache,
     ...(retention === undefined ? {} : { retention }),
+    ...(pooler === undefined ? {} : { pooler }),
   };
+}
+
+/** `pooler: pgbouncer` (+ `poolerPoolSize`): PgBouncer in transaction pooling mode between the workers and PostgreSQL. */
+function readPooler(map: MapReader | undefined, kind: PlanTarget['kind'], issues: Issues): PlanTarget['pooler'] {
+  const name = field(map, 'pooler', (n, p) => readEnum(n, p, issues, ['pgbouncer'] as const));
+  const poolSize = field(map, 'poolerPoolSize', (n, p) => readInteger(n, p, issues, { min: 1, max: POOLER_POOL_SIZE.max }));
+  if (!map) return undefined;
+  if (map.has('poolerPoolSize') && !map.has('pooler')) issues.add(map.child('poolerPoolSize'), map.keyLine('poolerPoolSize'), 'only with pooler: pgbouncer (it sizes the pooler\'s server connections)');
+  if (map.has('pooler') && kind !== 'embedded') {
+    issues.add(map.child('pooler'), map.keyLine('pooler'), `only with kind: embedded for now (authbench starts PgBouncer next to the servers it starts; for kind: ${kind}, point target.pgUrl at your pooler)`);
+  }
+  return name === undefined ? undefined : { kind: name, poolSize: poolSize ?? POOLER_POOL_SIZE.default };
 }
 
 /** `retention: { sessions: 168h, audit: 720h }`: how long partitions are kept after their day ends (sql/010). */

@@ -30,6 +30,11 @@ export interface PlanTarget {
    * (30 days each). Sessions retention also caps every session's life, so a dropped partition holds no live session.
    */
   readonly retention?: { readonly sessionsMs?: number; readonly auditMs?: number };
+  /**
+   * A connection pooler authbench starts between the load and PostgreSQL (embedded only): PgBouncer in transaction
+   * pooling mode with `poolSize` server connections. The workers then bind unnamed statements (see prepared-statement.ts).
+   */
+  readonly pooler?: { readonly kind: 'pgbouncer'; readonly poolSize: number };
 }
 
 export type CacheState = 'warm' | 'cold';

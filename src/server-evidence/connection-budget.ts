@@ -11,6 +11,12 @@ export function connectionsNeeded(plan: Plan): { load: number; total: number } {
   return { load, total: load + plan.load.workers + 2 };
 }
 
+/** Backends the run opens on PostgreSQL: behind a pooler, its pool (+ the monitor and the sampler), else connectionsNeeded. */
+export function serverConnectionsNeeded(plan: Plan): { load: number; total: number } {
+  if (!plan.target.pooler) return connectionsNeeded(plan);
+  return { load: plan.target.pooler.poolSize, total: plan.target.pooler.poolSize + 2 };
+}
+
 export interface ServerConnectionLimits {
   maxConnections: number;
   /** Slots only superusers (and pg_use_reserved_connections members) may use. */
@@ -21,11 +27,11 @@ export interface ServerConnectionLimits {
 
 /** What the server allows the run: max_connections − reserved slots − connections already open. */
 export function assertConnectionBudget(plan: Plan, limits: ServerConnectionLimits): void {
-  const need = connectionsNeeded(plan);
+  const need = serverConnectionsNeeded(plan);
   // The check's own connection closes before the load starts.
   const available = limits.maxConnections - limits.reserved - Math.max(0, limits.inUse - 1);
   if (need.total <= available) return;
-  const field = plan.load.model === 'open' ? 'load.connections' : 'load.vus';
+  const field = plan.target.pooler ? 'target.poolerPoolSize' : plan.load.model === 'open' ? 'load.connections' : 'load.vus';
   // A value given on the command line is the flag's fault, not the file's.
   const flag = plan.setByFlag?.[field];
   const path = flag ?? field;

@@ -91,16 +91,30 @@ async function checkRedisServer(): Promise<DoctorCheck> {
   };
 }
 
+/** Only scenarios with `target.pooler: pgbouncer` need it, so it is optional for every target kind. */
+async function checkPgbouncer(): Promise<DoctorCheck> {
+  const { findPgbouncer } = await import('./pgbouncer.js');
+  const path = findPgbouncer();
+  const version = path ? await versionOf(path, ['--version']) : undefined;
+  return {
+    name: 'pgbouncer',
+    ok: version !== undefined,
+    detail: version ? `${version} at ${path} (for target.pooler: pgbouncer)` : 'not found on PATH (optional: only for target.pooler: pgbouncer)',
+    neededBy: [],
+    ...(version !== undefined ? {} : { fix: installHint('pgbouncer'), installable: canApt() }),
+  };
+}
+
 let aptAvailable: boolean | undefined;
 function canApt(): boolean {
   return aptAvailable === true && isRoot();
 }
 
-function installHint(): string {
-  if (aptAvailable && isRoot()) return 'apt-get install -y redis-server (or `authbench doctor --install`)';
-  if (aptAvailable) return 'sudo apt-get install -y redis-server';
-  if (os.platform() === 'darwin') return 'brew install redis';
-  return 'install redis-server 7 with your package manager, or use --target external --redis-url';
+function installHint(pkg: 'redis-server' | 'pgbouncer' = 'redis-server'): string {
+  if (aptAvailable && isRoot()) return `apt-get install -y ${pkg} (or \`authbench doctor --install\`)`;
+  if (aptAvailable) return `sudo apt-get install -y ${pkg}`;
+  if (os.platform() === 'darwin') return pkg === 'redis-server' ? 'brew install redis' : 'brew install pgbouncer';
+  return pkg === 'redis-server' ? 'install redis-server 7 with your package manager, or use --target external --redis-url' : 'install pgbouncer (1.18 or later) with your package manager';
 }
 
 async function checkDocker(): Promise<DoctorCheck> {
@@ -174,7 +188,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
   const memoryGiB = os.totalmem() / 1024 ** 3;
   const shm = await fs.statfs('/dev/shm').then((s) => (s.blocks * s.bsize) / 1024 ** 3, () => undefined);
   const checks = (
-    await Promise.all([checkEmbeddedPostgres(), checkPostgresUser(), checkRedisServer(), checkDocker(), checkPgbench()])
+    await Promise.all([checkEmbeddedPostgres(), checkPostgresUser(), checkRedisServer(), checkPgbouncer(), checkDocker(), checkPgbench()])
   ).filter((c): c is DoctorCheck => c !== undefined);
   checks.push(...(await checkExternal(urls)));
   checks.push(
@@ -207,17 +221,21 @@ export interface InstallStep {
   message: string;
 }
 
-/** Installs what `--install` can: redis-server via apt-get (root on Debian/Ubuntu), the postgres OS user. */
+/**
+ * Installs what `--install` can: redis-server and pgbouncer via apt-get (root on Debian/Ubuntu), the postgres OS user.
+ * authbench starts pgbouncer itself from its own ini; the package's service is not needed.
+ */
 export async function installMissing(report: DoctorReport, log: (line: string) => void): Promise<InstallStep[]> {
   const steps: InstallStep[] = [];
   for (const check of report.checks.filter((c) => !c.ok)) {
-    if (check.name === 'redis-server') {
+    if (check.name === 'redis-server' || check.name === 'pgbouncer') {
+      const pkg = check.name;
       if (!canApt()) {
-        steps.push({ name: check.name, ok: false, message: `cannot install automatically (${isRoot() ? 'no apt-get' : 'not root'}): ${installHint()}` });
+        steps.push({ name: check.name, ok: false, message: `cannot install automatically (${isRoot() ? 'no apt-get' : 'not root'}): ${installHint(pkg)}` });
         continue;
       }
-      log('Installing redis-server: apt-get install -y redis-server');
-      const install = (): Promise<unknown> => run('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, maxBuffer: 64 * 1024 * 1024 });
+      log(`Installing ${pkg}: apt-get install -y ${pkg}`);
+      const install = (): Promise<unknown> => run('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, maxBuffer: 64 * 1024 * 1024 });
       try {
         await install().catch(async () => {
           log('apt-get install failed; running apt-get update and retrying');

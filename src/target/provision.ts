@@ -5,6 +5,13 @@ import type { Target, TargetSpec } from './types.js';
 export type { Target, TargetSpec, ServerSettings, TargetKind } from './types.js';
 
 export async function provisionTarget(spec: TargetSpec): Promise<Target> {
+  if (!spec.pooler) return provisionServers(spec);
+  const { assertPoolerInstalled, withPooler } = await import('./pooler.js');
+  assertPoolerInstalled(spec);
+  return withPooler(await provisionServers(spec), spec.pooler, spec);
+}
+
+async function provisionServers(spec: TargetSpec): Promise<Target> {
   switch (spec.kind) {
     case 'embedded':
       return (await import('./embedded.js')).provisionEmbedded(spec);

@@ -83,7 +83,7 @@ export function isAlive(pid: number): boolean {
 }
 
 /** True when `pid` is alive and its command line names `program` (guards against pid reuse). */
-export async function isProcessOf(pid: number, program: 'postgres' | 'redis-server'): Promise<boolean> {
+export async function isProcessOf(pid: number, program: 'postgres' | 'redis-server' | 'pgbouncer'): Promise<boolean> {
   if (!isAlive(pid)) return false;
   try {
     const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8');

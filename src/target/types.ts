@@ -61,6 +61,31 @@ export interface TargetSpec {
    * directory, clients on sslmode=verify-full and rediss://, workers over TCP + TLS. Default true; `--no-tls` sets false.
    */
   tls?: boolean;
+  /** Start PgBouncer (transaction pooling) in front of PostgreSQL for the load (embedded only; target.pooler). */
+  pooler?: PoolerSpec;
+}
+
+export interface PoolerSpec {
+  readonly kind: 'pgbouncer';
+  /** Server connections PgBouncer keeps for the app role (default_pool_size). */
+  readonly poolSize: number;
+  /** Client connections it must accept: the load's and authbench's own. */
+  readonly maxClients: number;
+}
+
+/** A pooler authbench started in front of the target's PostgreSQL. */
+export interface TargetPooler {
+  readonly kind: 'pgbouncer';
+  readonly poolSize: number;
+  readonly maxClients: number;
+  readonly pid: number;
+  readonly port: number;
+  /** The one database it serves (the load's). */
+  readonly database: string;
+  /** The app role through the pooler (contains a password: show it through redactUrl only). */
+  readonly appPgUrl: string;
+  /** PgBouncer's admin console (database `pgbouncer`) as the app role, a stats user: SHOW CLIENTS / SHOW POOLS. */
+  readonly adminUrl: string;
 }
 
 /** A provisioned target: connection URLs and facts. Dispose stops what authbench started (unless kept running). */
@@ -87,5 +112,7 @@ export interface Target {
   readonly started: boolean;
   /** Restart, crash and pause of the servers, when this process started them on this machine (scenario events). */
   readonly control?: LocalServerControl;
+  /** Present when authbench started a pooler for the load (TargetSpec.pooler): the workers connect through it. */
+  readonly pooler?: TargetPooler;
   [Symbol.asyncDispose](): Promise<void>;
 }

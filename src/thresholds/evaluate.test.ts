@@ -104,6 +104,19 @@ describe('evaluateThresholds', () => {
     expect(sampled).toMatchObject({ status: 'PASS', measured: 760, samples: 12 });
   });
 
+  it('judges connections(client) on the pooler\'s client count and plain connections on the server backends', () => {
+    const pooler = { kind: 'pgbouncer' as const, poolSize: 40, mode: 'transaction' as const, clientConnectionsPeak: 760, clientsWaitingPeak: 3, serverConnectionsPeak: 40, clientSamples: 12 };
+    const pooled = { ...results, server: { ...server, connectionsPeak: 38, connectionSamples: 12, pooler } };
+    const [clients, backends] = evaluateThresholds([threshold('run', 'connections(client) >= 750'), threshold('run', 'connections >= 750')], pooled);
+    expect(clients).toMatchObject({ metric: 'connections(client)', status: 'PASS', measured: 760, samples: 12 });
+    expect(backends).toMatchObject({ metric: 'connections', status: 'FAIL', measured: 38, reason: 'connections was 38, required >= 750' });
+    const [none] = evaluateThresholds([threshold('run', 'connections(client) >= 750')], { ...results, server });
+    expect(none).toMatchObject({ status: 'INCONCLUSIVE', measured: null });
+    expect(none!.reason).toMatch(/no pooler evidence/);
+    const [unsampled] = evaluateThresholds([threshold('run', 'connections(client) >= 750')], { ...results, server: { ...server, pooler: { ...pooler, clientSamples: 0, samplingError: 'connect ECONNREFUSED' } } });
+    expect(unsampled!.reason).toBe('client connections were never sampled in the measured window (SHOW CLIENTS could not be read: connect ECONNREFUSED)');
+  });
+
   it('on a partial snapshot, a connections floor cannot fail yet (the peak only grows); a ceiling can', () => {
     const live = { ...results, server: { ...server, connectionsPeak: 5, connectionSamples: 2 } };
     const list = [threshold('run', 'connections >= 750'), threshold('run', 'connections < 4')];

@@ -56,7 +56,7 @@ export function evaluateThresholds(thresholds: readonly Threshold[], results: Th
     if (compare(m.measured, threshold.comparator, threshold.value)) return { ...base, status: 'PASS' };
     if (options.partial && (threshold.comparator === '>' || threshold.comparator === '>=')) {
       if (threshold.metric === 'count') return { ...base, status: 'INCONCLUSIVE', reason: 'the run is not finished; counts only grow' };
-      if (threshold.metric === 'connections') return { ...base, status: 'INCONCLUSIVE', reason: 'the run is not finished; the sampled peak only grows' };
+      if (threshold.metric === 'connections' || threshold.metric === 'connections(client)') return { ...base, status: 'INCONCLUSIVE', reason: 'the run is not finished; the sampled peak only grows' };
     }
     const reason = `${threshold.metric} was ${formatThresholdValue(threshold.metric, m.measured, 4)}, required ${threshold.comparator} ${formatThresholdValue(threshold.metric, threshold.value)}`;
     return { ...base, status: 'FAIL', reason };
@@ -105,6 +105,15 @@ function measureRun(metric: ThresholdMetric, topLevel: readonly OperationResult[
         return { measured: null, samples: 0, missing: `connections were never sampled in the measured window${why}` };
       }
       return { measured: server.connectionsPeak, samples: server.connectionSamples ?? 1 };
+    case 'connections(client)': {
+      const pooler = server?.pooler;
+      if (!pooler) return { measured: null, samples: 0, missing: 'no pooler evidence (client connections are counted by the pooler, which was not sampled)' };
+      if (pooler.clientSamples === 0) {
+        const why = pooler.samplingError ? ` (SHOW CLIENTS could not be read: ${pooler.samplingError})` : '';
+        return { measured: null, samples: 0, missing: `client connections were never sampled in the measured window${why}` };
+      }
+      return { measured: pooler.clientConnectionsPeak, samples: pooler.clientSamples };
+    }
     case 'errors':
       return count === 0 ? { measured: null, samples: 0, missing: 'no iterations' } : { measured: topLevel.reduce((sum, o) => sum + errorCount(o), 0) / count, samples: count };
     case 'throughput':

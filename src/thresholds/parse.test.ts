@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InputIssue } from '../errors.js';
-import { defaultMinSamples, formatThreshold, LATENCY_METRICS, parseScopeKey, parseThreshold, scopeKey, THRESHOLD_METRICS } from './parse.js';
+import { CONNECTION_METRICS, defaultMinSamples, formatThreshold, LATENCY_METRICS, parseScopeKey, parseThreshold, scopeKey, THRESHOLD_METRICS } from './parse.js';
 import type { Threshold, ThresholdScope } from './types.js';
 
 const op: ThresholdScope = { kind: 'operation', operation: 'auth.login' };
@@ -37,6 +37,9 @@ describe('parseThreshold accepts', () => {
     ['throughput >= 2000/s', run, 'throughput', '>=', 2000],
     ['throughput > 120/m', op, 'throughput', '>', 2],
     ['connections >= 750', run, 'connections', '>=', 750],
+    ['connections(server) >= 30', run, 'connections', '>=', 30],
+    ['connections(client) >= 750', run, 'connections(client)', '>=', 750],
+    ['connections ( client ) > 10', run, 'connections(client)', '>', 10],
     ['count > 0', op, 'count', '>', 0],
   ] as const)('%j', (text, scope, metric, comparator, value) => {
     const t = parsed(text, scope);
@@ -55,10 +58,10 @@ describe('parseThreshold rejects', () => {
     ['p95 lt 25ms', op, 'expected a threshold like "p95 < 25ms" (metric, comparator, value), got "p95 lt 25ms"'],
     ['', op, 'expected a threshold like "p95 < 25ms" (metric, comparator, value), got ""'],
     ['< 25ms', op, 'expected a threshold like "p95 < 25ms" (metric, comparator, value), got "< 25ms"'],
-    ['p96 < 25ms', op, 'unknown metric "p96"; expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, count'],
-    ['P95 < 25ms', op, 'unknown metric "P95" (did you mean "p95"?); expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, count'],
-    ['avg < 25ms', op, 'unknown metric "avg" (did you mean "mean"?); expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, count'],
-    ['p999 < 25ms', op, 'unknown metric "p999" (did you mean "p99.9"?); expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, count'],
+    ['p96 < 25ms', op, 'unknown metric "p96"; expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, connections(client), count'],
+    ['P95 < 25ms', op, 'unknown metric "P95" (did you mean "p95"?); expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, connections(client), count'],
+    ['avg < 25ms', op, 'unknown metric "avg" (did you mean "mean"?); expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, connections(client), count'],
+    ['p999 < 25ms', op, 'unknown metric "p999" (did you mean "p99.9"?); expected p50, p90, p95, p99, p99.9, max, mean, errors, throughput, connections, connections(client), count'],
     ['p95 == 25ms', op, 'unknown comparator "==" in "p95 == 25ms"; expected <, <=, > or >='],
     ['p95 =< 25ms', op, 'unknown comparator "=<" in "p95 =< 25ms"; expected <, <=, > or >='],
     ['p95 < -1ms', op, 'expected a number with an optional unit after "p95 <", got "-1ms"'],
@@ -75,6 +78,9 @@ describe('parseThreshold rejects', () => {
     ['count > 1.5', op, 'count is a whole number, got "1.5"'],
     ['p95 < 25ms', run, 'p95 is measured per operation, not for the whole run; put it under an operation or phase such as auth.login or auth.login/db'],
     ['connections >= 750', op, 'connections is measured for the whole run (server side); put it under run'],
+    ['connections(client) >= 750', op, 'connections(client) is measured for the whole run (server side); put it under run'],
+    ['connections(pool) >= 750', run, 'unknown connection count "connections(pool)"; expected connections (server backends, also written connections(server)) or connections(client) (client connections at the pooler)'],
+    ['connections(client) >= 7.5', run, 'connections(client) is a whole number, got "7.5"'],
   ] as const)('%j', (text, scope, message) => {
     expect(issue(text, scope)).toBe(message);
   });
@@ -122,8 +128,8 @@ describe('round trip', () => {
   it('parse(format(t)) gives t back, and format is stable', () => {
     fc.assert(
       fc.property(threshold, ({ metric, comparator, value }) => {
-        const scope: ThresholdScope = metric === 'connections' ? run : op;
-        const canonical = metric === 'errors' ? Math.min(value, 100) / 100 : ['connections', 'count'].includes(metric) ? Math.round(value) : value;
+        const scope: ThresholdScope = CONNECTION_METRICS.includes(metric) ? run : op;
+        const canonical = metric === 'errors' ? Math.min(value, 100) / 100 : ['connections', 'connections(client)', 'count'].includes(metric) ? Math.round(value) : value;
         const text = formatThreshold({ metric, comparator, value: canonical });
         const back = parsed(text, scope);
         expect(back).toMatchObject({ metric, comparator, scope });

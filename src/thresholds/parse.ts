@@ -8,7 +8,8 @@ import { operationKey, splitOperationKey, taggedOperation } from '../results/key
  * Grammar (whitespace between tokens is optional):
  *
  *   threshold   ::= metric comparator value
- *   metric      ::= latency | "errors" | "throughput" | "connections" | "count"
+ *   metric      ::= latency | "errors" | "throughput" | connections | "count"
+ *   connections ::= "connections" ( "(" ( "server" | "client" ) ")" )?
  *   latency     ::= "p50" | "p90" | "p95" | "p99" | "p99.9" | "max" | "mean"
  *   comparator  ::= "<" | "<=" | ">" | ">="
  *   value       ::= number unit?
@@ -21,7 +22,8 @@ import { operationKey, splitOperationKey, taggedOperation } from '../results/key
  *   latency      time unit required                     → milliseconds
  *   errors       "%" or a bare ratio 0..1               → ratio 0..1 (errors ÷ iterations)
  *   throughput   rate unit required                     → per second
- *   connections  bare whole number (run scope only)     → server-side peak connections
+ *   connections  bare whole number (run scope only)     → server-side peak connections (backends, as
+ *                `connections(server)`); `connections(client)`: peak client connections at the pooler (target.pooler)
  *   count        bare whole number                      → iterations finished
  *
  * Scopes (the key a threshold list sits under):
@@ -33,7 +35,9 @@ import { operationKey, splitOperationKey, taggedOperation } from '../results/key
  * `@name` is a tag when a mix entry has that tag, else an event name; the scenario parser refuses an event named
  * like a tag, so the key never means both. Latency metrics need an operation; `connections` is run-wide only.
  */
-export const THRESHOLD_METRICS: readonly ThresholdMetric[] = ['p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean', 'errors', 'throughput', 'connections', 'count'];
+export const THRESHOLD_METRICS: readonly ThresholdMetric[] = ['p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean', 'errors', 'throughput', 'connections', 'connections(client)', 'count'];
+/** The connection counts a threshold can name: server backends (the default) or client connections at the pooler. */
+export const CONNECTION_METRICS: readonly ThresholdMetric[] = ['connections', 'connections(client)'];
 export const LATENCY_METRICS: readonly ThresholdMetric[] = ['p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean'];
 export const COMPARATORS: readonly Comparator[] = ['<', '<=', '>', '>='];
 
@@ -92,9 +96,14 @@ export function parseThreshold(text: string, scope: ThresholdScope, where: Thres
     path: where.path,
     message,
   });
-  const match = /^\s*([A-Za-z][\w.]*)\s*([<>=!]+)\s*(.*?)\s*$/s.exec(text);
+  const match = /^\s*([A-Za-z][\w.]*(?:\s*\([^)]*\))?)\s*([<>=!]+)\s*(.*?)\s*$/s.exec(text);
   if (!match) return issue(`expected a threshold like "p95 < 25ms" (metric, comparator, value), got ${JSON.stringify(text)}`);
-  const [, metricText, comparatorText, valueText] = match as unknown as [string, string, string, string];
+  const [, writtenMetric, comparatorText, valueText] = match as unknown as [string, string, string, string];
+  // `connections(server)` is the default count spelled out.
+  const metricText = writtenMetric.replace(/\s+/g, '') === 'connections(server)' ? 'connections' : writtenMetric.replace(/\s+/g, '');
+  if (/^connections\(/.test(metricText) && metricText !== 'connections(client)') {
+    return issue(`unknown connection count "${writtenMetric}"; expected connections (server backends, also written connections(server)) or connections(client) (client connections at the pooler)`);
+  }
 
   const metric = THRESHOLD_METRICS.find((m) => m === metricText);
   if (!metric) {
@@ -115,8 +124,8 @@ export function parseThreshold(text: string, scope: ThresholdScope, where: Thres
   if (scope.kind === 'run' && LATENCY_METRICS.includes(metric)) {
     return issue(`${metric} is measured per operation, not for the whole run; put it under an operation or phase such as auth.login or auth.login/db`);
   }
-  if (scope.kind === 'operation' && metric === 'connections') {
-    return issue('connections is measured for the whole run (server side); put it under run');
+  if (scope.kind === 'operation' && CONNECTION_METRICS.includes(metric)) {
+    return issue(`${metric} is measured for the whole run (server side); put it under run`);
   }
   const minSamples = options.minSamples ?? defaultMinSamples(metric, value);
   return {

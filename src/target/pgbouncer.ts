@@ -1,0 +1,226 @@
+// Runs a local pgbouncer from PATH in transaction pooling mode, from an ini file authbench writes in the target's data
+// directory (never the Debian package's service or /etc/pgbouncer), and stops it. A missing binary names the install.
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { InfraCode, InfrastructureError } from '../errors.js';
+import { serverOsUser } from './embedded-postgres.js';
+import { isRunning } from './process-alive.js';
+import { isProcessOf } from './state.js';
+
+export interface PgbouncerStartOptions {
+  /** Where the ini, the auth file, the TLS copies and the log live (created; owned by the server's OS user as root). */
+  readonly dir: string;
+  readonly port: number;
+  /** The PostgreSQL server behind it (loopback TCP) and the one database it serves. */
+  readonly server: { readonly port: number; readonly database: string };
+  /** The one role clients log in as, with its password: the auth file is how PgBouncer does SCRAM on both sides. */
+  readonly user: { readonly name: string; readonly password: string };
+  /** default_pool_size: server connections per database and user. */
+  readonly poolSize: number;
+  /** max_client_conn: client connections accepted. */
+  readonly maxClients: number;
+  /** Certificates for TLS from clients (verify-full on 127.0.0.1) and to PostgreSQL; absent: plaintext on loopback. */
+  readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
+}
+
+export interface RunningPgbouncer {
+  readonly pid: number;
+  readonly port: number;
+}
+
+/** Absolute path of pgbouncer on PATH, or undefined. */
+export function findPgbouncer(searchPath = process.env.PATH ?? ''): string | undefined {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, 'pgbouncer');
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export function pgbouncerMissingError(): InfrastructureError {
+  return new InfrastructureError(InfraCode.pgbouncerMissing, 'pgbouncer was not found on PATH; target.pooler: pgbouncer needs it.', {
+    hint: 'Install it with `apt-get install -y pgbouncer` (or `npx authbench doctor --install`; Debian puts it in /usr/sbin, which must be on PATH). authbench starts its own pgbouncer: the package\'s service may stay stopped. Or remove target.pooler from the scenario.',
+  });
+}
+
+/** An auth-file or ini value in double quotes (PgBouncer doubles a quote inside). */
+function quoted(value: string): string {
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
+/** The ini: one database, transaction pooling, SCRAM from the auth file, no Unix socket, quiet logs at 750 clients. */
+export function pgbouncerIni(opts: PgbouncerStartOptions, files: { authFile: string; logFile: string; pidFile: string; tls?: { caFile: string; certFile: string; keyFile: string } }): string {
+  const tls = files.tls;
+  const lines = [
+    '; Written by authbench for this run; rewritten at every start.',
+    '[databases]',
+    `${opts.server.database} = host=127.0.0.1 port=${opts.server.port} dbname=${opts.server.database}`,
+    '',
+    '[pgbouncer]',
+    'listen_addr = 127.0.0.1',
+    `listen_port = ${opts.port}`,
+    'unix_socket_dir =',
+    'pool_mode = transaction',
+    `default_pool_size = ${opts.poolSize}`,
+    'min_pool_size = 0',
+    'reserve_pool_size = 0',
+    `max_client_conn = ${opts.maxClients}`,
+    'auth_type = scram-sha-256',
+    `auth_file = ${files.authFile}`,
+    // SHOW CLIENTS / SHOW POOLS on the admin console (database `pgbouncer`) for the connection counts.
+    `stats_users = ${opts.user.name}`,
+    `logfile = ${files.logFile}`,
+    // Found by the next start and by `authbench teardown` when the authbench that started it was killed.
+    `pidfile = ${files.pidFile}`,
+    'log_connections = 0',
+    'log_disconnections = 0',
+    'log_pooler_errors = 1',
+    // A restarted PostgreSQL (scenario events) is retried after 1 s, not PgBouncer's default 15 s.
+    'server_login_retry = 1',
+    'ignore_startup_parameters = extra_float_digits',
+    ...(tls
+      ? [
+          'client_tls_sslmode = require',
+          `client_tls_cert_file = ${tls.certFile}`,
+          `client_tls_key_file = ${tls.keyFile}`,
+          `client_tls_ca_file = ${tls.caFile}`,
+          'server_tls_sslmode = verify-full',
+          `server_tls_ca_file = ${tls.caFile}`,
+        ]
+      : []),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** The soft open-files limit this process (and so pgbouncer, its child) has; undefined without /proc. */
+export async function openFilesLimit(): Promise<number | undefined> {
+  const limits = await fs.readFile('/proc/self/limits', 'utf8').catch(() => '');
+  const soft = /^Max open files\s+(\S+)/m.exec(limits)?.[1];
+  if (soft === undefined) return undefined;
+  return soft === 'unlimited' ? Infinity : Number(soft);
+}
+
+/** Descriptors PgBouncer needs: one per client and per server connection, plus its listeners, log and spare. */
+export function descriptorsNeeded(opts: Pick<PgbouncerStartOptions, 'maxClients' | 'poolSize'>): number {
+  return opts.maxClients + opts.poolSize + 32;
+}
+
+/** Writes the files (mode 600 for secrets) and starts pgbouncer in the foreground of its own process group. */
+export async function startPgbouncer(opts: PgbouncerStartOptions): Promise<RunningPgbouncer> {
+  const bin = findPgbouncer();
+  if (!bin) throw pgbouncerMissingError();
+  const nofile = await openFilesLimit();
+  if (nofile !== undefined && nofile < descriptorsNeeded(opts)) {
+    // PgBouncer would start and then refuse clients past the limit, mid-run.
+    throw new InfrastructureError(InfraCode.pgbouncerStartFailed, `The open-files limit (${nofile}) is below what PgBouncer needs for ${opts.maxClients} clients and ${opts.poolSize} server connections (${descriptorsNeeded(opts)}).`, {
+      hint: 'Raise it before running (`ulimit -n 65536`, or LimitNOFILE in systemd), or lower load.vus / load.connections.',
+    });
+  }
+  const owner = serverOsUser();
+  await fs.mkdir(opts.dir, { recursive: true, mode: 0o700 });
+  const own = async (file: string, mode: number): Promise<void> => {
+    await fs.chmod(file, mode);
+    if (owner) await fs.chown(file, owner.uid, owner.gid);
+  };
+  await own(opts.dir, 0o700);
+  const authFile = path.join(opts.dir, 'userlist.txt');
+  const logFile = path.join(opts.dir, 'pgbouncer.log');
+  const iniFile = path.join(opts.dir, 'pgbouncer.ini');
+  await fs.writeFile(authFile, `${quoted(opts.user.name)} ${quoted(opts.user.password)}\n`, { mode: 0o600 });
+  await own(authFile, 0o600);
+  let tls: { caFile: string; certFile: string; keyFile: string } | undefined;
+  if (opts.tls) {
+    // Copies the pooler's OS user can read (the originals may belong to root, mode 600).
+    tls = { caFile: path.join(opts.dir, 'ca.pem'), certFile: path.join(opts.dir, 'server.crt'), keyFile: path.join(opts.dir, 'server.key') };
+    for (const [from, to] of [[opts.tls.caFile, tls.caFile], [opts.tls.certFile, tls.certFile], [opts.tls.keyFile, tls.keyFile]] as const) {
+      await fs.copyFile(from, to);
+      await own(to, 0o600);
+    }
+  }
+  await stopLeftoverPgbouncer(opts.dir);
+  await fs.writeFile(iniFile, pgbouncerIni(opts, { authFile, logFile, pidFile: pidFileOf(opts.dir), ...(tls ? { tls } : {}) }), { mode: 0o600 });
+  await own(iniFile, 0o600);
+  await fs.writeFile(logFile, '', { flag: 'a' });
+  await own(logFile, 0o600);
+  const logStart = (await fs.stat(logFile)).size;
+
+  // PgBouncer refuses to run as root: as root it runs as the OS user PostgreSQL runs as.
+  const args = [...(owner ? ['-u', 'postgres'] : []), iniFile];
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let output = '';
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  child.once('error', (err) => {
+    exited = true;
+    output += err.message;
+  });
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && !exited) {
+    if (await accepts(opts.port)) {
+      child.stderr?.destroy();
+      child.unref();
+      return { pid: child.pid ?? -1, port: opts.port };
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  if (!exited) child.kill('SIGKILL');
+  await new Promise((r) => setTimeout(r, 50));
+  const log = (await fs.readFile(logFile, 'utf8').catch(() => '')).slice(logStart);
+  const said = `${output}\n${log}`.trim().split('\n').filter((l) => /ERROR|FATAL|WARNING/.test(l)).slice(-3).join(' | ');
+  if (/Address already in use/i.test(said)) {
+    throw new InfrastructureError(InfraCode.portInUse, `pgbouncer could not listen on port ${opts.port}: it is already in use.`, { hint: 'Run again (a free port is picked), or stop the process using it.' });
+  }
+  throw new InfrastructureError(InfraCode.pgbouncerStartFailed, `pgbouncer did not start: ${said || output.trim() || 'no message'} (log: ${logFile}).`, {
+    hint: `Read ${logFile}; the configuration authbench wrote is ${iniFile}.`,
+  });
+}
+
+function pidFileOf(dir: string): string {
+  return path.join(dir, 'pgbouncer.pid');
+}
+
+/** Stops a pgbouncer an earlier, killed authbench left running from `dir` (its pidfile, checked against /proc). */
+export async function stopLeftoverPgbouncer(dir: string): Promise<number | undefined> {
+  const pid = Number((await fs.readFile(pidFileOf(dir), 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !(await isProcessOf(pid, 'pgbouncer'))) return undefined;
+  await stopPgbouncer(pid);
+  return pid;
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => done(true));
+  });
+}
+
+/** Stops pgbouncer by pid (SIGTERM: immediate shutdown in 1.18, then SIGKILL) and waits until it is gone. */
+export async function stopPgbouncer(pid: number, timeoutMs = 5_000): Promise<void> {
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    if (!isRunning(pid)) return;
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + timeoutMs / 2;
+    while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+}
