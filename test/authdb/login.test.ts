@@ -129,6 +129,36 @@ describe('login and sessions', () => {
     expect((await events('999999999')).map((e) => e.event_type)).toEqual(['login.unknown_user']);
   });
 
+  it('scores each attempt: +10 per recent failure (up to 50), +30 for an IP new to the user in the last day, +40 locked, +20 not active', async () => {
+    const userId = await authdb.createUser('ivy', 'pw-ivy');
+    const attempt = async (passwordOk: boolean, ip: string | null, user = userId) => {
+      const r = await finishLogin(app, { userId: user, passwordOk, ip });
+      // The audit event carries the same score the caller was given.
+      const { rows } = await authdb.admin.query<{ risk_score: number }>(
+        'SELECT risk_score FROM auth.security_events WHERE user_id = $1 ORDER BY occurred_at DESC LIMIT 1',
+        [user],
+      );
+      expect(rows[0]?.risk_score).toBe(r.riskScore);
+      return [r.outcome, r.riskScore];
+    };
+    expect(await attempt(true, '198.51.100.1')).toEqual(['success', 30]); // first login from this address
+    expect(await attempt(true, '198.51.100.1')).toEqual(['success', 0]); // the address is known now
+    expect(await attempt(true, null)).toEqual(['success', 0]); // no address, no address signal
+    expect(await attempt(false, '198.51.100.1')).toEqual(['failure', 10]); // a failed attempt is not a session: still known
+    expect(await attempt(false, '198.51.100.2')).toEqual(['failure', 50]); // 2 failures + a new address
+    expect(await attempt(false, '198.51.100.1')).toEqual(['failure', 30]);
+    expect(await attempt(false, '198.51.100.1')).toEqual(['failure', 40]);
+    expect(await attempt(false, '198.51.100.1')).toEqual(['failure', 90]); // the 5th failure: 50 + locked 40
+    expect(await attempt(true, '198.51.100.3')).toEqual(['locked', 100]); // capped at 100
+    // Not active: +20, with or without a known address.
+    const other = await authdb.createUser('ivy2', 'pw-ivy2');
+    expect(await attempt(true, '198.51.100.9', other)).toEqual(['success', 30]);
+    await authdb.admin.query("UPDATE auth.credentials SET failed_attempts = 0 WHERE user_id = $1", [other]);
+    await authdb.admin.query("UPDATE auth.users SET status = 'disabled' WHERE id = $1", [other]);
+    expect(await attempt(true, '198.51.100.9', other)).toEqual(['disabled', 20]); // known address, not active
+    expect(await attempt(true, '198.51.100.10', other)).toEqual(['disabled', 50]);
+  });
+
   it('writes exactly one audit event per finish-login, and the success event names the session', async () => {
     const userId = await authdb.createUser('hank', 'pw-hank');
     const { rows: before } = await authdb.admin.query<{ n: string }>('SELECT count(*) AS n FROM auth.security_events');
