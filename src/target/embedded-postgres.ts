@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InfraCode, InfrastructureError } from '../errors.js';
-import { isRunning } from './process-alive.js';
+import { stopProcess } from './process-alive.js';
 
 export interface PostgresBinaries {
   initdb: string;
@@ -157,19 +157,8 @@ export async function startServer(opts: StartOptions): Promise<RunningPostgres> 
 }
 
 /** Stops a server by pid: fast shutdown (SIGINT), then immediate (SIGQUIT), then SIGKILL. */
-export async function stopServer(pid: number, timeoutMs = 10_000): Promise<void> {
-  const alive = (): boolean => isRunning(pid);
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGKILL'];
-  for (const signal of signals) {
-    if (!alive()) return;
-    try {
-      process.kill(pid, signal);
-    } catch {
-      return;
-    }
-    const deadline = Date.now() + timeoutMs / signals.length;
-    while (alive() && Date.now() < deadline) await sleep(25);
-  }
+export function stopServer(pid: number, timeoutMs = 10_000): Promise<void> {
+  return stopProcess(pid, ['SIGINT', 'SIGQUIT', 'SIGKILL'], timeoutMs);
 }
 
 function sleep(ms: number): Promise<void> {

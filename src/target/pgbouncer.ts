@@ -7,7 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { InfraCode, InfrastructureError } from '../errors.js';
 import { serverOsUser } from './embedded-postgres.js';
-import { isRunning } from './process-alive.js';
+import { stopProcess } from './process-alive.js';
 import { isProcessOf } from './state.js';
 
 export interface PgbouncerStartOptions {
@@ -212,15 +212,6 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /** Stops pgbouncer by pid (SIGTERM: immediate shutdown in 1.18, then SIGKILL) and waits until it is gone. */
-export async function stopPgbouncer(pid: number, timeoutMs = 5_000): Promise<void> {
-  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    if (!isRunning(pid)) return;
-    try {
-      process.kill(pid, signal);
-    } catch {
-      return;
-    }
-    const deadline = Date.now() + timeoutMs / 2;
-    while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  }
+export function stopPgbouncer(pid: number, timeoutMs = 5_000): Promise<void> {
+  return stopProcess(pid, ['SIGTERM', 'SIGKILL'], timeoutMs);
 }

@@ -1,5 +1,6 @@
 // Whether a server process is still running. A zombie (exited, not yet reaped — common for detached servers whose
-// parent is gone when PID 1 reaps slowly) counts as gone, so stop/teardown do not wait for the reaper.
+// parent is gone when PID 1 reaps slowly) counts as gone, so stop/teardown do not wait for the reaper. And the one
+// way a server authbench started is stopped by pid: signals of rising force, each given its share of the time.
 import { readFileSync } from 'node:fs';
 
 export function isRunning(pid: number): boolean {
@@ -15,5 +16,19 @@ export function isRunning(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return true; // no /proc (macOS): kill(0) is all we have
+  }
+}
+
+/** Sends `signals` in turn (the next only if the process outlived its share of `timeoutMs`) until it is gone. */
+export async function stopProcess(pid: number, signals: readonly NodeJS.Signals[], timeoutMs: number): Promise<void> {
+  for (const signal of signals) {
+    if (!isRunning(pid)) return;
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + timeoutMs / signals.length;
+    while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 }

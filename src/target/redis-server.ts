@@ -4,7 +4,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import { InfraCode, InfrastructureError } from '../errors.js';
-import { isRunning } from './process-alive.js';
+import { stopProcess } from './process-alive.js';
 
 export interface RedisStartOptions {
   port: number;
@@ -107,16 +107,6 @@ function ping(port: number): Promise<boolean> {
 }
 
 /** Stops redis-server by pid (SIGTERM, then SIGKILL) and waits until it is gone. */
-export async function stopRedisServer(pid: number, timeoutMs = 5_000): Promise<void> {
-  const alive = (): boolean => isRunning(pid);
-  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    if (!alive()) return;
-    try {
-      process.kill(pid, signal);
-    } catch {
-      return;
-    }
-    const deadline = Date.now() + timeoutMs / 2;
-    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  }
+export function stopRedisServer(pid: number, timeoutMs = 5_000): Promise<void> {
+  return stopProcess(pid, ['SIGTERM', 'SIGKILL'], timeoutMs);
 }

@@ -18,13 +18,6 @@ export interface ConnectRedisOptions {
   onError?: (err: Error) => void;
   /** Connection name shown by CLIENT LIST. */
   connectionName?: string;
-  /**
-   * Send the commands issued in one event-loop tick as one write (ioredis `enableAutoPipelining`). The load workers
-   * do not: on the login path commands rarely share a tick, and each batch builds a Pipeline and its promises. On this
-   * 2-core VM it cost the client more CPU per command than it saved, one command at a time and 16 in flight alike
-   * (`npm run bench -- --only redis-client`; figures in docs/benchmarks.md, "Redis client").
-   */
-  autoPipelining?: boolean;
 }
 
 /** ioredis options for a hot path that must not queue behind a dead server. */
@@ -41,7 +34,8 @@ export function fastFailOptions(opts: ConnectRedisOptions = {}): RedisOptions {
     // Never stop trying: the server may come back mid-run.
     retryStrategy: (attempt) => Math.min(attempt * 50, maxDelay),
     lazyConnect: true,
-    ...(opts.autoPipelining ? { enableAutoPipelining: true } : {}),
+    // No auto-pipelining: on the login path commands rarely share a tick, and a Pipeline with its promises per batch
+    // cost the client more CPU than the writes it saved (`npm run bench -- --only redis-client`, docs/benchmarks.md).
     ...(opts.connectionName ? { connectionName: opts.connectionName } : {}),
   };
 }
