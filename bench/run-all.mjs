@@ -1,6 +1,6 @@
 // authbench's benchmarks, side by side with pgbench in the same run against ONE embedded PostgreSQL 17 started here:
 // login CPU per login, generator efficiency (closed model), open-model accuracy, memory; older ones on request.
-// `npm run bench -- [--only login,generator,accuracy,memory,redis-client,seed,argon2,metrics] [--long] ...`; docs/benchmarks.md.
+// `npm run bench -- [--only login,generator,accuracy,memory,redis-client,tokens,seed,argon2,metrics] [--long] ...`; docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,9 +12,10 @@ import process from 'node:process';
 import { fmt, loadavg, percentile, runSampled, table } from './lib.mjs';
 import { benchLogin, printLogin } from './login.mjs';
 import { benchRedisClient, printRedisClient } from './redis-client.mjs';
+import { benchTokens, printTokens } from './tokens.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = ['login', 'generator', 'accuracy', 'memory', 'redis-client', 'seed', 'argon2', 'metrics'];
+const ALL = ['login', 'generator', 'accuracy', 'memory', 'redis-client', 'tokens', 'seed', 'argon2', 'metrics'];
 
 const { values: args } = parseArgs({
   options: {
@@ -379,6 +380,7 @@ async function main() {
     teardown();
     if (!args.keep) fs.rmSync(work, { recursive: true, force: true });
   }
+  if (only.includes('tokens')) report.benchmarks.tokens = benchTokens();
   if (only.includes('seed')) report.benchmarks.seed = await benchScript('seed', 'seed.ts', ['--users', '100000']);
   if (only.includes('argon2')) report.benchmarks.argon2 = await benchScript('argon2', 'argon2.ts', ['--quick']);
   if (only.includes('metrics')) report.benchmarks.metrics = await benchScript('metrics', 'metrics.ts', ['--quick']);
@@ -386,6 +388,7 @@ async function main() {
   const b = report.benchmarks;
   if (b.login) printLogin(b.login);
   if (b.redisClient) printRedisClient(b.redisClient);
+  if (b.tokens) printTokens(b.tokens);
   if (b.generator) {
     table(
       'Generator efficiency (closed model, pgbench -S -M prepared, same connections and threads)',

@@ -1,4 +1,4 @@
-// Real access tokens on the measured path: every granted login signs an EdDSA JWT (phase auth.login/sign), and
+// Real access tokens on the measured path: every granted login signs an ES256 JWT (phase auth.login/sign), and
 // session.validate verifies the presented token's signature and expiry (session.validate/verify) before Redis and
 // the database; expired tokens are refused there, and every answer is checked.
 import { expect, it } from 'vitest';

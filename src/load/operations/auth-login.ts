@@ -27,7 +27,7 @@ const USER_AGENT = 'authbench/1.0';
 export const IP_POOL_SIZE = 10_000;
 
 const catalog: OperationCatalogEntry = {
-  description: 'Password login: rate limit check, begin login, password verify, finish login (session row), access token signed (EdDSA JWT), session cached in Redis.',
+  description: 'Password login: rate limit check, begin login, password verify, finish login (session row), access token signed (ES256 JWT), session cached in Redis.',
   phases: ['ratelimit', 'db', 'verify', 'sign', 'cache'],
   /**
    * Logins are spread uniformly: each user logs in a few times a day. A zipf-hot account with wrong-password
@@ -45,7 +45,7 @@ const catalog: OperationCatalogEntry = {
     maxConcurrentHashes: { type: 'integer', description: 'Argon2id verifications running at once per worker (verify: argon2id).', min: 1, max: 1024, default: 'cores' },
     rateLimit: { type: 'boolean', description: 'Check and count the attempt in the Redis rate limiter.', default: true },
     cacheSession: { type: 'boolean', description: 'Cache the new session in Redis.', default: true },
-    jwt: { type: 'boolean', description: "Sign the session's access token (EdDSA JWT with its jti and expiry), timed as the sign phase.", default: true },
+    jwt: { type: 'boolean', description: "Sign the session's access token (ES256 JWT with its jti and expiry), timed as the sign phase.", default: true },
     recordAcknowledged: { type: 'boolean', description: 'Keep the jti of every login the database acknowledged (in acknowledged-logins.txt of the report directory), so a durability check can look for each after a crash.', default: false },
     ip: { type: 'generator', description: `Client IP, an index into a pool of ${IP_POOL_SIZE} addresses.`, domain: 'ip', default: `uniform(1, ${IP_POOL_SIZE})` },
   },
