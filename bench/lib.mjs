@@ -32,7 +32,35 @@ export function procSample(pid) {
   } catch {
     return null;
   }
-  return { atMs: Date.now(), cpuS, rssBytes, wakes: wakes(pid) };
+  return { atMs: Date.now(), cpuS, rssBytes, wakes: wakes(pid), threads: threadCpuS(pid) };
+}
+
+/**
+ * CPU seconds of a process split by thread: authbench's load workers (threads named `authbench-w<N>`, see
+ * src/series/thread-name.ts), the main thread (tid = pid), and the rest (V8's GC and compiler helpers, libuv's pool).
+ */
+export function threadCpuS(pid) {
+  const split = { loadWorkers: 0, main: 0, other: 0 };
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      let stat;
+      let comm;
+      try {
+        stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        comm = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      } catch {
+        continue; // the thread exited meanwhile
+      }
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const s = (Number(f[11]) + Number(f[12])) / TICKS;
+      if (Number(tid) === pid) split.main += s;
+      else if (comm.startsWith('authbench-w')) split.loadWorkers += s;
+      else split.other += s;
+    }
+  } catch {
+    // the process exited: what was read so far
+  }
+  return split;
 }
 
 /**

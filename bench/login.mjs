@@ -112,6 +112,13 @@ function perLogin(a, b, logins) {
     logins,
     loginsPerSec: logins / ((b.atMs - a.atMs) / 1000),
     generatorUs: us(b.cpuS - a.cpuS),
+    // The generator's CPU by thread: the load workers send; the main thread merges intervals, samples the servers'
+    // evidence and prints progress (pgbench does none of that); the rest is V8's and libuv's helper threads.
+    generatorThreadsUs: {
+      loadWorkers: us(b.threads.loadWorkers - a.threads.loadWorkers),
+      main: us(b.threads.main - a.threads.main),
+      other: us(b.threads.other - a.threads.other),
+    },
     postgresUs: us(b.extra.pg - a.extra.pg),
     redisUs: us(b.extra.redis - a.extra.redis),
     // Sleeps and wake-ups per login (counts, not times): on a VM each costs a few µs to tens of µs of CPU.
@@ -315,6 +322,15 @@ export function printLogin(rows) {
       const budget = (cores * 1e6) / r.rate;
       return [r.rate, r.round, fmt(budget, 0), fmt(r.authbench.generatorUs, 0), fmt(r.authbench.postgresUs, 0), fmt(r.authbench.redisUs, 0), fmt(total, 0), `${fmt((100 * total) / budget, 0)} %`];
     }),
+  );
+  table(
+    "The generator's CPU per login by thread (load workers send; the main thread merges, samples the servers, prints)",
+    ['rate', 'round', 'variant', 'load workers µs', 'main thread µs', 'other threads µs', 'total µs', 'pgbench µs'],
+    rows.flatMap((r) =>
+      [['login', r.authbench], ['pg-only', r.authbenchPgOnly], ['no series', r.authbenchNoSeries]].filter(([, v]) => v).map(([name, v]) => [
+        r.rate, r.round, name, fmt(v.generatorThreadsUs.loadWorkers, 0), fmt(v.generatorThreadsUs.main, 0), fmt(v.generatorThreadsUs.other, 0), fmt(v.generatorUs, 0), fmt(r.pgbenchReference.generatorUs, 0),
+      ]),
+    ),
   );
   table(
     'Login wake-ups per login (voluntary context switches: a thread blocked and was woken; counts, not times)',

@@ -1,6 +1,6 @@
 // authbench's benchmarks, side by side with pgbench in the same run against ONE embedded PostgreSQL 17 started here:
 // login CPU per login, generator efficiency (closed model), open-model accuracy, memory; older ones on request.
-// `npm run bench -- [--only login,generator,accuracy,memory,redis-client,tokens,seed,argon2,metrics] [--long] ...`; docs/benchmarks.md.
+// `npm run bench -- [--only login,generator,accuracy,memory,redis-client,pg-client,tokens,seed,argon2,metrics] [--long] ...`; docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,9 +13,10 @@ import { fmt, loadavg, percentile, runSampled, table } from './lib.mjs';
 import { benchLogin, printLogin } from './login.mjs';
 import { benchRedisClient, printRedisClient } from './redis-client.mjs';
 import { benchTokens, printTokens } from './tokens.mjs';
+import { benchPgClient, printPgClient } from './pg-client.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = ['login', 'generator', 'accuracy', 'memory', 'redis-client', 'tokens', 'seed', 'argon2', 'metrics'];
+const ALL = ['login', 'generator', 'accuracy', 'memory', 'redis-client', 'pg-client', 'tokens', 'seed', 'argon2', 'metrics'];
 
 const { values: args } = parseArgs({
   options: {
@@ -314,7 +315,7 @@ async function benchScript(name, script, extra = []) {
 
 async function main() {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
-  const needsServer = only.some((b) => ['login', 'generator', 'accuracy', 'memory', 'redis-client'].includes(b));
+  const needsServer = only.some((b) => ['login', 'generator', 'accuracy', 'memory', 'redis-client', 'pg-client'].includes(b));
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model, memoryGiB: os.totalmem() / 2 ** 30, kernel: os.release() },
@@ -375,6 +376,7 @@ async function main() {
       if (only.includes('accuracy')) report.benchmarks.accuracy = await benchAccuracy(ctx);
       if (only.includes('memory')) report.benchmarks.memory = await benchMemory(ctx);
       if (only.includes('redis-client')) report.benchmarks.redisClient = await benchRedisClient(ctx);
+      if (only.includes('pg-client')) report.benchmarks.pgClient = await benchPgClient({ ...ctx, scale: Number(args.scale) });
     }
   } finally {
     teardown();
@@ -388,6 +390,7 @@ async function main() {
   const b = report.benchmarks;
   if (b.login) printLogin(b.login);
   if (b.redisClient) printRedisClient(b.redisClient);
+  if (b.pgClient) printPgClient(b.pgClient);
   if (b.tokens) printTokens(b.tokens);
   if (b.generator) {
     table(
