@@ -37,9 +37,9 @@ describe('exitCodeForVerdict', () => {
 
 describe('decideVerdict', () => {
   const health = { scheduled: 1000, started: 1000, dropped: 0, late: 0, scheduleLagP99Ms: 0, scheduleLagMaxMs: 0, eventLoopLagP99Ms: 0, eventLoopLagMaxMs: 0 };
-  const inputs = (late: number) => ({
+  const inputs = (late: number, lag: { eventLoopLagP99Ms?: number; eventLoopLagMaxMs?: number } = {}, model: 'open' | 'closed' = 'open') => ({
     status: 'completed' as const,
-    generator: { health: { ...health, late }, latenessBoundMs: 10, incompleteIntervals: [], model: 'open' as const },
+    generator: { health: { ...health, late, ...lag }, latenessBoundMs: 10, incompleteIntervals: [], model },
     thresholds: [],
     results: { operations: [], server: null },
     stoppedByThreshold: false,
@@ -51,5 +51,16 @@ describe('decideVerdict', () => {
     expect(invalid.verdict).toBe('INVALID');
     expect(invalid.generator.invalidReasons[0]).toMatch(/^1\.10 % of 1000 scheduled iterations were seen by the generator more than 10 ms after their intended start \(11\)/);
     expect(exitCodeForVerdict(invalid.verdict)).toBe(ExitCode.invalidRun);
+  });
+
+  it("is INVALID when the workers' event loop was late past the bound at p99, in either model: answers waited too", () => {
+    expect(decideVerdict(inputs(0, { eventLoopLagP99Ms: 10, eventLoopLagMaxMs: 40 }, 'closed'))).toMatchObject({ verdict: 'PASS', generator: { valid: true } });
+    for (const model of ['open', 'closed'] as const) {
+      const invalid = decideVerdict(inputs(0, { eventLoopLagP99Ms: 72.3, eventLoopLagMaxMs: 122.8 }, model));
+      expect(invalid.verdict).toBe('INVALID');
+      expect(invalid.generator.invalidReasons).toEqual([
+        "the generator's event loop was more than 10 ms late over 1 % of the time (event-loop lag p99 72.3 ms, max 122.8 ms): answers waited for the generator, so their latencies include its own delay (the diagnosis names what held it back)",
+      ]);
+    }
   });
 });
