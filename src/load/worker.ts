@@ -16,9 +16,10 @@ import { compileMix } from './mix.js';
 import type { Random } from './random.js';
 import { EventLoopProbe } from './event-loop-probe.js';
 import { IntervalTicker } from './interval-ticker.js';
+import { IntervalClose } from './models/interval-close.js';
 import { IntervalRecorder } from '../metrics/interval-recorder.js';
 import { warmEncoder } from '../metrics/histogram.js';
-import type { IntervalRange } from '../metrics/intervals.js';
+import { intervalRange, type IntervalRange } from '../metrics/intervals.js';
 import { createArrivalSchedule } from './schedule.js';
 import { IterationRunner, type PreparedEntry } from './iteration-runner.js';
 import { runClosedModel } from './models/closed-model.js';
@@ -210,11 +211,16 @@ async function runStarted(
   const byName = new Map(entries.map((e) => [e.name, e]));
   const runner = new IterationRunner(() => byName.get(pick().name)!, slots, recorder);
 
+  const grid = { warmupMs: load.warmupMs, intervalMs: task.intervalMs };
+  const intervalClose = new IntervalClose();
   const flush = (range: IntervalRange): void => {
+    intervalClose.close(range.endMs);
     probe.transfer();
     post({ type: 'interval', workerId, snapshot: recorder.flush(range.index, range.startMs, range.endMs) });
+    recorder.openIntervalUntil(intervalRange(grid, range.index + 1).endMs);
   };
-  const ticker = new IntervalTicker(startAtMs, { warmupMs: load.warmupMs, intervalMs: task.intervalMs }, totalMs, flush);
+  recorder.openIntervalUntil(intervalRange(grid, 0).endMs);
+  const ticker = new IntervalTicker(startAtMs, grid, totalMs, flush);
   void control.changedFrom(ControlState.started).then(() => stop.trigger());
   const crash = armCrashHook(task);
   // The Redis layer's checks log its outages (first unavailable answer → first answer after it) for `recovery`.
@@ -225,7 +231,7 @@ async function runStarted(
     // Every worker sleeps until the same instant, then the schedule's clock starts for all of them.
     await stop.sleep(startAtMs - epochNowMs());
     ticker.start();
-    const ctx: ModelContext = { workerId: global.index, workerCount: global.count, startAtMs, warmupMs: load.warmupMs, totalMs, slots, runner, recorder, inFlight, stop };
+    const ctx: ModelContext = { workerId: global.index, workerCount: global.count, startAtMs, warmupMs: load.warmupMs, totalMs, slots, runner, recorder, inFlight, stop, intervalClose };
     if (load.model === 'open') {
       await runOpenModel(ctx, { schedule: createArrivalSchedule(load), maxInFlight: task.maxInFlight, poolTimeoutMs: load.poolTimeoutMs });
     } else {

@@ -58,6 +58,11 @@ export class IntervalRecorder {
   readonly #scheduleLag: Histogram = createHistogram();
   readonly #eventLoopLag: Histogram = createHistogram();
   #scheduled = 0;
+  /** End of the interval now open (ms since the start); arrivals due at or after it belong to the next one. */
+  #openEndMs = Number.POSITIVE_INFINITY;
+  /** Arrivals seen before the flush of the interval they were not due in: counted into the next one. */
+  #carriedScheduled = 0;
+  #carriedLate = 0;
   #started = 0;
   #dropped = 0;
   #queued = 0;
@@ -122,10 +127,26 @@ export class IntervalRecorder {
    * An arrival of the open model, seen by the dispatcher `scheduleLagUs` after its intended time. That lag is the
    * generator's own (timers, a busy event loop); waiting for a connection afterwards is not, and is not counted here.
    */
-  countArrival(scheduleLagUs: number): void {
-    this.#scheduled++;
-    if (scheduleLagUs > this.#latenessBoundUs) this.#late++;
+  countArrival(scheduleLagUs: number, dueMs = Number.NEGATIVE_INFINITY): void {
+    const late = scheduleLagUs > this.#latenessBoundUs;
+    if (dueMs >= this.#openEndMs) {
+      // Due after the open interval's end but seen before its flush ran: it is the next interval's arrival.
+      this.#carriedScheduled++;
+      if (late) this.#carriedLate++;
+    } else {
+      this.#scheduled++;
+      if (late) this.#late++;
+    }
     this.#scheduleLag.recordValue(clampUs(scheduleLagUs));
+  }
+
+  /**
+   * The interval now open ends at `endMs` (ms since the start): an arrival due from then on is counted in the next
+   * interval even when the event loop reaches it before that interval's flush. With the worker's catch-up before
+   * each flush (src/load/models/interval-close.ts), every arrival is `scheduled` in the interval it was due in.
+   */
+  openIntervalUntil(endMs: number): void {
+    this.#openEndMs = endMs;
   }
 
   /** An arrival found every connection busy and waits for one. */
@@ -182,12 +203,14 @@ export class IntervalRecorder {
     };
     this.#scheduleLag.reset();
     this.#eventLoopLag.reset();
-    this.#scheduled = 0;
+    this.#scheduled = this.#carriedScheduled;
+    this.#late = this.#carriedLate;
+    this.#carriedScheduled = 0;
+    this.#carriedLate = 0;
     this.#started = 0;
     this.#dropped = 0;
     this.#queued = 0;
     this.#poolTimeouts = 0;
-    this.#late = 0;
     this.#finished = 0;
     this.#inFlightMax = this.#inFlight;
     return { workerId: this.workerId, intervalIndex, startMs, endMs, operations, generator };

@@ -34,7 +34,7 @@ export const MAX_STARTS_PER_WAKE = 4096;
  */
 export function runOpenModel(ctx: ModelContext, opts: OpenModelOptions): Promise<void> {
   const { schedule, maxInFlight, poolTimeoutMs } = opts;
-  const { startAtMs, recorder, slots, inFlight, runner, stop } = ctx;
+  const { startAtMs, recorder, slots, inFlight, runner, stop, intervalClose } = ctx;
   const total = schedule.totalArrivals;
   const step = ctx.workerCount;
   const arrivalMs = (n: number): number => (n < total ? schedule.nthArrivalMs(n) : Number.POSITIVE_INFINITY);
@@ -84,8 +84,11 @@ export function runOpenModel(ctx: ModelContext, opts: OpenModelOptions): Promise
     void runner.run(slot, timing).then(() => finished(slot));
   }
 
-  /** Times out, starts and admits what is due; false when it stopped at the per-wake bound with more still due. */
-  function dispatch(): boolean {
+  /**
+   * Times out, starts and admits what is due (only arrivals due before `beforeMs`, when given); false when it stopped
+   * at the per-wake bound with more still due.
+   */
+  function dispatch(beforeMs = Number.POSITIVE_INFINITY): boolean {
     const nowMs = epochNowMs() - startAtMs;
     let budget = MAX_STARTS_PER_WAKE;
     // Waited past the pool timeout (oldest first): a `timeout` error with the latency it waited.
@@ -106,9 +109,9 @@ export function runOpenModel(ctx: ModelContext, opts: OpenModelOptions): Promise
       start(slot, dueMs, true);
     }
     // Arrivals now due: start at once while nobody waits and a connection is free, else join the queue.
-    while (nextMs <= nowMs) {
+    while (nextMs <= nowMs && nextMs < beforeMs) {
       if (budget-- === 0) return false;
-      recorder.countArrival(msToUs(nowMs - nextMs));
+      recorder.countArrival(msToUs(nowMs - nextMs), nextMs);
       const slot = waiting === 0 ? freeSlot() : null;
       if (slot) {
         start(slot, nextMs, false);
@@ -166,6 +169,11 @@ export function runOpenModel(ctx: ModelContext, opts: OpenModelOptions): Promise
   }
 
   stop.onStop(wake);
+  // Before an interval's flush: the arrivals due in it that the loop has not reached yet are seen now, so they count
+  // in it (their timer may fire just after the flush's); later arrivals wait for their own wake-up.
+  intervalClose?.onClose((endMs) => {
+    if (!ended && !stop.stopped && !more) dispatch(endMs);
+  });
   wake();
   return end;
 }

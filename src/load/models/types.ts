@@ -4,6 +4,7 @@ import type { ConnectionSlots } from '../connection-slots.js';
 import type { IntervalRecorder } from '../../metrics/interval-recorder.js';
 import type { IterationRunner } from '../iteration-runner.js';
 import type { InFlight } from './in-flight.js';
+import type { IntervalClose } from './interval-close.js';
 import type { StopSignal } from './stop-signal.js';
 
 export interface ModelContext {
@@ -20,4 +21,6 @@ export interface ModelContext {
   readonly recorder: IntervalRecorder;
   readonly inFlight: InFlight;
   readonly stop: StopSignal;
+  /** The worker's interval flushes; absent when nothing flushes intervals meanwhile (a test of the model alone). */
+  readonly intervalClose?: IntervalClose;
 }
