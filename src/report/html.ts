@@ -103,7 +103,7 @@ function banner(results: RunResults): string {
     // The PASS detail already says how many held.
     ...(summary.verdict === 'PASS' ? [] : [results.thresholds.length > 0 ? `${held}/${results.thresholds.length} thresholds held` : 'no thresholds']),
     `${formatDuration(measuredSec * 1000)} measured`,
-    results.generator.valid ? 'generator kept its schedule' : 'generator did not keep its schedule',
+    results.generator.valid ? 'generator kept up' : 'generator could not keep up',
   ].join(' · ');
   // An abort-on-fail or interrupted run judged FAIL/INVALID: why it stopped belongs next to the verdict (an ABORTED
   // verdict's detail already says it).
@@ -141,7 +141,7 @@ function thresholdsCard(results: RunResults): string {
     `${num(valueWithUnit(formatMetricValue(v.metric, v.measured)))}${num(formatCount(v.samples))}` +
     // On an INVALID run a held threshold measured the generator, not the database: shown, but marked not to be trusted.
     (results.verdict === 'INVALID' && v.status === 'PASS'
-      ? `<td><span class="pill untrusted" title="not to be trusted: the generator did not keep its schedule">PASS</span></td><td class="small">not to be trusted: the run is INVALID${v.reason ? `; ${h(v.reason)}` : ''}</td></tr>`
+      ? `<td><span class="pill untrusted" title="not to be trusted: the generator could not keep up">PASS</span></td><td class="small">not to be trusted: the run is INVALID${v.reason ? `; ${h(v.reason)}` : ''}</td></tr>`
       : `<td><span class="pill ${v.status}">${v.status}</span></td><td class="small">${h(v.reason ?? '')}</td></tr>`));
   return card(
     'Targets',

@@ -74,7 +74,7 @@ export function renderJunit(results: RunResults): string {
     cases.push(`${head}      <error${attrs({ message: summary.line, type })}>${escapeXml(body)}</error>\n    </testcase>`);
   } else {
     const g = results.generator;
-    const health = `generator kept its schedule: ${g.scheduled} scheduled, ${g.dropped} dropped, ${g.late} late (> ${g.latenessBoundMs} ms)`;
+    const health = `generator kept up: ${g.scheduled} scheduled, ${g.dropped} dropped, ${g.late} late (> ${g.latenessBoundMs} ms), event-loop lag p99 ${g.eventLoopLagP99Ms.toFixed(1)} ms`;
     cases.push(`${head}      <system-out>${escapeXml([health, stoppedEarly].filter(Boolean).join('\n'))}</system-out>\n    </testcase>`);
   }
   const failures = results.thresholds.filter((t) => t.status === 'FAIL').length;

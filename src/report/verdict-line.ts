@@ -47,7 +47,7 @@ export function summarizeVerdict(
       break;
     case 'INVALID': {
       const reasons = results.generator.invalidReasons;
-      detail = reasons.length > 0 ? `the load generator did not keep its schedule: ${reasons.join('; ')}` : 'the load generator did not keep its schedule';
+      detail = reasons.length > 0 ? `the load generator could not keep up: ${reasons.join('; ')}` : 'the load generator could not keep up';
       break;
     }
     case 'ABORTED':

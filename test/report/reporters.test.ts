@@ -68,7 +68,7 @@ describe('verdict line and exit codes', () => {
   it('explains each verdict in one line', () => {
     expect(summarizeVerdict(run('pass')).line).toBe('PASS — 4/4 thresholds held');
     expect(summarizeVerdict(run('fail')).line).toMatch(/^FAIL — auth\.login\/db p95 < 25ms measured \d+(\.\d+)?ms$/);
-    expect(summarizeVerdict(run('invalid')).line).toMatch(/^INVALID — the load generator did not keep its schedule: .*late/);
+    expect(summarizeVerdict(run('invalid')).line).toMatch(/^INVALID — the load generator could not keep up: .*late/);
     expect(summarizeVerdict(run('aborted')).line).toBe('ABORTED — run stopped early: interrupted by SIGINT during warm-up');
     const twoFailures = { ...run('fail'), thresholds: run('fail').thresholds.map((t) => ({ ...t, status: 'FAIL' as const })) };
     expect(summarizeVerdict(twoFailures).line).toMatch(/\(\+3 more failed\)$/);
@@ -235,7 +235,7 @@ describe('JUnit XML', () => {
       expect(findAll(validity[0]!, 'error'), kind).toHaveLength(r.verdict === 'INVALID' || r.verdict === 'ABORTED' ? 1 : 0);
     }
     const pass = findAll(parseXml(renderJunit(run('pass'))), 'testcase').find((c) => c.attributes.name === 'run is valid')!;
-    expect(findAll(pass, 'system-out')[0]!.text).toMatch(/^generator kept its schedule: \d+ scheduled, 0 dropped, \d+ late/);
+    expect(findAll(pass, 'system-out')[0]!.text).toMatch(/^generator kept up: \d+ scheduled, 0 dropped, \d+ late \(> 10 ms\), event-loop lag p99 [\d.]+ ms/);
   });
 
   it('gives Jenkins class names without a dot inside the operation key or scenario name', () => {
