@@ -136,7 +136,7 @@ export class PoolerSampler {
   }
 }
 
-export function poolerEvidence(samples: readonly PoolerSample[], fromMs: number, pooler: Pick<TargetPooler, 'kind' | 'poolSize'>, error?: string): PoolerEvidence {
+export function poolerEvidence(samples: readonly PoolerSample[], fromMs: number, pooler: Pick<TargetPooler, 'kind' | 'poolSize'> & Partial<Pick<TargetPooler, 'serverTransport'>>, error?: string): PoolerEvidence {
   let clients = 0;
   let waiting = 0;
   let servers = 0;
@@ -152,6 +152,7 @@ export function poolerEvidence(samples: readonly PoolerSample[], fromMs: number,
     kind: pooler.kind,
     poolSize: pooler.poolSize,
     mode: 'transaction',
+    ...(pooler.serverTransport ? { serverTransport: pooler.serverTransport } : {}),
     clientConnectionsPeak: clients,
     clientsWaitingPeak: waiting,
     serverConnectionsPeak: servers,

@@ -1,5 +1,5 @@
-// Runs a local pgbouncer from PATH in transaction pooling mode, from an ini file authbench writes in the target's data
-// directory (never the Debian package's service or /etc/pgbouncer), and stops it. A missing binary names the install.
+// Runs a local pgbouncer from PATH (transaction pooling unless asked otherwise), from an ini file authbench writes in the
+// target's data directory (never the Debian package's service or /etc/pgbouncer), and stops it. A missing binary names the install.
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -14,16 +14,33 @@ export interface PgbouncerStartOptions {
   /** Where the ini, the auth file, the TLS copies and the log live (created; owned by the server's OS user as root). */
   readonly dir: string;
   readonly port: number;
-  /** The PostgreSQL server behind it (loopback TCP) and the one database it serves. */
-  readonly server: { readonly port: number; readonly database: string };
+  /**
+   * The PostgreSQL server behind it and the one database it serves: over its Unix-domain socket in `socketDir` when
+   * PostgreSQL runs on this host (as PgBouncer is deployed, on the database host), else over loopback TCP.
+   */
+  readonly server: { readonly port: number; readonly database: string; readonly socketDir?: string };
   /** The one role clients log in as, with its password: the auth file is how PgBouncer does SCRAM on both sides. */
   readonly user: { readonly name: string; readonly password: string };
   /** default_pool_size: server connections per database and user. */
   readonly poolSize: number;
   /** max_client_conn: client connections accepted. */
   readonly maxClients: number;
-  /** Certificates for TLS from clients (verify-full on 127.0.0.1) and to PostgreSQL; absent: plaintext on loopback. */
+  /**
+   * Certificates for TLS from clients (verify-full on 127.0.0.1) and, over TCP only, to PostgreSQL (verify-full);
+   * absent: plaintext on loopback. A Unix socket carries no TLS: PostgreSQL has none there, and the kernel is the channel.
+   */
   readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
+  /** pool_mode: `transaction` (what target.pooler runs) or `session` (a client keeps its backend: the benchmark's). */
+  readonly poolMode?: PoolMode;
+}
+
+export type PoolMode = 'transaction' | 'session';
+
+/** How PgBouncer reaches PostgreSQL with these options: its Unix socket, TCP + TLS, or plaintext TCP. */
+export type PoolerServerTransport = 'unix-socket' | 'tcp-tls' | 'tcp';
+
+export function serverTransportOf(opts: Pick<PgbouncerStartOptions, 'server' | 'tls'>): PoolerServerTransport {
+  return opts.server.socketDir !== undefined ? 'unix-socket' : opts.tls ? 'tcp-tls' : 'tcp';
 }
 
 export interface RunningPgbouncer {
@@ -57,19 +74,25 @@ function quoted(value: string): string {
   return `"${value.replace(/"/g, '""')}"`;
 }
 
-/** The ini: one database, transaction pooling, SCRAM from the auth file, no Unix socket, quiet logs at 750 clients. */
+/**
+ * The ini: one database (PostgreSQL's Unix socket or loopback TCP), transaction pooling, SCRAM from the auth file, no
+ * Unix socket of its own (clients come over TCP, with TLS), quiet logs at 750 clients.
+ */
 export function pgbouncerIni(opts: PgbouncerStartOptions, files: { authFile: string; logFile: string; pidFile: string; tls?: { caFile: string; certFile: string; keyFile: string } }): string {
   const tls = files.tls;
+  const transport = serverTransportOf({ server: opts.server, ...(tls ? { tls } : {}) });
+  // A host starting with `/` is a socket directory to PgBouncer, as to libpq.
+  const host = opts.server.socketDir ?? '127.0.0.1';
   const lines = [
     '; Written by authbench for this run; rewritten at every start.',
     '[databases]',
-    `${opts.server.database} = host=127.0.0.1 port=${opts.server.port} dbname=${opts.server.database}`,
+    `${opts.server.database} = host=${host} port=${opts.server.port} dbname=${opts.server.database}`,
     '',
     '[pgbouncer]',
     'listen_addr = 127.0.0.1',
     `listen_port = ${opts.port}`,
     'unix_socket_dir =',
-    'pool_mode = transaction',
+    `pool_mode = ${opts.poolMode ?? 'transaction'}`,
     `default_pool_size = ${opts.poolSize}`,
     'min_pool_size = 0',
     'reserve_pool_size = 0',
@@ -93,10 +116,9 @@ export function pgbouncerIni(opts: PgbouncerStartOptions, files: { authFile: str
           `client_tls_cert_file = ${tls.certFile}`,
           `client_tls_key_file = ${tls.keyFile}`,
           `client_tls_ca_file = ${tls.caFile}`,
-          'server_tls_sslmode = verify-full',
-          `server_tls_ca_file = ${tls.caFile}`,
         ]
       : []),
+    ...(transport === 'tcp-tls' && tls ? ['server_tls_sslmode = verify-full', `server_tls_ca_file = ${tls.caFile}`] : []),
     '',
   ];
   return lines.join('\n');
