@@ -75,6 +75,30 @@ function quoted(value: string): string {
 }
 
 /**
+ * The pooling, authentication and logging settings every PgBouncer authbench configures: the embedded target's (below)
+ * and docker/compose.yaml's (docker-pooler.ts), so the two pool alike.
+ */
+export function poolingSettings(o: { readonly poolMode?: PoolMode; readonly poolSize: number; readonly maxClients: number; readonly statsUser: string }): string[] {
+  return [
+    `pool_mode = ${o.poolMode ?? 'transaction'}`,
+    `default_pool_size = ${o.poolSize}`,
+    'min_pool_size = 0',
+    'reserve_pool_size = 0',
+    `max_client_conn = ${o.maxClients}`,
+    'auth_type = scram-sha-256',
+    // SHOW CLIENTS / SHOW POOLS on the admin console (database `pgbouncer`) for the connection counts.
+    `stats_users = ${o.statsUser}`,
+    // Quiet logs at 750 clients.
+    'log_connections = 0',
+    'log_disconnections = 0',
+    'log_pooler_errors = 1',
+    // A restarted PostgreSQL (scenario events) is retried after 1 s, not PgBouncer's default 15 s.
+    'server_login_retry = 1',
+    'ignore_startup_parameters = extra_float_digits',
+  ];
+}
+
+/**
  * The ini: one database (PostgreSQL's Unix socket or loopback TCP), transaction pooling, SCRAM from the auth file, no
  * Unix socket of its own (clients come over TCP, with TLS), quiet logs at 750 clients.
  */
@@ -92,24 +116,11 @@ export function pgbouncerIni(opts: PgbouncerStartOptions, files: { authFile: str
     'listen_addr = 127.0.0.1',
     `listen_port = ${opts.port}`,
     'unix_socket_dir =',
-    `pool_mode = ${opts.poolMode ?? 'transaction'}`,
-    `default_pool_size = ${opts.poolSize}`,
-    'min_pool_size = 0',
-    'reserve_pool_size = 0',
-    `max_client_conn = ${opts.maxClients}`,
-    'auth_type = scram-sha-256',
+    ...poolingSettings({ ...(opts.poolMode ? { poolMode: opts.poolMode } : {}), poolSize: opts.poolSize, maxClients: opts.maxClients, statsUser: opts.user.name }),
     `auth_file = ${files.authFile}`,
-    // SHOW CLIENTS / SHOW POOLS on the admin console (database `pgbouncer`) for the connection counts.
-    `stats_users = ${opts.user.name}`,
     `logfile = ${files.logFile}`,
     // Found by the next start and by `authbench teardown` when the authbench that started it was killed.
     `pidfile = ${files.pidFile}`,
-    'log_connections = 0',
-    'log_disconnections = 0',
-    'log_pooler_errors = 1',
-    // A restarted PostgreSQL (scenario events) is retried after 1 s, not PgBouncer's default 15 s.
-    'server_login_retry = 1',
-    'ignore_startup_parameters = extra_float_digits',
     ...(tls
       ? [
           'client_tls_sslmode = require',
