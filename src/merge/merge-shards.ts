@@ -152,10 +152,11 @@ function mergeIntervals(shards: readonly RunResults[], hlog: readonly HlogEntry[
 }
 
 /**
- * The pooler's evidence of the merged run. Each shard counted only its own clients (pooler-sampler.ts), so the client
- * peak is the highest per-interval sum over the measured window; a shard that sampled nothing (or had no pooler) makes
- * the count incomplete, so `clientSamples` is the fewest any shard took (0: `connections(client)` INCONCLUSIVE). The
- * pool's own counts (waiting clients, server connections) are the largest one shard saw: with one shared pooler, its count.
+ * The pooler's evidence of the merged run. Each shard started its own PgBouncer with its share of the pool and counted
+ * only its own clients (pooler-sampler.ts), so the client peak is the highest per-interval sum over the measured
+ * window; a shard that sampled nothing (or had no pooler) makes the count incomplete, so `clientSamples` is the fewest
+ * any shard took (0: `connections(client)` INCONCLUSIVE). The pools add up; their own peaks (waiting clients, server
+ * connections) are only kept per shard, so the merged ones are the sums of the shards' peaks: upper bounds.
  */
 function mergePooler(shards: readonly RunResults[], intervals: readonly IntervalPoint[], evidence: RunResults | undefined): PoolerEvidence | undefined {
   const poolers = shards.map((s) => s.server?.pooler);
@@ -171,8 +172,9 @@ function mergePooler(shards: readonly RunResults[], intervals: readonly Interval
   return {
     ...kept,
     clientConnectionsPeak: Math.max(0, ...measured.map((p) => p.poolerClients!)),
-    clientsWaitingPeak: Math.max(0, ...poolers.map((p) => p?.clientsWaitingPeak ?? 0)),
-    serverConnectionsPeak: Math.max(0, ...poolers.map((p) => p?.serverConnectionsPeak ?? 0)),
+    poolSize: poolers.reduce((a, p) => a + (p?.poolSize ?? 0), 0),
+    clientsWaitingPeak: poolers.reduce((a, p) => a + (p?.clientsWaitingPeak ?? 0), 0),
+    serverConnectionsPeak: poolers.reduce((a, p) => a + (p?.serverConnectionsPeak ?? 0), 0),
     clientSamples: Math.min(...poolers.map((p) => p?.clientSamples ?? 0)),
     ...(errors.length > 0 ? { samplingError: errors.join('; ') } : {}),
   };

@@ -219,6 +219,17 @@ export async function startPgbouncer(opts: PgbouncerStartOptions): Promise<Runni
   });
 }
 
+/** The directory of a pooler's files under the data directory: `pgbouncer/`, or `pgbouncer-s<K>/` for shard K. */
+export function pgbouncerDirOf(home: string, shardIndex?: number): string {
+  return path.join(home, shardIndex === undefined ? 'pgbouncer' : `pgbouncer-s${shardIndex}`);
+}
+
+/** Every pooler directory under the data directory (the unsharded one and each shard's). */
+export async function pgbouncerDirsIn(home: string): Promise<string[]> {
+  const names = await fs.readdir(home).catch(() => [] as string[]);
+  return names.filter((n) => /^pgbouncer(-s[0-9]+)?$/.test(n)).sort().map((n) => path.join(home, n));
+}
+
 function pidFileOf(dir: string): string {
   return path.join(dir, 'pgbouncer.pid');
 }

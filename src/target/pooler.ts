@@ -1,11 +1,10 @@
 // Puts PgBouncer in front of a target authbench started (target.pooler): started after the servers, stopped before
 // them by the same dispose, connected to PostgreSQL's Unix socket; the Target it returns carries the pooled app URL.
-import path from 'node:path';
 import { InfraCode, InfrastructureError } from '../errors.js';
 import { ensureServerCertificates } from './certificates.js';
 import { APP_ROLE, EMBEDDED_DATABASE } from './embedded.js';
 import { findFreePort } from './free-port.js';
-import { findPgbouncer, pgbouncerMissingError, serverTransportOf, startPgbouncer, stopPgbouncer, type RunningPgbouncer } from './pgbouncer.js';
+import { findPgbouncer, pgbouncerDirOf, pgbouncerMissingError, serverTransportOf, startPgbouncer, stopPgbouncer, type RunningPgbouncer } from './pgbouncer.js';
 import { registerCleanup } from './shutdown.js';
 import { resolveHome } from './state.js';
 import type { PoolerSpec, Target, TargetPooler, TargetSpec } from './types.js';
@@ -50,7 +49,7 @@ export async function withPooler(target: Target, pooler: PoolerSpec, spec: Targe
   const server = { port: Number(pg.port), database: EMBEDDED_DATABASE, ...(socketDir ? { socketDir } : {}) };
   const start = (port: number): Promise<RunningPgbouncer> =>
     startPgbouncer({
-      dir: path.join(home, 'pgbouncer'),
+      dir: pgbouncerDirOf(home, pooler.shardIndex),
       port,
       server,
       user: { name: APP_ROLE, password: target.appPassword! },

@@ -71,6 +71,8 @@ export interface PoolerSpec {
   readonly poolSize: number;
   /** Client connections it must accept: the load's and authbench's own. */
   readonly maxClients: number;
+  /** Shard K of a distributed run starts its own PgBouncer, in `pgbouncer-s<K>/` beside the unsharded `pgbouncer/`. */
+  readonly shardIndex?: number;
 }
 
 /** A pooler authbench started in front of the target's PostgreSQL. */
