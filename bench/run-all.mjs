@@ -1,6 +1,6 @@
 // authbench's benchmarks, side by side with pgbench in the same run against ONE embedded PostgreSQL 17 started here:
 // login CPU per login, generator efficiency (closed model), open-model accuracy, memory; older ones on request.
-// `npm run bench -- [--only login,generator,accuracy,memory,redis-client,pg-client,tokens,seed,argon2,metrics] [--long] ...`; docs/benchmarks.md.
+// `npm run bench -- [--only login,generator,accuracy,memory,redis-client,pg-client,tokens,pooler,seed,argon2,metrics] [--long] ...`; docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,12 +11,13 @@ import console from 'node:console';
 import process from 'node:process';
 import { fmt, loadavg, percentile, runSampled, table } from './lib.mjs';
 import { benchLogin, printLogin } from './login.mjs';
+import { benchPooler, printPooler } from './pooler.mjs';
 import { benchRedisClient, printRedisClient } from './redis-client.mjs';
 import { benchTokens, printTokens } from './tokens.mjs';
 import { benchPgClient, printPgClient } from './pg-client.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = ['login', 'generator', 'accuracy', 'memory', 'redis-client', 'pg-client', 'tokens', 'seed', 'argon2', 'metrics'];
+const ALL = ['login', 'generator', 'accuracy', 'memory', 'redis-client', 'pg-client', 'tokens', 'pooler', 'seed', 'argon2', 'metrics'];
 
 const { values: args } = parseArgs({
   options: {
@@ -35,6 +36,10 @@ const { values: args } = parseArgs({
     'login-connections': { type: 'string', default: '64' },
     // Also run authbench's login against a second set of servers started with TLS (the shipped embedded default).
     'login-tls': { type: 'boolean', default: false },
+    'pooler-rate': { type: 'string', default: '2000' },
+    'pooler-clients': { type: 'string', default: '64' },
+    'pooler-pool-size': { type: 'string', default: '16' },
+    'pooler-duration': { type: 'string', default: '20' },
     users: { type: 'string', default: '100000' },
     workers: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -315,7 +320,7 @@ async function benchScript(name, script, extra = []) {
 
 async function main() {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
-  const needsServer = only.some((b) => ['login', 'generator', 'accuracy', 'memory', 'redis-client', 'pg-client'].includes(b));
+  const needsServer = only.some((b) => ['login', 'generator', 'accuracy', 'memory', 'redis-client', 'pg-client', 'pooler'].includes(b));
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model, memoryGiB: os.totalmem() / 2 ** 30, kernel: os.release() },
@@ -377,6 +382,18 @@ async function main() {
       if (only.includes('memory')) report.benchmarks.memory = await benchMemory(ctx);
       if (only.includes('redis-client')) report.benchmarks.redisClient = await benchRedisClient(ctx);
       if (only.includes('pg-client')) report.benchmarks.pgClient = await benchPgClient({ ...ctx, scale: Number(args.scale) });
+      if (only.includes('pooler')) {
+        report.benchmarks.pooler = await benchPooler({
+          ...ctx,
+          cli: CLI,
+          rate: Number(args['pooler-rate']),
+          clients: Number(args['pooler-clients']),
+          poolSize: Number(args['pooler-pool-size']),
+          durationS: Number(args['pooler-duration']),
+          users: Number(args.users),
+          rounds,
+        });
+      }
     }
   } finally {
     teardown();
@@ -392,6 +409,7 @@ async function main() {
   if (b.redisClient) printRedisClient(b.redisClient);
   if (b.pgClient) printPgClient(b.pgClient);
   if (b.tokens) printTokens(b.tokens);
+  if (b.pooler) printPooler(b.pooler);
   if (b.generator) {
     table(
       'Generator efficiency (closed model, pgbench -S -M prepared, same connections and threads)',

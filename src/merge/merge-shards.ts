@@ -11,6 +11,7 @@ import {
   type IntervalPoint,
   type MergedShard,
   type OperationResult,
+  type PoolerEvidence,
   type RunResults,
   type RunStatus,
 } from '../results/types.js';
@@ -143,9 +144,40 @@ function mergeIntervals(shards: readonly RunResults[], hlog: readonly HlogEntry[
         // The server's own counts are global already (every shard's connections): taken from one shard, not summed.
         ...(server?.serverConnections !== undefined ? { serverConnections: server.serverConnections } : {}),
         ...(server?.serverActiveConnections !== undefined ? { serverActiveConnections: server.serverActiveConnections } : {}),
+        // Each shard counted only its own clients at the pooler: summed, as the shards' load.
+        ...(points.some((p) => p.poolerClients !== undefined) ? { poolerClients: sum((p) => p.poolerClients) } : {}),
         eventLoopLagMaxMs: Math.max(...points.map((p) => p.eventLoopLagMaxMs)),
       };
     });
+}
+
+/**
+ * The pooler's evidence of the merged run. Each shard started its own PgBouncer with its share of the pool and counted
+ * only its own clients (pooler-sampler.ts), so the client peak is the highest per-interval sum over the measured
+ * window; a shard that sampled nothing (or had no pooler) makes the count incomplete, so `clientSamples` is the fewest
+ * any shard took (0: `connections(client)` INCONCLUSIVE). The pools add up; their own peaks (waiting clients, server
+ * connections) are only kept per shard, so the merged ones are the sums of the shards' peaks: upper bounds.
+ */
+function mergePooler(shards: readonly RunResults[], intervals: readonly IntervalPoint[], evidence: RunResults | undefined): PoolerEvidence | undefined {
+  const poolers = shards.map((s) => s.server?.pooler);
+  const first = evidence?.server?.pooler ?? poolers.find((p) => p !== undefined);
+  if (!first) return undefined;
+  const errors = shards.flatMap((s, i) => {
+    const p = poolers[i];
+    if (!p) return [`shard ${s.shard!.index}: no pooler evidence`];
+    return p.samplingError !== undefined ? [`shard ${s.shard!.index}: ${p.samplingError}`] : [];
+  });
+  const measured = intervals.filter((p) => !p.warmup && p.poolerClients !== undefined);
+  const { samplingError: _one, ...kept } = first;
+  return {
+    ...kept,
+    clientConnectionsPeak: Math.max(0, ...measured.map((p) => p.poolerClients!)),
+    poolSize: poolers.reduce((a, p) => a + (p?.poolSize ?? 0), 0),
+    clientsWaitingPeak: poolers.reduce((a, p) => a + (p?.clientsWaitingPeak ?? 0), 0),
+    serverConnectionsPeak: poolers.reduce((a, p) => a + (p?.serverConnectionsPeak ?? 0), 0),
+    clientSamples: Math.min(...poolers.map((p) => p?.clientSamples ?? 0)),
+    ...(errors.length > 0 ? { samplingError: errors.join('; ') } : {}),
+  };
 }
 
 /**
@@ -213,13 +245,15 @@ export function mergeShards(inputs: readonly ShardInput[], count: number, endedA
   const hlog = mergeHlog(present.map((p) => p.hlog));
   const operations = mergeOperations(shards, measuredMs);
   const generator = mergeGenerator(shards, record.latenessBoundMs, first.load.model, reasons);
-  const server = evidence?.server ?? null;
+  const intervals = mergeIntervals(shards, hlog, evidence);
+  const pooler = mergePooler(shards, intervals, evidence);
+  const shardServer = evidence?.server ?? null;
+  const server = shardServer && pooler ? { ...shardServer, pooler } : shardServer;
   const thresholds = evaluateThresholds(record.thresholds, { operations, server });
   // A missing, failed or aborted shard: the run did not deliver its load, so it is INVALID, never ABORTED or PASS.
   const status: RunStatus = missing.length > 0 || shards.some((s) => s.status !== 'completed') ? 'failed' : 'completed';
   const verdict = overallVerdict(status, generator, thresholds);
   const measuredWindow = { startMs: first.measuredWindow.startMs, endMs: first.measuredWindow.startMs + measuredMs };
-  const intervals = mergeIntervals(shards, hlog, evidence);
   const load = {
     ...first.load,
     connections: shards.reduce((a, s) => a + s.load.connections, 0),

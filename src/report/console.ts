@@ -168,9 +168,11 @@ export function poolerLine(results: RunResults): string | undefined {
   const clients = pooler.clientSamples > 0 ? `${formatCount(pooler.clientConnectionsPeak)} client connections at ${pooler.kind}` : `client connections at ${pooler.kind} not sampled${pooler.samplingError ? ` (${pooler.samplingError})` : ''}`;
   return (
     `Connections: ${clients} (peak; ${pooler.mode} pooling, pool ${formatCount(pooler.poolSize)}, at most ${formatCount(pooler.clientsWaitingPeak)} waiting), ` +
-    `${formatCount(results.server.connectionsPeak)} server backends (peak; the pooler held ${formatCount(pooler.serverConnectionsPeak)})`
+    `${formatCount(results.server.connectionsPeak)} server backends (peak; the pooler held ${formatCount(pooler.serverConnectionsPeak)}${pooler.serverTransport ? ` ${SERVER_TRANSPORT[pooler.serverTransport]}` : ''})`
   );
 }
+
+const SERVER_TRANSPORT = { 'unix-socket': "on PostgreSQL's Unix socket", 'tcp-tls': 'over TCP + TLS', tcp: 'over TCP' } as const;
 
 /** The whole console report, ending with the verdict line. */
 export function renderConsole(results: RunResults, options: ConsoleOptions = {}): string {

@@ -90,7 +90,7 @@ const server = obj(
     connectionSamplingError: str,
     pooler: obj(
       { kind: oneOf(['pgbouncer']), poolSize: int, mode: oneOf(['transaction']), clientConnectionsPeak: int, clientsWaitingPeak: int, serverConnectionsPeak: int, clientSamples: int },
-      { samplingError: str },
+      { samplingError: str, serverTransport: oneOf(['unix-socket', 'tcp-tls', 'tcp']) },
     ),
   },
 );

@@ -168,6 +168,8 @@ export interface PoolerEvidence {
   readonly poolSize: number;
   /** Pooling mode; authbench starts PgBouncer in transaction mode. */
   readonly mode: 'transaction';
+  /** How the pooler reached PostgreSQL: its Unix socket (embedded target), or TCP with or without TLS. Absent in older results. */
+  readonly serverTransport?: 'unix-socket' | 'tcp-tls' | 'tcp';
   /** Most load client connections at one sample (SHOW CLIENTS: working within the last second, or waiting). */
   readonly clientConnectionsPeak: number;
   /** Most load client connections waiting for a server connection at one sample (SHOW POOLS cl_waiting). */

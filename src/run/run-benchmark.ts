@@ -183,7 +183,7 @@ export class BenchmarkRun {
       const monitor = new MonitorConnection(admin);
       const sampler = new ConnectionSampler(monitor);
       // Behind a pooler the clients are counted at the pooler; the backends stay ConnectionSampler's.
-      const poolerSampler = prepared.target.pooler && prepared.workerTransport.postgres === 'pgbouncer' ? new PoolerSampler(prepared.target.pooler) : undefined;
+      const poolerSampler = prepared.target.pooler && prepared.workerTransport.postgres === 'pgbouncer' ? new PoolerSampler(prepared.target.pooler, plan.shard?.index) : undefined;
       // A shard sees only its share: abort-on-fail and the thresholds are judged on the merged data.
       const abortOnFail = new AbortOnFail(plan.shard ? [] : plan.thresholds);
       const progress = new ProgressLine(progressStream);

@@ -41,7 +41,9 @@ export function targetSpecOf(plan: Plan, overrides: Partial<TargetSpec> = {}): T
     kind: plan.target.kind,
     allowNonEmpty: plan.target.allowNonEmpty,
     settings: { synchronousCommit: plan.target.synchronousCommit, postgresOptions: plan.target.serverSettings },
-    ...(plan.target.pooler ? { pooler: { kind: plan.target.pooler.kind, poolSize: plan.target.pooler.poolSize, maxClients: connectionsNeeded(plan).total + POOLER_SPARE_CLIENTS } } : {}),
+    ...(plan.target.pooler
+      ? { pooler: { kind: plan.target.pooler.kind, poolSize: plan.target.pooler.poolSize, maxClients: connectionsNeeded(plan).total + POOLER_SPARE_CLIENTS, ...(plan.shard ? { shardIndex: plan.shard.index } : {}) } }
+      : {}),
   };
   // A URL from the file is named by its file and field in errors; a flag that overrides it is named by the flag.
   if (plan.target.pgUrl !== undefined && overrides.pgUrl === undefined) Object.assign(spec, { pgUrl: plan.target.pgUrl, pgUrlSource: `${plan.source.file} target.pgUrl` });

@@ -19,6 +19,9 @@ describe('pooler sampler', () => {
       { database: 'pgbouncer', state: 'active', link: '', request_time: at(11), application_name: 'authbench-w5' }, // the admin console
     ];
     expect(countLoadClients(rows, 'authbench', since)).toBe(3);
+    // Shard 2 counts only its own clients (the merge adds the shards'); shard 0 has none of these.
+    expect(countLoadClients(rows, 'authbench', since, 2)).toBe(1);
+    expect(countLoadClients(rows, 'authbench', since, 0)).toBe(0);
   });
 
   it('keeps the peaks of the measured window and says when nothing was sampled', () => {

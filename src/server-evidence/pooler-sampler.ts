@@ -23,6 +23,11 @@ export interface PoolerSample {
 const SAMPLE_EVERY_MS = 1000;
 const LOAD_CLIENT = /^authbench-(s[0-9]+-)?w[0-9]+$/;
 
+/** The load's client names this run counts: every load client, or in shard K only `authbench-sK-w<N>` (see below). */
+function loadClientPattern(shardIndex: number | undefined): RegExp {
+  return shardIndex === undefined ? LOAD_CLIENT : new RegExp(`^authbench-s${shardIndex}-w[0-9]+$`);
+}
+
 /** `2026-12-02 02:50:01 UTC` (PgBouncer's timestamps) → epoch ms; NaN when unreadable. */
 export function pgbouncerTime(text: string | null | undefined): number {
   if (!text) return Number.NaN;
@@ -47,12 +52,17 @@ interface PoolRow {
   readonly sv_login: string | number;
 }
 
-/** The load's working clients among SHOW CLIENTS rows: `sinceMs` is the previous sample's instant (epoch ms). */
-export function countLoadClients(rows: readonly ClientRow[], database: string, sinceMs: number): number {
+/**
+ * The load's working clients among SHOW CLIENTS rows: `sinceMs` is the previous sample's instant (epoch ms). A shard
+ * counts only its own clients, so the merge can add the shards' counts per interval whether they shared one pooler or
+ * each had their own.
+ */
+export function countLoadClients(rows: readonly ClientRow[], database: string, sinceMs: number, shardIndex?: number): number {
   const since = Math.floor(sinceMs / 1000) * 1000;
+  const pattern = loadClientPattern(shardIndex);
   let n = 0;
   for (const r of rows) {
-    if (r.database !== database || !LOAD_CLIENT.test(r.application_name ?? '')) continue;
+    if (r.database !== database || !pattern.test(r.application_name ?? '')) continue;
     const working = r.state === 'waiting' || (r.link !== null && r.link !== '') || pgbouncerTime(r.request_time) >= since;
     if (working) n += 1;
   }
@@ -70,7 +80,11 @@ export class PoolerSampler {
 
   private readonly database: string;
 
-  constructor(private readonly pooler: TargetPooler) {
+  /** `shardIndex`: the run is shard K of a distributed run, and counts only its own clients. */
+  constructor(
+    private readonly pooler: TargetPooler,
+    private readonly shardIndex?: number,
+  ) {
     this.database = pooler.database;
   }
 
@@ -106,7 +120,7 @@ export class PoolerSampler {
       const sum = (pick: (r: PoolRow) => string | number): number => pool.reduce((s, r) => s + Number(pick(r)), 0);
       this.samples.push({
         atMs: at - this.startAtMs,
-        clients: countLoadClients(clients.rows, this.database, this.lastAtMs),
+        clients: countLoadClients(clients.rows, this.database, this.lastAtMs, this.shardIndex),
         waiting: sum((r) => r.cl_waiting),
         servers: sum((r) => r.sv_active) + sum((r) => r.sv_idle) + sum((r) => r.sv_used) + sum((r) => r.sv_tested) + sum((r) => r.sv_login),
       });
@@ -136,7 +150,7 @@ export class PoolerSampler {
   }
 }
 
-export function poolerEvidence(samples: readonly PoolerSample[], fromMs: number, pooler: Pick<TargetPooler, 'kind' | 'poolSize'>, error?: string): PoolerEvidence {
+export function poolerEvidence(samples: readonly PoolerSample[], fromMs: number, pooler: Pick<TargetPooler, 'kind' | 'poolSize'> & Partial<Pick<TargetPooler, 'serverTransport'>>, error?: string): PoolerEvidence {
   let clients = 0;
   let waiting = 0;
   let servers = 0;
@@ -152,6 +166,7 @@ export function poolerEvidence(samples: readonly PoolerSample[], fromMs: number,
     kind: pooler.kind,
     poolSize: pooler.poolSize,
     mode: 'transaction',
+    ...(pooler.serverTransport ? { serverTransport: pooler.serverTransport } : {}),
     clientConnectionsPeak: clients,
     clientsWaitingPeak: waiting,
     serverConnectionsPeak: servers,

@@ -113,6 +113,14 @@ describe('shard plan', () => {
     );
   });
 
+  it('divides a pooler\'s pool over the shards (each starts its own PgBouncer), and refuses fewer server connections than shards', () => {
+    const pooled: Plan = { ...plan({ model: 'closed' }), target: { ...plan({ model: 'closed' }).target, kind: 'embedded', pooler: { kind: 'pgbouncer', poolSize: 10 } } };
+    expect([0, 1, 2].map((k) => shardPlan(pooled, { index: k, count: 3 }).target.pooler?.poolSize)).toEqual([4, 3, 3]);
+    expect(shardPlan(plan({ model: 'closed' }), { index: 0, count: 3 }).target.pooler).toBeUndefined();
+    const tiny: Plan = { ...pooled, target: { ...pooled.target, pooler: { kind: 'pgbouncer', poolSize: 2 } } };
+    expect(() => shardPlan(tiny, { index: 0, count: 3 })).toThrow("t.yaml target.poolerPoolSize: 2 cannot be divided over 3 shards: each shard's PgBouncer needs at least one server connection");
+  });
+
   it('forks the parameter streams per shard: no two workers of any shards (or the unsharded run) draw the same numbers', () => {
     const draws = (r: { uint32(): number }): string => Array.from({ length: 4 }, () => r.uint32()).join(',');
     for (const seed of [1, 3, 7, 11, 21, 42, 2 ** 40 + 5]) {

@@ -1,5 +1,5 @@
 // One shard's share of a plan: the open model's arrivals by global worker id, the closed model's virtual users and
-// every connection count divided, parameter streams forked per shard. Pure; N shards together are the whole plan.
+// every connection count (a pooler's pool too) divided, parameter streams forked per shard. Pure; N shards together are the whole plan.
 import { InvalidInputError } from '../errors.js';
 import { Random } from '../load/random.js';
 import type { Plan, ShardOf } from '../scenario/plan.js';
@@ -62,6 +62,13 @@ export function shardPlan(plan: Plan, shard: ShardOf): Plan {
       { hint: `Use at most ${slots} shards, or raise ${field}.` },
     );
   }
+  const pooler = plan.target.pooler;
+  if (pooler && pooler.poolSize < count) {
+    throw new InvalidInputError(
+      [{ file: plan.source.file, path: 'target.poolerPoolSize', message: `${pooler.poolSize} cannot be divided over ${count} shards: each shard's PgBouncer needs at least one server connection` }],
+      { hint: `Use at most ${pooler.poolSize} shards, or raise target.poolerPoolSize.` },
+    );
+  }
   const connections = shareOf(load.connections, count, index);
   const workers = Math.min(load.workers, connections);
   // Each worker needs its own Redis connection (the parser's rule), whatever the division leaves.
@@ -70,5 +77,7 @@ export function shardPlan(plan: Plan, shard: ShardOf): Plan {
     load.model === 'open'
       ? { ...load, ...common, maxInFlight: Math.max(1, shareOf(load.maxInFlight, count, index)) }
       : { ...load, ...common, vus: shareOf(load.vus, count, index) };
-  return Object.freeze({ ...plan, load: Object.freeze(sharded), shard: Object.freeze({ index, count }) });
+  // Each shard starts its own PgBouncer (target.pooler) with its share of the pool: the shards' backends add up to the plan's.
+  const target = pooler ? Object.freeze({ ...plan.target, pooler: Object.freeze({ ...pooler, poolSize: shareOf(pooler.poolSize, count, index) }) }) : plan.target;
+  return Object.freeze({ ...plan, target, load: Object.freeze(sharded), shard: Object.freeze({ index, count }) });
 }

@@ -58,10 +58,8 @@ export function redisSocketOf(home: string): string | undefined {
 async function localUrls(state: StateFile, running: RunningServers, home: string): Promise<Target['local']> {
   // With TLS the workers use TCP + TLS, so what TLS costs is in the numbers (PostgreSQL has no TLS on Unix sockets).
   if (runsTls(running)) return {};
-  const exists = (p: string): Promise<boolean> => fs.stat(p).then((s) => s.isSocket(), () => false);
-  const pgSocket = path.join(state.pgDataDir, `.s.PGSQL.${running.postgres.port}`);
   const local: { pgUrl?: string; appPgUrl?: string; redisUrl?: string } = {};
-  if (Buffer.byteLength(pgSocket) <= MAX_SOCKET_PATH && (await exists(pgSocket))) {
+  if (await pgSocketDirOf(state, running)) {
     const overSocket = (tcpUrl: string): string => {
       const url = new URL(tcpUrl);
       url.searchParams.set('host', state.pgDataDir);
@@ -71,8 +69,18 @@ async function localUrls(state: StateFile, running: RunningServers, home: string
     local.appPgUrl = overSocket(running.appPgUrl);
   }
   const redisSocket = redisSocketOf(home);
-  if (redisSocket && (await exists(redisSocket))) local.redisUrl = `unix://${redisSocket}`;
+  if (redisSocket && (await isSocket(redisSocket))) local.redisUrl = `unix://${redisSocket}`;
   return local;
+}
+
+function isSocket(file: string): Promise<boolean> {
+  return fs.stat(file).then((s) => s.isSocket(), () => false);
+}
+
+/** PostgreSQL's socket directory (its data directory), when the socket is there and its path fits; TLS or not. */
+async function pgSocketDirOf(state: StateFile, running: RunningServers): Promise<string | undefined> {
+  const pgSocket = path.join(state.pgDataDir, `.s.PGSQL.${running.postgres.port}`);
+  return Buffer.byteLength(pgSocket) <= MAX_SOCKET_PATH && (await isSocket(pgSocket)) ? state.pgDataDir : undefined;
 }
 
 /** Starts (or reuses) the embedded servers. `spec.keepRunning` detaches them and records them in state.json. */
@@ -201,6 +209,7 @@ export async function provisionEmbedded(spec: TargetSpec): Promise<Target> {
       appPassword: cluster.appPassword,
       redisUrl: running.redisUrl,
       local: await localUrls(cluster, running, home),
+      pgSocketDir: await pgSocketDirOf(cluster, running),
       serverVersion: facts.serverVersion,
       redisVersion,
       settings: facts.settings,
@@ -244,6 +253,7 @@ async function reuseRunning(state: StateFile, running: RunningServers, spec: Tar
       appPassword: state.appPassword,
       redisUrl: running.redisUrl,
       local: await localUrls(state, running, path.dirname(state.pgDataDir)),
+      pgSocketDir: await pgSocketDirOf(state, running),
       serverVersion: facts.serverVersion,
       redisVersion,
       settings: facts.settings,

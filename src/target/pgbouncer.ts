@@ -1,5 +1,5 @@
-// Runs a local pgbouncer from PATH in transaction pooling mode, from an ini file authbench writes in the target's data
-// directory (never the Debian package's service or /etc/pgbouncer), and stops it. A missing binary names the install.
+// Runs a local pgbouncer from PATH (transaction pooling unless asked otherwise), from an ini file authbench writes in the
+// target's data directory (never the Debian package's service or /etc/pgbouncer), and stops it. A missing binary names the install.
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -14,16 +14,33 @@ export interface PgbouncerStartOptions {
   /** Where the ini, the auth file, the TLS copies and the log live (created; owned by the server's OS user as root). */
   readonly dir: string;
   readonly port: number;
-  /** The PostgreSQL server behind it (loopback TCP) and the one database it serves. */
-  readonly server: { readonly port: number; readonly database: string };
+  /**
+   * The PostgreSQL server behind it and the one database it serves: over its Unix-domain socket in `socketDir` when
+   * PostgreSQL runs on this host (as PgBouncer is deployed, on the database host), else over loopback TCP.
+   */
+  readonly server: { readonly port: number; readonly database: string; readonly socketDir?: string };
   /** The one role clients log in as, with its password: the auth file is how PgBouncer does SCRAM on both sides. */
   readonly user: { readonly name: string; readonly password: string };
   /** default_pool_size: server connections per database and user. */
   readonly poolSize: number;
   /** max_client_conn: client connections accepted. */
   readonly maxClients: number;
-  /** Certificates for TLS from clients (verify-full on 127.0.0.1) and to PostgreSQL; absent: plaintext on loopback. */
+  /**
+   * Certificates for TLS from clients (verify-full on 127.0.0.1) and, over TCP only, to PostgreSQL (verify-full);
+   * absent: plaintext on loopback. A Unix socket carries no TLS: PostgreSQL has none there, and the kernel is the channel.
+   */
   readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
+  /** pool_mode: `transaction` (what target.pooler runs) or `session` (a client keeps its backend: the benchmark's). */
+  readonly poolMode?: PoolMode;
+}
+
+export type PoolMode = 'transaction' | 'session';
+
+/** How PgBouncer reaches PostgreSQL with these options: its Unix socket, TCP + TLS, or plaintext TCP. */
+export type PoolerServerTransport = 'unix-socket' | 'tcp-tls' | 'tcp';
+
+export function serverTransportOf(opts: Pick<PgbouncerStartOptions, 'server' | 'tls'>): PoolerServerTransport {
+  return opts.server.socketDir !== undefined ? 'unix-socket' : opts.tls ? 'tcp-tls' : 'tcp';
 }
 
 export interface RunningPgbouncer {
@@ -57,46 +74,62 @@ function quoted(value: string): string {
   return `"${value.replace(/"/g, '""')}"`;
 }
 
-/** The ini: one database, transaction pooling, SCRAM from the auth file, no Unix socket, quiet logs at 750 clients. */
-export function pgbouncerIni(opts: PgbouncerStartOptions, files: { authFile: string; logFile: string; pidFile: string; tls?: { caFile: string; certFile: string; keyFile: string } }): string {
-  const tls = files.tls;
-  const lines = [
-    '; Written by authbench for this run; rewritten at every start.',
-    '[databases]',
-    `${opts.server.database} = host=127.0.0.1 port=${opts.server.port} dbname=${opts.server.database}`,
-    '',
-    '[pgbouncer]',
-    'listen_addr = 127.0.0.1',
-    `listen_port = ${opts.port}`,
-    'unix_socket_dir =',
-    'pool_mode = transaction',
-    `default_pool_size = ${opts.poolSize}`,
+/**
+ * The pooling, authentication and logging settings every PgBouncer authbench configures: the embedded target's (below)
+ * and docker/compose.yaml's (docker-pooler.ts), so the two pool alike.
+ */
+export function poolingSettings(o: { readonly poolMode?: PoolMode; readonly poolSize: number; readonly maxClients: number; readonly statsUser: string }): string[] {
+  return [
+    `pool_mode = ${o.poolMode ?? 'transaction'}`,
+    `default_pool_size = ${o.poolSize}`,
     'min_pool_size = 0',
     'reserve_pool_size = 0',
-    `max_client_conn = ${opts.maxClients}`,
+    `max_client_conn = ${o.maxClients}`,
     'auth_type = scram-sha-256',
-    `auth_file = ${files.authFile}`,
     // SHOW CLIENTS / SHOW POOLS on the admin console (database `pgbouncer`) for the connection counts.
-    `stats_users = ${opts.user.name}`,
-    `logfile = ${files.logFile}`,
-    // Found by the next start and by `authbench teardown` when the authbench that started it was killed.
-    `pidfile = ${files.pidFile}`,
+    `stats_users = ${o.statsUser}`,
+    // Quiet logs at 750 clients.
     'log_connections = 0',
     'log_disconnections = 0',
     'log_pooler_errors = 1',
     // A restarted PostgreSQL (scenario events) is retried after 1 s, not PgBouncer's default 15 s.
     'server_login_retry = 1',
     'ignore_startup_parameters = extra_float_digits',
+  ];
+}
+
+/**
+ * The ini: one database (PostgreSQL's Unix socket or loopback TCP), transaction pooling, SCRAM from the auth file, no
+ * Unix socket of its own (clients come over TCP, with TLS), quiet logs at 750 clients.
+ */
+export function pgbouncerIni(opts: PgbouncerStartOptions, files: { authFile: string; logFile: string; pidFile: string; tls?: { caFile: string; certFile: string; keyFile: string } }): string {
+  const tls = files.tls;
+  const transport = serverTransportOf({ server: opts.server, ...(tls ? { tls } : {}) });
+  // A host starting with `/` is a socket directory to PgBouncer, as to libpq.
+  const host = opts.server.socketDir ?? '127.0.0.1';
+  const lines = [
+    '; Written by authbench for this run; rewritten at every start.',
+    '[databases]',
+    `${opts.server.database} = host=${host} port=${opts.server.port} dbname=${opts.server.database}`,
+    '',
+    '[pgbouncer]',
+    'listen_addr = 127.0.0.1',
+    `listen_port = ${opts.port}`,
+    'unix_socket_dir =',
+    ...poolingSettings({ ...(opts.poolMode ? { poolMode: opts.poolMode } : {}), poolSize: opts.poolSize, maxClients: opts.maxClients, statsUser: opts.user.name }),
+    `auth_file = ${files.authFile}`,
+    `logfile = ${files.logFile}`,
+    // Found by the next start and by `authbench teardown` when the authbench that started it was killed.
+    `pidfile = ${files.pidFile}`,
     ...(tls
       ? [
           'client_tls_sslmode = require',
           `client_tls_cert_file = ${tls.certFile}`,
           `client_tls_key_file = ${tls.keyFile}`,
           `client_tls_ca_file = ${tls.caFile}`,
-          'server_tls_sslmode = verify-full',
-          `server_tls_ca_file = ${tls.caFile}`,
         ]
       : []),
+    ...(transport === 'tcp-tls' && tls ? ['server_tls_sslmode = verify-full', `server_tls_ca_file = ${tls.caFile}`] : []),
     '',
   ];
   return lines.join('\n');
@@ -184,6 +217,17 @@ export async function startPgbouncer(opts: PgbouncerStartOptions): Promise<Runni
   throw new InfrastructureError(InfraCode.pgbouncerStartFailed, `pgbouncer did not start: ${said || output.trim() || 'no message'} (log: ${logFile}).`, {
     hint: `Read ${logFile}; the configuration authbench wrote is ${iniFile}.`,
   });
+}
+
+/** The directory of a pooler's files under the data directory: `pgbouncer/`, or `pgbouncer-s<K>/` for shard K. */
+export function pgbouncerDirOf(home: string, shardIndex?: number): string {
+  return path.join(home, shardIndex === undefined ? 'pgbouncer' : `pgbouncer-s${shardIndex}`);
+}
+
+/** Every pooler directory under the data directory (the unsharded one and each shard's). */
+export async function pgbouncerDirsIn(home: string): Promise<string[]> {
+  const names = await fs.readdir(home).catch(() => [] as string[]);
+  return names.filter((n) => /^pgbouncer(-s[0-9]+)?$/.test(n)).sort().map((n) => path.join(home, n));
 }
 
 function pidFileOf(dir: string): string {

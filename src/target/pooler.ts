@@ -1,11 +1,10 @@
 // Puts PgBouncer in front of a target authbench started (target.pooler): started after the servers, stopped before
-// them by the same dispose; the Target it returns carries the pooled app URL the workers connect with.
-import path from 'node:path';
+// them by the same dispose, connected to PostgreSQL's Unix socket; the Target it returns carries the pooled app URL.
 import { InfraCode, InfrastructureError } from '../errors.js';
 import { ensureServerCertificates } from './certificates.js';
 import { APP_ROLE, EMBEDDED_DATABASE } from './embedded.js';
 import { findFreePort } from './free-port.js';
-import { findPgbouncer, pgbouncerMissingError, startPgbouncer, stopPgbouncer, type RunningPgbouncer } from './pgbouncer.js';
+import { findPgbouncer, pgbouncerDirOf, pgbouncerMissingError, serverTransportOf, startPgbouncer, stopPgbouncer, type RunningPgbouncer } from './pgbouncer.js';
 import { registerCleanup } from './shutdown.js';
 import { resolveHome } from './state.js';
 import type { PoolerSpec, Target, TargetPooler, TargetSpec } from './types.js';
@@ -26,6 +25,15 @@ function url(password: string, port: number, database: string, caFile: string | 
   return u.toString();
 }
 
+/**
+ * PostgreSQL's socket directory for PgBouncer's [databases] line, when the target has one PgBouncer can name unquoted
+ * (no space or quote in the path); otherwise PgBouncer connects over loopback TCP, with TLS when the target has it.
+ */
+export function poolerSocketDir(target: Pick<Target, 'pgSocketDir'>): string | undefined {
+  const dir = target.pgSocketDir;
+  return dir !== undefined && /^\/[^\s'"\\]*$/.test(dir) ? dir : undefined;
+}
+
 /** Starts PgBouncer for `target` (embedded: its app password and port are known) and wraps its dispose. */
 export async function withPooler(target: Target, pooler: PoolerSpec, spec: TargetSpec): Promise<Target> {
   if (target.kind !== 'embedded' || target.appPassword === undefined) {
@@ -35,12 +43,15 @@ export async function withPooler(target: Target, pooler: PoolerSpec, spec: Targe
   }
   const home = resolveHome(spec.dataDir);
   const pg = new URL(target.pgUrl);
+  // Clients reach PgBouncer with TLS when the target runs TLS; PgBouncer reaches PostgreSQL on its Unix socket.
   const tls = pg.searchParams.get('sslmode') === 'verify-full' ? await ensureServerCertificates(home) : undefined;
+  const socketDir = poolerSocketDir(target);
+  const server = { port: Number(pg.port), database: EMBEDDED_DATABASE, ...(socketDir ? { socketDir } : {}) };
   const start = (port: number): Promise<RunningPgbouncer> =>
     startPgbouncer({
-      dir: path.join(home, 'pgbouncer'),
+      dir: pgbouncerDirOf(home, pooler.shardIndex),
       port,
-      server: { port: Number(pg.port), database: EMBEDDED_DATABASE },
+      server,
       user: { name: APP_ROLE, password: target.appPassword! },
       poolSize: pooler.poolSize,
       maxClients: pooler.maxClients,
@@ -76,6 +87,7 @@ export async function withPooler(target: Target, pooler: PoolerSpec, spec: Targe
     maxClients: pooler.maxClients,
     pid,
     port: running.port,
+    serverTransport: serverTransportOf({ server, ...(tls ? { tls } : {}) }),
     database: EMBEDDED_DATABASE,
     appPgUrl: url(target.appPassword, running.port, EMBEDDED_DATABASE, caFile),
     adminUrl: url(target.appPassword, running.port, 'pgbouncer', caFile),

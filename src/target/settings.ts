@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { backupCompose, DOCKER_BACKUP_DIR, dockerBackupPostgresArgs } from './docker-backups.js';
 import { MONITORING_COMPOSE } from './docker-monitoring.js';
+import { composePoolerIni, DOCKER_POOLER_PORT, POOLER_DOCKERFILE, poolerCompose } from './docker-pooler.js';
 import type { ServerSettings } from './types.js';
 
 const MiB = 1024 * 1024;
@@ -148,7 +149,7 @@ export function postgresContainerArgs(s: ServerSettings): string[] {
   return args;
 }
 
-/** docker compose file: postgres:17 + redis:7 with the same settings as the embedded target, their monitoring and scheduled backups. */
+/** docker compose file: postgres:17 + redis:7 with the same settings as the embedded target, PgBouncer, their monitoring and scheduled backups. */
 export function renderComposeFile(s: ServerSettings): string {
   const yamlList = (items: string[], indent: string): string =>
     items.map((item) => `${indent}- ${JSON.stringify(item)}`).join('\n');
@@ -156,6 +157,7 @@ export function renderComposeFile(s: ServerSettings): string {
 # Usage: POSTGRES_PASSWORD=... docker compose -f docker/compose.yaml up -d   (Prometheus and alerts on 127.0.0.1:9090)
 # then: authbench run scenarios/login.yaml --target external \\
 #         --pg-url postgres://postgres:$POSTGRES_PASSWORD@127.0.0.1:5432/postgres --redis-url redis://127.0.0.1:6379
+# The application's pooled connections: postgres://authbench_app:<its password>@127.0.0.1:${DOCKER_POOLER_PORT}/postgres (PgBouncer).
 services:
   postgres:
     image: postgres:17
@@ -184,7 +186,7 @@ ${yamlList([...postgresContainerArgs(s), ...dockerBackupPostgresArgs()], '      
       nofile: { soft: 65536, hard: 65536 }
     command:
 ${yamlList(redisContainerArgs(s), '      ')}
-${MONITORING_COMPOSE}  backups:
+${poolerCompose()}${MONITORING_COMPOSE}  backups:
 `.replace('\nvolumes:\n', () => `\n${backupCompose()}volumes:\n`);
 }
 
@@ -195,5 +197,7 @@ export function dockerConfigFiles(): Record<string, string> {
     'compose.yaml': renderComposeFile(s),
     'postgresql.conf': renderPostgresConf(s),
     'redis.conf': renderRedisConf(s),
+    'pgbouncer/pgbouncer.ini': composePoolerIni(),
+    'pgbouncer/Dockerfile': POOLER_DOCKERFILE,
   };
 }

@@ -6,7 +6,7 @@ import { InfraCode, InfrastructureError } from '../errors.js';
 import { stopServer } from './embedded-postgres.js';
 import { pgDataDirOf } from './embedded.js';
 import { stopRedisServer } from './redis-server.js';
-import { stopLeftoverPgbouncer } from './pgbouncer.js';
+import { pgbouncerDirsIn, stopLeftoverPgbouncer } from './pgbouncer.js';
 import { isAlive, isProcessOf, readState, resolveHome, stateFilePath, writeState } from './state.js';
 
 export interface TeardownResult {
@@ -32,9 +32,12 @@ export async function teardownEmbedded(opts: { dataDir?: string; purge?: boolean
   const pgDataDir = state?.pgDataDir ?? pgDataDirOf(home);
   const stopped: TeardownResult['stopped'] = [];
 
-  // A pooler first (it holds backends); only one a killed run left behind is still up.
-  const pgbouncerPid = await stopLeftoverPgbouncer(path.join(home, 'pgbouncer'));
-  if (pgbouncerPid !== undefined) stopped.push({ name: 'pgbouncer', pid: pgbouncerPid });
+  // The poolers first (they hold backends); only one a killed run (or shard) left behind is still up.
+  const poolerDirs = await pgbouncerDirsIn(home);
+  for (const dir of poolerDirs) {
+    const pgbouncerPid = await stopLeftoverPgbouncer(dir);
+    if (pgbouncerPid !== undefined) stopped.push({ name: 'pgbouncer', pid: pgbouncerPid });
+  }
   const redisPid = state?.running?.redis.pid;
   if (redisPid !== undefined && (await isProcessOf(redisPid, 'redis-server'))) {
     await stopRedisServer(redisPid);
@@ -56,7 +59,7 @@ export async function teardownEmbedded(opts: { dataDir?: string; purge?: boolean
 
   if (opts.purge) {
     // Only what authbench creates: never `rm -rf` a --data-dir the user may have pointed at something else.
-    for (const entry of [pgDataDir, path.join(home, 'redis'), path.join(home, 'pgbouncer'), stateFilePath(home)]) await fs.rm(entry, { recursive: true, force: true });
+    for (const entry of [pgDataDir, path.join(home, 'redis'), ...poolerDirs, stateFilePath(home)]) await fs.rm(entry, { recursive: true, force: true });
     await fs.rmdir(home).catch(() => undefined);
   } else if (state?.running) {
     await writeState(home, { ...state, running: undefined });

@@ -71,6 +71,8 @@ export interface PoolerSpec {
   readonly poolSize: number;
   /** Client connections it must accept: the load's and authbench's own. */
   readonly maxClients: number;
+  /** Shard K of a distributed run starts its own PgBouncer, in `pgbouncer-s<K>/` beside the unsharded `pgbouncer/`. */
+  readonly shardIndex?: number;
 }
 
 /** A pooler authbench started in front of the target's PostgreSQL. */
@@ -80,6 +82,8 @@ export interface TargetPooler {
   readonly maxClients: number;
   readonly pid: number;
   readonly port: number;
+  /** How it reaches PostgreSQL: the server's Unix socket when local (the embedded target), else TCP (+ TLS when on). */
+  readonly serverTransport: 'unix-socket' | 'tcp-tls' | 'tcp';
   /** The one database it serves (the load's). */
   readonly database: string;
   /** The app role through the pooler (contains a password: show it through redactUrl only). */
@@ -103,6 +107,11 @@ export interface Target {
    * connect with. A round trip over a socket costs both sides less CPU than over loopback TCP (docs/benchmarks.md).
    */
   readonly local?: { readonly pgUrl?: string; readonly appPgUrl?: string; readonly redisUrl?: string };
+  /**
+   * The directory of PostgreSQL's Unix-domain socket (`.s.PGSQL.<port>`), when authbench started the server on this
+   * machine and the socket path fits; TLS or not. What a pooler on the same host connects with.
+   */
+  readonly pgSocketDir?: string;
   /** PostgreSQL server_version, e.g. '17.10'. */
   readonly serverVersion: string;
   readonly redisVersion: string;

@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import type { HlogEntry } from '../../src/metrics/aggregator.js';
 import { clampUs, createHistogram, decode, encode, maxUs, summarize, type Histogram } from '../../src/metrics/histogram.js';
 import { mergeShards, type ShardInput } from '../../src/merge/merge-shards.js';
-import type { IntervalOperation, IntervalPoint, OperationResult, RunResults } from '../../src/results/types.js';
+import type { IntervalOperation, IntervalPoint, OperationResult, PoolerEvidence, RunResults } from '../../src/results/types.js';
 import { parseThreshold } from '../../src/thresholds/index.js';
 import type { Threshold } from '../../src/thresholds/types.js';
 import { buildRunResults } from '../report/fixtures.js';
+import { schemaProblems } from '../support/results-schema.js';
 
 const START = Date.parse('2026-12-01T23:30:00Z');
 const threshold: Threshold = { ...(parseThreshold('p95 < 25ms', { kind: 'operation', operation: 'auth.login' }, { file: 's.yaml', line: 1, path: 'thresholds.auth.login' }) as Threshold), minSamples: 10 };
@@ -134,6 +135,42 @@ describe('merge of shards', () => {
     const older = mergeShards([0, 1, 2].map((k) => shardOf(k, 3, samples)), 3).results;
     expect(older.generator.queued).toBeUndefined();
     expect(older.intervals[1]!.poolTimeouts).toBeUndefined();
+  });
+
+  it('adds the shards\' client counts at the pooler per interval and judges connections(client) on the merged peak', () => {
+    const samples: ShardSamples = [[{ key: 'auth.login', us: 1000 }], Array.from({ length: 10 }, () => ({ key: 'auth.login', us: 2000 })), Array.from({ length: 10 }, () => ({ key: 'auth.login', us: 2000 }))];
+    // Each shard counted only its own clients (warm-up, then two measured intervals); the warm-up's 9s are not measured.
+    const clients = [[9, 4, 5], [9, 3, 6], [9, 5, 4]];
+    const connections = (source: string): Threshold => ({ ...(parseThreshold(source, { kind: 'run' }, { file: 's.yaml', line: 2, path: 'thresholds.run' }) as Threshold), minSamples: 1 });
+    const pooled = (k: number, pooler: Partial<PoolerEvidence> = {}): ShardInput => {
+      const s = shardOf(k, 3, samples);
+      const r = s.results!;
+      const server = buildRunResults('pass').server!;
+      return {
+        ...s,
+        results: {
+          ...r,
+          intervals: r.intervals.map((p, i) => ({ ...p, poolerClients: clients[k]![i]! })),
+          server: { ...server, pooler: { kind: 'pgbouncer', poolSize: 4, mode: 'transaction', serverTransport: 'unix-socket', clientConnectionsPeak: Math.max(...clients[k]!.slice(1)), clientsWaitingPeak: k, serverConnectionsPeak: 4 - k, clientSamples: 2, ...pooler } },
+          shard: { ...r.shard!, thresholds: [connections('connections(client) >= 15')] },
+        },
+      };
+    };
+    const merged = mergeShards([0, 1, 2].map((k) => pooled(k)), 3).results;
+    expect(merged.intervals.map((p) => p.poolerClients)).toEqual([27, 12, 15]);
+    // Each shard's PgBouncer had its share of the pool: the pools and their peaks add up (the peaks as upper bounds).
+    expect(merged.server?.pooler).toEqual({ kind: 'pgbouncer', poolSize: 12, mode: 'transaction', serverTransport: 'unix-socket', clientConnectionsPeak: 15, clientsWaitingPeak: 3, serverConnectionsPeak: 9, clientSamples: 2 });
+    expect(merged.thresholds.map((t) => [t.source, t.status, t.measured])).toEqual([['connections(client) >= 15', 'PASS', 15]]);
+    expect(schemaProblems('results', merged)).toEqual([]);
+
+    // One shard's peak alone (6) or the sum of the shards' peaks (5 + 6 + 5 = 16) would judge another number.
+    const above = mergeShards([0, 1, 2].map((k) => { const s = pooled(k); return { ...s, results: { ...s.results!, shard: { ...s.results!.shard!, thresholds: [connections('connections(client) >= 16')] } } }; }), 3).results;
+    expect(above.thresholds[0]).toMatchObject({ status: 'FAIL', measured: 15 });
+
+    // A shard whose pooler was never read leaves the count incomplete: INCONCLUSIVE, naming the shard.
+    const unread = mergeShards([pooled(0), pooled(1, { clientSamples: 0, samplingError: 'connect ECONNREFUSED' }), pooled(2)], 3).results;
+    expect(unread.server?.pooler).toMatchObject({ clientSamples: 0, samplingError: 'shard 1: connect ECONNREFUSED' });
+    expect(unread.thresholds[0]).toMatchObject({ status: 'INCONCLUSIVE' });
   });
 
   it('diagnoses the merged run, not one shard\'s (a shard judges no thresholds, so it always "passes")', () => {

@@ -1,5 +1,6 @@
 // target.pooler: pgbouncer against a real PgBouncer (Debian's 1.18) in front of the embedded PostgreSQL: a run through
-// it passes with unnamed statements and reports client connections at the pooler beside the server backends; named
+// it passes with unnamed statements and reports client connections at the pooler beside the server backends; PgBouncer
+// reaches PostgreSQL on its Unix socket (no TLS there) while its clients keep TLS; named
 // statements through transaction pooling break (why the unnamed mode exists); bad settings and a missing binary fail
 // before any load with their exit codes.
 import { spawnSync } from 'node:child_process';
@@ -18,7 +19,9 @@ import { parseScenario } from '../../src/scenario/parse.js';
 import { prepareDatabase } from '../../src/target/prepare.js';
 import { provisionTarget } from '../../src/target/provision.js';
 import { teardownEmbedded } from '../../src/target/teardown.js';
-import { startPgbouncer } from '../../src/target/pgbouncer.js';
+import { startPgbouncer, stopPgbouncer } from '../../src/target/pgbouncer.js';
+import { poolerSocketDir } from '../../src/target/pooler.js';
+import { ensureServerCertificates } from '../../src/target/certificates.js';
 import { runDoctor } from '../../src/target/doctor.js';
 import { findFreePort } from '../../src/target/free-port.js';
 import { pgClientConfig } from '../../src/target/tls.js';
@@ -64,7 +67,7 @@ describe('target.pooler: pgbouncer', () => {
     for (const op of ['session.validate', 'user.lookup', 'auth.login']) expect(results.operations.find((o) => o.key === op)?.count, op).toBeGreaterThan(0);
     expect(results.operations.find((o) => o.key === 'user.lookup')?.outcomes.found).toBeGreaterThan(0);
     const pooler = results.server?.pooler;
-    expect(pooler).toMatchObject({ kind: 'pgbouncer', poolSize: 3, mode: 'transaction' });
+    expect(pooler).toMatchObject({ kind: 'pgbouncer', poolSize: 3, mode: 'transaction', serverTransport: 'unix-socket' });
     // Twelve VUs, each its own client connection, working every second; three backends serve them.
     expect(pooler?.clientConnectionsPeak).toBeGreaterThanOrEqual(10);
     expect(pooler?.clientConnectionsPeak).toBeLessThanOrEqual(12);
@@ -80,6 +83,8 @@ describe('target.pooler: pgbouncer', () => {
     ]);
     expect(exitCode).toBe(results.generator.valid ? 0 : 4);
     expect(renderConsole(results)).toContain(`Connections: ${pooler?.clientConnectionsPeak} client connections at pgbouncer (peak; transaction pooling, pool 3`);
+    expect(renderConsole(results)).toContain("server backends (peak; the pooler held");
+    expect(renderConsole(results)).toContain("on PostgreSQL's Unix socket)");
     expect(renderHtml(results)).toContain('pgbouncer clients peak');
     // Stopped with the other servers: nothing of it is left.
     expect(spawnSync('pgrep', ['-f', path.join(home, 'pgbouncer', 'pgbouncer.ini')]).status).toBe(1);
@@ -117,6 +122,94 @@ describe('target.pooler: pgbouncer', () => {
       expect(isRunning(pid)).toBe(false);
     } finally {
       await Promise.all(clients.map((cl) => cl.end().catch(() => {})));
+      await target[Symbol.asyncDispose]();
+    }
+  }, 120_000);
+
+  it("reaches PostgreSQL on its Unix socket without TLS, while clients still need TLS to reach PgBouncer", async () => {
+    const target = await provisionTarget({ kind: 'embedded', dataDir: home, pooler: { kind: 'pgbouncer', poolSize: 2, maxClients: 10 } });
+    const clients: pg.Client[] = [];
+    const connect = async (url: string, name = 'authbench-pooler-socket-test'): Promise<pg.Client> => {
+      const client = new pg.Client({ ...pgClientConfig(url), application_name: name });
+      useUnnamedStatements(client);
+      client.on('error', () => {});
+      clients.push(client);
+      await client.connect();
+      return client;
+    };
+    try {
+      await prepareDatabase(target);
+      expect(target.pooler?.serverTransport).toBe('unix-socket');
+      expect(target.pgSocketDir).toBeDefined();
+      expect(poolerSocketDir(target)).toBe(target.pgSocketDir);
+      const ini = await fs.readFile(path.join(home, 'pgbouncer', 'pgbouncer.ini'), 'utf8');
+      expect(ini).toContain(`host=${target.pgSocketDir} `);
+      expect(ini).not.toContain('server_tls_sslmode');
+
+      // Two clients, each holding a transaction, so PgBouncer opens both of its backends.
+      const [a, b] = [await connect(target.pooler!.appPgUrl), await connect(target.pooler!.appPgUrl)];
+      await a.query('BEGIN');
+      await b.query('BEGIN');
+      for (const c of [a, b]) {
+        // The backend's own view: no client address on a Unix socket, and no TLS on it.
+        const own = await c.query<{ addr: string | null; ssl: boolean }>('SELECT inet_client_addr() AS addr, s.ssl FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()');
+        expect(own.rows).toEqual([{ addr: null, ssl: false }]);
+      }
+      const admin = new pg.Client(pgClientConfig(target.pgUrl));
+      await admin.connect();
+      try {
+        const backends = await admin.query<{ client_addr: string | null; ssl: boolean }>(
+          "SELECT a.client_addr, s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.usename = 'authbench_app' AND a.backend_type = 'client backend'",
+        );
+        expect(backends.rows.length).toBe(2);
+        for (const row of backends.rows) expect(row).toEqual({ client_addr: null, ssl: false });
+      } finally {
+        await admin.end();
+      }
+      await a.query('COMMIT');
+      await b.query('COMMIT');
+
+      // The client hop is still TLS: PgBouncer lists the clients' TLS, and a plaintext client is refused.
+      const console = await connect(target.pooler!.adminUrl, 'authbench-pooler-socket-admin');
+      const shown = await console.query<{ application_name: string; tls: string }>('SHOW CLIENTS');
+      const ours = shown.rows.filter((r) => r.application_name === 'authbench-pooler-socket-test');
+      expect(ours.length).toBe(2);
+      for (const r of ours) expect(r.tls).toMatch(/TLSv1\.[23]/);
+      const plain = new URL(target.pooler!.appPgUrl);
+      plain.searchParams.delete('sslrootcert');
+      plain.searchParams.set('sslmode', 'disable');
+      await expect(connect(plain.toString())).rejects.toThrow(/SSL required/i);
+    } finally {
+      await Promise.all(clients.map((cl) => cl.end().catch(() => {})));
+      await target[Symbol.asyncDispose]();
+    }
+  }, 120_000);
+
+  it('keeps TCP + TLS (verify-full) to a PostgreSQL named by host and port, for a server that is not on a local socket', async () => {
+    const target = await provisionTarget({ kind: 'embedded', dataDir: home });
+    const dir = path.join(home, 'pgbouncer-tcp');
+    let pid: number | undefined;
+    const clients: pg.Client[] = [];
+    try {
+      await prepareDatabase(target);
+      const pgUrl = new URL(target.appPgUrl!);
+      const tls = await ensureServerCertificates(home);
+      const port = await findFreePort();
+      const running = await startPgbouncer({ dir, port, server: { port: Number(pgUrl.port), database: 'authbench' }, user: { name: 'authbench_app', password: target.appPassword! }, poolSize: 1, maxClients: 5, tls });
+      pid = running.pid;
+      expect(await fs.readFile(path.join(dir, 'pgbouncer.ini'), 'utf8')).toContain('server_tls_sslmode = verify-full');
+      const through = new URL(target.appPgUrl!);
+      through.port = String(port);
+      const client = new pg.Client({ ...pgClientConfig(through.toString()), application_name: 'authbench-pooler-tcp-test' });
+      useUnnamedStatements(client);
+      client.on('error', () => {});
+      clients.push(client);
+      await client.connect();
+      const own = await client.query<{ addr: string | null; ssl: boolean }>('SELECT host(inet_client_addr()) AS addr, s.ssl FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()');
+      expect(own.rows).toEqual([{ addr: '127.0.0.1', ssl: true }]);
+    } finally {
+      await Promise.all(clients.map((cl) => cl.end().catch(() => {})));
+      if (pid !== undefined) await stopPgbouncer(pid);
       await target[Symbol.asyncDispose]();
     }
   }, 120_000);
