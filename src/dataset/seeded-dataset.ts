@@ -1,7 +1,7 @@
 // The seeded dataset as the generator sees it, without the database: who user rank r is, their password,
 // status and sessions (pure functions of the dataset spec, shared with the seeder in src/target/seed/).
 import { passwordForUser, usernameForUser, userIdForIndex, wrongPasswordForUser } from './identities.js';
-import { sessionCountOfUser, sessionOfUser, userStatusOf, type SeededSession, type UserStatus } from './layout.js';
+import { sessionCountOfUser, sessionOfUser, sessionStateOf, userStatusOf, type SeededSession, type SessionState, type UserStatus } from './layout.js';
 import type { Dataset } from './types.js';
 
 /** A generated `user` param: a rank, as a number or its text. */
@@ -43,5 +43,18 @@ export class SeededDataset {
   sessions(i: number): SeededSession[] {
     const n = sessionCountOfUser(this.spec, i);
     return Array.from({ length: n }, (_, s) => sessionOfUser(this.spec, i, s));
+  }
+
+  /** How many sessions user `i` has, and the state of one, without building them (a search's cheap test). */
+  sessionCount(i: number): number {
+    return sessionCountOfUser(this.spec, i);
+  }
+
+  sessionState(i: number, s: number): SessionState {
+    return sessionStateOf(this.spec, i, s);
+  }
+
+  session(i: number, s: number): SeededSession {
+    return sessionOfUser(this.spec, i, s);
   }
 }

@@ -52,11 +52,12 @@ export const sessionValidateOperation: OperationDefinition = {
     const find = (start: number, want: Want): { i: number; session: SeededSession } | undefined => {
       for (let k = 0; k < Math.min(SEARCH_LIMIT, dataset.users); k++) {
         const i = (start + k) % dataset.users;
-        const sessions = dataset.sessions(i);
-        for (let s = 0; s < sessions.length; s++) {
-          const session = sessions[s]!;
-          if (want === 'revoked' ? session.state === 'revoked' : session.state === 'active' && isWarmSession(seed, i, s, hitRatio) === (want === 'warm')) {
-            return { i, session };
+        // State and warmth are tested by index; only the session that fits is built (a search may pass many users).
+        const count = dataset.sessionCount(i);
+        for (let s = 0; s < count; s++) {
+          const state = dataset.sessionState(i, s);
+          if (want === 'revoked' ? state === 'revoked' : state === 'active' && isWarmSession(seed, i, s, hitRatio) === (want === 'warm')) {
+            return { i, session: dataset.session(i, s) };
           }
         }
       }
