@@ -16,13 +16,6 @@ export const DEFAULT_LATENESS_BOUND_MS = 10;
  */
 export const MAX_UNKEPT_SHARE = 0.01;
 
-/**
- * A worker's event loop late by more than the lateness bound at its 99th percentile → INVALID too. Lateness counts
- * only starts; an answer that arrives while the loop is busy waits there just as long, and its latency then
- * carries the generator's own delay. The closed model has no schedule to be late for, so this is its only guard.
- */
-export const EVENT_LOOP_LAG_PERCENTILE = 99;
-
 export interface ValidityInputs {
   readonly health: GeneratorHealthInputs;
   readonly latenessBoundMs: number;
@@ -48,10 +41,13 @@ export function judgeGenerator(inputs: ValidityInputs): GeneratorHealth {
       );
     }
   }
+  // The workers' event loop late past the same bound at p99 → INVALID too. Lateness counts only starts; an answer that
+  // arrives while the loop is busy waits there just as long, and its latency then carries the generator's own delay.
+  // The closed model has no schedule to be late for, so this is its only guard.
   if (health.scheduled > 0 && health.eventLoopLagP99Ms > latenessBoundMs) {
     reasons.push(
       `the generator's event loop was more than ${latenessBoundMs} ms late over 1 % of the time (event-loop lag ` +
-        `p${EVENT_LOOP_LAG_PERCENTILE} ${health.eventLoopLagP99Ms.toFixed(1)} ms, max ${health.eventLoopLagMaxMs.toFixed(1)} ms): answers waited ` +
+        `p99 ${health.eventLoopLagP99Ms.toFixed(1)} ms, max ${health.eventLoopLagMaxMs.toFixed(1)} ms): answers waited ` +
         'for the generator, so their latencies include its own delay (the diagnosis names what held it back)',
     );
   }
